@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Bootstrap, configure, build (with ASan+UBSan) and run the whole test suite.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build_dir="${BUILD_DIR:-$root/build-test}"
+"$root/scripts/bootstrap.sh"
+cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DKZ_BUILD_TESTS=ON -DKZ_SANITIZE=ON >/dev/null
+cmake --build "$build_dir" -j2
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+cd "$build_dir"
+ctest --output-on-failure -j2 --timeout 300

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace kz {
+
+// Process exit codes shared by kzscrape and kzupload. Cron wrappers branch on
+// these numbers, so they are part of the public interface (see README).
+enum class ExitCode : int {
+  ok = 0,
+  usage = 2,           // bad arguments or configuration
+  fetch_failed = 3,    // network error, timeout, HTTP error status
+  no_data = 4,         // the page has no usable data (shell, error page, garbage)
+  cache_failed = 5,    // the SQLite cache cannot be opened, read or written
+  upload_rejected = 6, // the server refused the upload (4xx): retrying will not help
+  upload_transient = 7 // the upload failed after retries (network, 429, 5xx): retry later
+};
+
+// The one error type of the project. Thrown anywhere, caught once in main().
+class Error : public std::runtime_error {
+ public:
+  Error(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ExitCode code() const { return code_; }
+
+ private:
+  ExitCode code_;
+};
+
+inline int to_int(ExitCode code) { return static_cast<int>(code); }
+
+}  // namespace kz

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kz {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  Headers headers;  // values of secret headers never reach a log line
+  std::string body;
+};
+
+struct HttpResponse {
+  long status = 0;
+  Headers headers;  // names lower-cased
+  std::string body;
+  std::optional<std::string> header(const std::string& lower_name) const;
+};
+
+struct HttpOptions {
+  std::chrono::milliseconds connect_timeout{10'000};
+  // Deadline for the whole exchange including retries and backoff; each
+  // attempt gets what is left of it.
+  std::chrono::milliseconds total_timeout{30'000};
+  int max_retries = 3;  // attempts after the first
+  std::chrono::milliseconds backoff_base{500};
+  std::chrono::milliseconds backoff_max{8'000};
+  std::size_t max_body_bytes = 32 * 1024 * 1024;
+  long max_redirects = 5;
+  bool verify_tls = true;
+  std::string user_agent = "kzpool/0.1 (+https://github.com/kzpool)";
+};
+
+// The outcome of one exchange after retries: either a response (any status,
+// the caller decides what it means) or a transport failure described in one line.
+struct HttpResult {
+  std::optional<HttpResponse> response;
+  std::string transport_error;  // set when response is empty
+  int attempts = 0;
+};
+
+// One attempt, no retries. Throws nothing; a transport failure is reported in
+// HttpResult::transport_error.
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  virtual HttpResult perform(const HttpRequest& request, std::chrono::milliseconds timeout) = 0;
+};
+
+// libcurl: gzip, redirects with a limit, TLS verification, body size cap,
+// http(s) and file:// URLs.
+class CurlTransport : public HttpTransport {
+ public:
+  explicit CurlTransport(HttpOptions options);
+  HttpResult perform(const HttpRequest& request, std::chrono::milliseconds timeout) override;
+
+ private:
+  HttpOptions options_;
+};
+
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+// Retries network errors and 408/429/500/502/503/504 with exponential backoff
+// and full jitter, honouring Retry-After, within options.total_timeout.
+// Other statuses are returned at once.
+HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& request,
+                             const HttpOptions& options, const Sleeper& sleep);
+
+bool is_retryable_status(long status);
+
+}  // namespace kz

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kz {
+
+// What the observer page shows, in exact units: hashrates in H/s, BTC in
+// satoshis, dates ISO. Times on the page carry no zone; they are kept as
+// shown (local pool time, "YYYY-MM-DDTHH:MM:SS") and converted to UTC when stored.
+enum class WorkerStatus { online, offline };
+
+struct WorkerRow {
+  std::string name;
+  WorkerStatus status = WorkerStatus::offline;
+  double hashrate_10m_hs = 0;
+  double hashrate_1h_hs = 0;
+  double hashrate_24h_hs = 0;
+  std::optional<std::string> last_share_local;  // "2026-11-22T10:33:25"
+};
+
+struct IncomeRow {
+  std::string date;  // "2026-11-21"
+  int64_t total_income_sat = 0;
+  std::optional<double> hashrate_hs;
+};
+
+struct ObserverPage {
+  std::string locale;  // "ru" or "en"
+  double current_hashrate_hs = 0;
+  std::optional<double> avg_hashrate_24h_hs;
+  int online_workers = 0;
+  int offline_workers = 0;
+  std::optional<int64_t> balance_sat;
+  std::optional<int64_t> last_income_sat;
+  std::vector<WorkerRow> workers;
+  std::vector<IncomeRow> income;
+
+  // The table may list fewer workers than the cards count; missing workers
+  // are unknown, never offline.
+  bool workers_complete() const {
+    return workers.size() >= static_cast<size_t>(online_workers) + static_cast<size_t>(offline_workers);
+  }
+};
+
+}  // namespace kz
