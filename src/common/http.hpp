@@ -69,6 +69,9 @@ class CurlTransport : public HttpTransport {
 
 using Sleeper = std::function<void(std::chrono::milliseconds)>;
 
+// The production sleeper: std::this_thread::sleep_for.
+Sleeper real_sleeper();
+
 // Retries network errors and 408/429/500/502/503/504 with exponential backoff
 // and full jitter, honouring Retry-After, within options.total_timeout.
 // Other statuses are returned at once.

@@ -1,0 +1,303 @@
+#include "common/http.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <random>
+#include <string_view>
+#include <thread>
+
+namespace kz {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+void ensure_curl_global_init() {
+  static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)init;
+}
+
+struct Transfer {
+  std::string body;
+  Headers headers;
+  std::size_t max_body = 0;
+  bool body_too_large = false;
+};
+
+size_t write_cb(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  if (t->body.size() + n > t->max_body) {
+    t->body_too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  t->body.append(data, n);
+  return n;
+}
+
+size_t header_cb(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) {
+    t->headers.clear();  // a new response (after a redirect or 100-continue)
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    t->headers.emplace_back(to_lower(trim(line.substr(0, colon))),
+                            std::string(trim(line.substr(colon + 1))));
+  }
+  return n;
+}
+
+// The URL without userinfo, query or fragment: safe for a log line.
+std::string loggable_url(const std::string& url) {
+  std::string out = url.substr(0, url.find_first_of("?#"));
+  const auto scheme_end = out.find("://");
+  if (scheme_end != std::string::npos) {
+    const auto host_start = scheme_end + 3;
+    const auto path_start = out.find('/', host_start);
+    const auto at = out.rfind('@', path_start == std::string::npos ? out.size() : path_start);
+    if (at != std::string::npos && at >= host_start) out.erase(host_start, at + 1 - host_start);
+  }
+  return out;
+}
+
+std::string one_line(std::string s) {
+  std::replace_if(
+      s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  const auto end = s.find_last_not_of(' ');
+  s.erase(end == std::string::npos ? 0 : end + 1);
+  return s;
+}
+
+std::string describe_error(CURLcode code, const char* errbuf, const Transfer& t,
+                           const HttpRequest& request, const HttpOptions& options,
+                           milliseconds timeout) {
+  const std::string detail = one_line(errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code));
+  std::string what;
+  if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    what = "response body exceeds " + std::to_string(options.max_body_bytes) + " bytes";
+  } else if (code == CURLE_OPERATION_TIMEDOUT) {
+    const bool connecting = to_lower(detail).find("connect") != std::string::npos;
+    const auto limit = connecting ? std::min(options.connect_timeout, timeout) : timeout;
+    what = std::string(connecting ? "connect timed out" : "timed out") + " after " +
+           std::to_string(limit.count()) + " ms";
+  } else if (code == CURLE_COULDNT_CONNECT) {
+    what = "connection refused: " + detail;
+  } else if (code == CURLE_TOO_MANY_REDIRECTS) {
+    what = "too many redirects (more than " + std::to_string(options.max_redirects) + ")";
+  } else if (code == CURLE_FILE_COULDNT_READ_FILE) {
+    what = "cannot read file: " + detail;
+  } else {
+    what = detail;
+  }
+  std::string message = what + " (" + loggable_url(request.url) + ")";
+  // Defence in depth: no request header value (API keys) may reach a log line.
+  for (const auto& [name, value] : request.headers) {
+    if (value.size() < 4) continue;
+    for (auto pos = message.find(value); pos != std::string::npos; pos = message.find(value)) {
+      message.replace(pos, value.size(), "[redacted]");
+    }
+  }
+  return message;
+}
+
+struct CurlDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+std::optional<milliseconds> parse_retry_after(const std::string& value) {
+  const std::string v(trim(value));
+  if (v.empty()) return std::nullopt;
+  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    if (v.size() > 9) return milliseconds(999'999'999LL * 1000);
+    return milliseconds(std::stoll(v) * 1000);
+  }
+  const time_t when = curl_getdate(v.c_str(), nullptr);
+  if (when == -1) return std::nullopt;
+  const auto delta = static_cast<long long>(when) - static_cast<long long>(std::time(nullptr));
+  return milliseconds(std::max(0LL, delta) * 1000);
+}
+
+milliseconds jittered_backoff(const HttpOptions& options, int retry) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const int shift = std::min(retry, 30);
+  const auto exp = options.backoff_base.count() * (int64_t{1} << shift);
+  const auto cap = std::min<int64_t>(exp, options.backoff_max.count());
+  if (cap <= 0) return milliseconds(0);
+  std::uniform_int_distribution<int64_t> dist(0, cap);
+  return milliseconds(dist(rng));
+}
+
+}  // namespace
+
+std::optional<std::string> HttpResponse::header(const std::string& lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
+}
+
+CurlTransport::CurlTransport(HttpOptions options) : options_(std::move(options)) {
+  ensure_curl_global_init();
+}
+
+HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeout) {
+  ensure_curl_global_init();
+  HttpResult result;
+  result.attempts = 1;
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) {
+    result.transport_error = "curl_easy_init failed (" + loggable_url(request.url) + ")";
+    return result;
+  }
+  CURL* c = curl.get();
+  timeout = std::max(timeout, milliseconds(1));  // 0 would mean "no timeout" to curl
+  const auto connect_timeout =
+      std::max(std::min(options_.connect_timeout, timeout), milliseconds(1));
+  char errbuf[CURL_ERROR_SIZE] = {};
+  Transfer transfer;
+  transfer.max_body = options_.max_body_bytes;
+
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, options_.max_redirects);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+
+  if (request.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "GET" || !request.body.empty()) {
+    if (request.method != "POST") {
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (request.method == "POST" || !request.body.empty()) {
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.c_str());
+    }
+  }
+
+  std::unique_ptr<curl_slist, SlistDeleter> header_list;
+  for (const auto& [name, value] : request.headers) {
+    const std::string line = value.empty() ? name + ";" : name + ": " + value;
+    curl_slist* appended = curl_slist_append(header_list.get(), line.c_str());
+    if (appended == nullptr) {
+      result.transport_error = "out of memory building headers (" + loggable_url(request.url) + ")";
+      return result;
+    }
+    (void)header_list.release();
+    header_list.reset(appended);
+  }
+  if (header_list) curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
+
+  const CURLcode code = curl_easy_perform(c);
+  if (code != CURLE_OK || transfer.body_too_large) {
+    result.transport_error = describe_error(code, errbuf, transfer, request, options_, timeout);
+    return result;
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (status == 0) {
+    const char* scheme = nullptr;
+    curl_easy_getinfo(c, CURLINFO_SCHEME, &scheme);
+    if (scheme != nullptr && to_lower(scheme) == "file") status = 200;
+  }
+  HttpResponse response;
+  response.status = status;
+  response.headers = std::move(transfer.headers);
+  response.body = std::move(transfer.body);
+  result.response = std::move(response);
+  return result;
+}
+
+bool is_retryable_status(long status) {
+  switch (status) {
+    case 408:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Sleeper real_sleeper() {
+  return [](milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& request,
+                             const HttpOptions& options, const Sleeper& sleep) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + options.total_timeout;
+  const auto remaining = [&] {
+    return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+  };
+  HttpResult last;
+  int attempts = 0;
+  for (int retry = 0;; ++retry) {
+    const auto left = remaining();
+    if (left <= milliseconds(0)) {
+      if (attempts == 0) {
+        last.transport_error = "timed out after " + std::to_string(options.total_timeout.count()) +
+                               " ms (" + loggable_url(request.url) + ")";
+      }
+      break;
+    }
+    last = transport.perform(request, left);
+    last.attempts = ++attempts;
+    const bool retryable = !last.response || is_retryable_status(last.response->status);
+    if (!retryable || retry >= options.max_retries) break;
+
+    milliseconds delay = jittered_backoff(options, retry);
+    const auto left_now = remaining();
+    if (last.response) {
+      if (auto header = last.response->header("retry-after")) {
+        if (auto retry_after = parse_retry_after(*header)) {
+          if (*retry_after > left_now) break;  // the server asks for more time than we have
+          delay = *retry_after;
+        }
+      }
+    }
+    if (delay >= left_now) break;
+    if (delay > milliseconds(0)) sleep(delay);
+  }
+  return last;
+}
+
+}  // namespace kz

@@ -1,0 +1,260 @@
+#include "support/page_server.hpp"
+
+#include <httplib.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+namespace kz::test {
+namespace {
+
+constexpr std::chrono::milliseconds kMaxHang{30'000};
+
+std::string to_lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string gzip_compress(const std::string& in) {
+  z_stream zs{};
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
+  std::string out(deflateBound(&zs, static_cast<uLong>(in.size())), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw std::runtime_error("gzip compression failed");
+  return out;
+}
+
+// Sends `body` with an exact Content-Length through a content provider, which also keeps
+// httplib from compressing it on its own. With `declared` > body.size() the connection is
+// closed after `body`, leaving the response truncated.
+void send_body(httplib::Response& res, std::string body, std::size_t declared,
+               const std::string& content_type) {
+  if (declared == 0) {
+    res.set_header("Content-Type", content_type);
+    return;
+  }
+  auto data = std::make_shared<std::string>(std::move(body));
+  res.set_content_provider(declared, content_type,
+                           [data](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             if (offset >= data->size())
+                               return false;  // truncated: abort, closing the connection
+                             const std::size_t n = std::min(length, data->size() - offset);
+                             return sink.write(data->data() + offset, n);
+                           });
+}
+
+}  // namespace
+
+Step Step::respond(int status, std::string body, Headers headers) {
+  Step s;
+  s.status = status;
+  s.body = std::move(body);
+  s.headers = std::move(headers);
+  return s;
+}
+
+Step Step::ok(std::string body, std::string content_type) {
+  return respond(200, std::move(body), {{"Content-Type", std::move(content_type)}});
+}
+
+Step Step::hang(std::chrono::milliseconds delay) {
+  Step s;
+  s.kind = Kind::kHang;
+  s.delay = delay;
+  return s;
+}
+
+Step Step::truncated(std::string body, std::size_t declared_length) {
+  Step s = respond(200, std::move(body));
+  s.kind = Kind::kTruncate;
+  s.declared_length = declared_length;
+  return s;
+}
+
+Step Step::gzip(std::string body, std::string content_type) {
+  Step s = ok(std::move(body), std::move(content_type));
+  s.kind = Kind::kGzip;
+  return s;
+}
+
+Step Step::redirect(std::string location, int status) {
+  return respond(status, "", {{"Location", std::move(location)}});
+}
+
+std::optional<std::string> RecordedRequest::header(const std::string& lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
+}
+
+struct PageServer::Impl {
+  struct Script {
+    std::vector<Step> steps;
+    std::size_t next = 0;
+  };
+
+  httplib::Server server;
+  std::thread thread;
+  int port = 0;
+
+  mutable std::mutex mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+  std::map<std::string, Script> scripts;
+  std::map<std::string, int> counts;
+  std::map<std::string, RecordedRequest> last_by_path;
+  std::optional<RecordedRequest> last_any;
+
+  void handle(const httplib::Request& req, httplib::Response& res);
+};
+
+void PageServer::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+  RecordedRequest record{req.method, req.path, req.target, {}, req.body};
+  for (const auto& [name, value] : req.headers) {
+    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+        name == "LOCAL_PORT") {
+      continue;  // pseudo headers added by httplib
+    }
+    record.headers.emplace_back(to_lower(name), value);
+  }
+
+  std::optional<Step> step;
+  {
+    std::lock_guard lock(mu);
+    ++counts[req.path];
+    last_by_path[req.path] = record;
+    last_any = std::move(record);
+    if (auto it = scripts.find(req.path); it != scripts.end()) {
+      Script& script = it->second;
+      step = script.steps[std::min(script.next, script.steps.size() - 1)];
+      if (script.next < script.steps.size()) ++script.next;
+    }
+  }
+  if (!step) {
+    res.status = 404;
+    res.set_content("no steps for " + req.path + "\n", "text/plain");
+    return;
+  }
+
+  if (step->kind == Step::Kind::kHang) {
+    std::unique_lock lock(mu);
+    stop_cv.wait_for(lock, std::min(step->delay, kMaxHang), [this] { return stopping; });
+  }
+
+  res.status = step->status;
+  std::string content_type = "text/plain";
+  for (const auto& [name, value] : step->headers) {
+    if (to_lower(name) == "content-type") {
+      content_type = value;
+    } else {
+      res.set_header(name, value);
+    }
+  }
+  switch (step->kind) {
+    case Step::Kind::kGzip: {
+      res.set_header("Content-Encoding", "gzip");
+      std::string compressed = gzip_compress(step->body);
+      const std::size_t size = compressed.size();
+      send_body(res, std::move(compressed), size, content_type);
+      break;
+    }
+    case Step::Kind::kTruncate:
+      send_body(res, step->body, std::max(step->declared_length, step->body.size() + 1),
+                content_type);
+      break;
+    case Step::Kind::kRespond:
+    case Step::Kind::kHang: {
+      const std::size_t size = step->body.size();
+      send_body(res, std::move(step->body), size, content_type);
+      break;
+    }
+  }
+}
+
+PageServer::PageServer() : impl_(std::make_unique<Impl>()) {
+  std::signal(SIGPIPE, SIG_IGN);  // httplib writes to sockets the client may have closed
+  Impl& impl = *impl_;
+  impl.server.set_keep_alive_timeout(1);
+  impl.server.set_read_timeout(5, 0);
+  impl.server.set_write_timeout(5, 0);
+  const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
+    impl.handle(req, res);
+  };
+  impl.server.Get(".*", handler);
+  impl.server.Post(".*", handler);
+  impl.server.Put(".*", handler);
+  impl.server.Patch(".*", handler);
+  impl.server.Delete(".*", handler);
+  impl.server.Options(".*", handler);
+
+  impl.port = impl.server.bind_to_any_port("127.0.0.1");
+  if (impl.port <= 0) throw std::runtime_error("PageServer: cannot bind 127.0.0.1");
+  impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so wait for it before handing out the server.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!impl.server.is_running() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+PageServer::~PageServer() {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->stop_cv.notify_all();
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+int PageServer::port() const {
+  return impl_->port;
+}
+
+std::string PageServer::url(std::string_view path) const {
+  return "http://127.0.0.1:" + std::to_string(impl_->port) + std::string(path);
+}
+
+void PageServer::set(const std::string& path, std::vector<Step> steps) {
+  std::lock_guard lock(impl_->mu);
+  if (steps.empty()) {
+    impl_->scripts.erase(path);
+  } else {
+    impl_->scripts[path] = Impl::Script{std::move(steps), 0};
+  }
+}
+
+int PageServer::request_count(const std::string& path) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->counts.find(path);
+  return it == impl_->counts.end() ? 0 : it->second;
+}
+
+std::optional<RecordedRequest> PageServer::last_request(const std::string& path) const {
+  std::lock_guard lock(impl_->mu);
+  if (path.empty()) return impl_->last_any;
+  auto it = impl_->last_by_path.find(path);
+  if (it == impl_->last_by_path.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace kz::test
