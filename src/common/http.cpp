@@ -295,7 +295,7 @@ HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& reques
       }
     }
     if (delay >= left_now) break;
-    if (delay > milliseconds(0)) sleep(delay);
+    sleep(delay);
   }
   return last;
 }
