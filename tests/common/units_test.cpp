@@ -1,0 +1,125 @@
+#include "common/units.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace kz {
+namespace {
+
+constexpr const char* kNbsp = "\u00A0";
+constexpr const char* kNarrowNbsp = "\u202F";
+
+TEST(Hashrate, ReadsThePageFormatsExactly) {
+  EXPECT_EQ(parse_hashrate_hs("137.937 TH/s"), 137937e9);
+  EXPECT_EQ(parse_hashrate_hs("38.384 PH/s"), 38384e12);
+  EXPECT_EQ(parse_hashrate_hs("38,384 PH/s"), 38384e12);
+  EXPECT_EQ(parse_hashrate_hs("181.037TH/s"), 181037e9);
+  EXPECT_EQ(parse_hashrate_hs("0 H/s"), 0.0);
+  EXPECT_EQ(parse_hashrate_hs("  175.600 TH/s \n"), 175.6e12);
+}
+
+TEST(Hashrate, EveryUnitAndLetterCase) {
+  EXPECT_EQ(parse_hashrate_hs("5 H/s"), 5.0);
+  EXPECT_EQ(parse_hashrate_hs("5 kH/s"), 5e3);
+  EXPECT_EQ(parse_hashrate_hs("5 KH/s"), 5e3);
+  EXPECT_EQ(parse_hashrate_hs("5 MH/s"), 5e6);
+  EXPECT_EQ(parse_hashrate_hs("5 gh/s"), 5e9);
+  EXPECT_EQ(parse_hashrate_hs("5 TH/S"), 5e12);
+  EXPECT_EQ(parse_hashrate_hs("5 PH/s"), 5e15);
+  EXPECT_EQ(parse_hashrate_hs("5 EH/s"), 5e18);
+  EXPECT_EQ(parse_hashrate_hs("1.5 H/s"), 1.5);
+  EXPECT_EQ(parse_hashrate_hs("0.000137937 EH/s"), 137937e9);
+  EXPECT_EQ(parse_hashrate_hs("5 ТН/с"), 5e12);  // Cyrillic letters
+  EXPECT_EQ(parse_hashrate_hs("5 Тх/с"), 5e12);
+}
+
+TEST(Hashrate, ThousandsSeparators) {
+  EXPECT_EQ(parse_hashrate_hs("1 234,567 TH/s"), 1234567e9);
+  EXPECT_EQ(parse_hashrate_hs(std::string("1") + kNbsp + "234,567" + kNbsp + "TH/s"), 1234567e9);
+  EXPECT_EQ(parse_hashrate_hs(std::string("1") + kNarrowNbsp + "234,567 TH/s"), 1234567e9);
+  EXPECT_EQ(parse_hashrate_hs("1,234.567 TH/s"), 1234567e9);
+  EXPECT_EQ(parse_hashrate_hs("1.234,567 TH/s"), 1234567e9);
+  EXPECT_EQ(parse_hashrate_hs("1.234.567,5 GH/s"), 1234567.5e9);
+  EXPECT_EQ(parse_hashrate_hs("1 234 567 H/s"), 1234567.0);
+  EXPECT_EQ(parse_hashrate_hs("137 937 000 000 000,000 H/s"), 137937e9);
+}
+
+TEST(Hashrate, ALoneCommaIsTheDecimalComma) {
+  EXPECT_EQ(parse_hashrate_hs("1,234 TH/s"), 1.234e12);
+  EXPECT_EQ(parse_hashrate_hs("1.234 TH/s"), 1.234e12);
+}
+
+TEST(Hashrate, RejectsGarbage) {
+  for (const char* text :
+       {"", "abc", "TH/s", "1.2.3 TH/s", "12 XH/s", "12", "12 TH", "-5 TH/s", "1..2 TH/s",
+        "1,2,3 TH/s", "12 34 TH/s", "1 2345 TH/s", ".5 TH/s", "5. TH/s", "1,5.5,5 TH/s",
+        "5 TH/s extra", "99999999999999999999999 TH/s", "1.5 000 TH/s", "5 mTH/s"}) {
+    EXPECT_FALSE(parse_hashrate_hs(text).has_value()) << text;
+  }
+}
+
+TEST(Btc, ReadsThePageFormats) {
+  EXPECT_EQ(parse_btc_sat("0.01864218BTC"), 1864218);
+  EXPECT_EQ(parse_btc_sat("0.01864218 BTC"), 1864218);
+  EXPECT_EQ(parse_btc_sat("0.01864218"), 1864218);
+  EXPECT_EQ(parse_btc_sat("0,01864218 BTC"), 1864218);
+  EXPECT_EQ(parse_btc_sat("1 234.5 BTC"), 123450000000);
+  EXPECT_EQ(parse_btc_sat(std::string("1") + kNbsp + "234,5" + kNbsp + "btc"), 123450000000);
+  EXPECT_EQ(parse_btc_sat("1,234.5 BTC"), 123450000000);
+  EXPECT_EQ(parse_btc_sat("0"), 0);
+  EXPECT_EQ(parse_btc_sat("21000000"), 2100000000000000);
+  EXPECT_EQ(parse_btc_sat("0.1"), 10000000);
+  EXPECT_EQ(parse_btc_sat("0.00000001"), 1);
+}
+
+TEST(Btc, ExtraDecimalsOnlyWhenZero) {
+  EXPECT_EQ(parse_btc_sat("0.0186421800"), 1864218);
+  EXPECT_FALSE(parse_btc_sat("0.018642181").has_value());
+  EXPECT_FALSE(parse_btc_sat("0.000000001").has_value());
+}
+
+TEST(Btc, RejectsGarbageNegativeAndOverflow) {
+  for (const char* text : {"", "abc", "BTC", "-0.5", "-0.5 BTC", "0.5 ETH", "0.5 BTCX", "1.2.3",
+                           "92233720368.54775808", "99999999999999999999", "1 2345 BTC"}) {
+    EXPECT_FALSE(parse_btc_sat(text).has_value()) << text;
+  }
+  EXPECT_EQ(parse_btc_sat("92233720368.54775807"), std::numeric_limits<int64_t>::max());
+}
+
+TEST(Count, ReadsPlainAndGroupedIntegers) {
+  EXPECT_EQ(parse_count("198"), 198);
+  EXPECT_EQ(parse_count(" 0 "), 0);
+  EXPECT_EQ(parse_count("1 234"), 1234);
+  EXPECT_EQ(parse_count(std::string("12") + kNbsp + "345"), 12345);
+  EXPECT_EQ(parse_count("1,234"), 1234);
+  EXPECT_EQ(parse_count("1.234.567"), 1234567);
+  for (const char* text : {"", "x", "1.5", "12 34", "-1", "5 workers", "99999999999999999999"}) {
+    EXPECT_FALSE(parse_count(text).has_value()) << text;
+  }
+}
+
+TEST(FormatBtc, AlwaysEightExactDecimals) {
+  EXPECT_EQ(format_btc(1864218), "0.01864218");
+  EXPECT_EQ(format_btc(0), "0.00000000");
+  EXPECT_EQ(format_btc(1), "0.00000001");
+  EXPECT_EQ(format_btc(123450000000), "1234.50000000");
+  EXPECT_EQ(format_btc(-5), "-0.00000005");
+  EXPECT_EQ(format_btc(std::numeric_limits<int64_t>::max()), "92233720368.54775807");
+  EXPECT_EQ(format_btc(std::numeric_limits<int64_t>::min()), "-92233720368.54775808");
+  for (const int64_t sat : {int64_t{0}, int64_t{7}, int64_t{1703869}, int64_t{2100000000000000}}) {
+    EXPECT_EQ(parse_btc_sat(format_btc(sat)), sat);
+  }
+}
+
+TEST(TrimSpace, TrimsAsciiAndUnicodeSpaces) {
+  EXPECT_EQ(trim_space(std::string(kNbsp) + " a b\t" + kNarrowNbsp), "a b");
+  EXPECT_EQ(trim_space("   "), "");
+  EXPECT_EQ(trim_space("x"), "x");
+  EXPECT_EQ(space_length(kNbsp), 2u);
+  EXPECT_EQ(space_length("\u202F"), 3u);
+  EXPECT_EQ(space_length("\u00A1"), 0u);
+}
+
+}  // namespace
+}  // namespace kz
