@@ -1,0 +1,107 @@
+#include "common/cache.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <sys/stat.h>
+
+#include "common/cache_schema.hpp"
+#include "common/error.hpp"
+
+namespace kz {
+namespace {
+
+std::string advice_for(const std::string& message) {
+  if (message.find("not a database") != std::string::npos ||
+      message.find("malformed") != std::string::npos) {
+    return " (the file is corrupt or not a kzpool cache; move it aside and a new cache is created)";
+  }
+  if (message.find("readonly") != std::string::npos ||
+      message.find("unable to open") != std::string::npos) {
+    return " (check that the file and its folder are writable)";
+  }
+  if (message.find("locked") != std::string::npos) {
+    return " (another process held the cache too long; try again)";
+  }
+  return "";
+}
+
+[[noreturn]] void throw_cache_error(const std::string& path, const char* doing,
+                                    const std::string& message) {
+  throw Error(ExitCode::cache_failed,
+              "cache " + path + ": " + doing + ": " + message + advice_for(message));
+}
+
+SQLite::Database open_database(const std::string& path, std::chrono::milliseconds busy_timeout) {
+  struct stat info {};
+  // Root may write to any file; a cache without write bits is still treated as
+  // read-only, because that is what its owner asked for.
+  if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 0222) == 0) {
+    throw_cache_error(path, "opening", "the file is read-only");
+  }
+  try {
+    return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                            static_cast<int>(busy_timeout.count()));
+  } catch (const std::exception& e) {
+    throw_cache_error(path, "opening", e.what());
+  }
+}
+
+}  // namespace
+
+Cache::Cache(const std::string& path, std::chrono::milliseconds busy_timeout)
+    : path_(path), db_(open_database(path, busy_timeout)) {
+  try {
+    db_.exec("PRAGMA foreign_keys = ON");
+    const std::string mode = db_.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal") throw_cache_error(path_, "opening", "cannot switch to WAL mode");
+    db_.exec("PRAGMA synchronous = NORMAL");
+    migrate();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw_cache_error(path_, "opening", e.what());
+  }
+}
+
+int Cache::schema_version() { return db_.execAndGet("PRAGMA user_version").getInt(); }
+
+void Cache::migrate() {
+  const auto& migrations = cache_migrations();
+  const int latest = static_cast<int>(migrations.size());
+  if (schema_version() == latest) return;
+  write_transaction([&] {
+    // Re-read inside the lock: a concurrent run may have migrated meanwhile.
+    const int current = schema_version();
+    if (current > latest) {
+      throw_cache_error(path_, "opening",
+                        "schema version " + std::to_string(current) +
+                            " is newer than this program knows (" + std::to_string(latest) +
+                            "); upgrade kzpool");
+    }
+    for (int version = current; version < latest; ++version) {
+      db_.exec(migrations[static_cast<size_t>(version)]);
+    }
+    db_.exec("PRAGMA user_version = " + std::to_string(latest));
+  });
+}
+
+void Cache::write_transaction(const std::function<void()>& work) {
+  try {
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    work();
+    transaction.commit();
+  } catch (...) {
+    rethrow_as_cache_error("writing");
+  }
+}
+
+void Cache::rethrow_as_cache_error(const char* doing) const {
+  try {
+    throw;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw_cache_error(path_, doing, e.what());
+  }
+}
+
+}  // namespace kz

@@ -1,0 +1,134 @@
+#include "common/cache_schema.hpp"
+
+namespace kz {
+
+// Hashrates are stored in MH/s as REAL: the page shows 3 decimals of TH/s or
+// PH/s, so values are whole MH/s, which SQLite writes as small integers on
+// disk (4 bytes instead of 8) while any finer value still round-trips exactly.
+// Times are ISO-8601 UTC text, except worker_sample.last_share_at (unix
+// seconds, to keep the ~29,000 samples a day compact).
+static const char* const kMigration1 = R"sql(
+CREATE TABLE pool (
+  id            INTEGER PRIMARY KEY,
+  observer_url  TEXT NOT NULL UNIQUE,
+  account_name  TEXT UNIQUE,
+  created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE snapshot (
+  id                   INTEGER PRIMARY KEY,
+  pool_id              INTEGER NOT NULL REFERENCES pool(id),
+  scraped_at           TEXT NOT NULL,
+  hashrate_current_mhs REAL NOT NULL,
+  hashrate_24h_mhs     REAL,
+  online_workers       INTEGER NOT NULL,
+  offline_workers      INTEGER NOT NULL,
+  balance_sat          INTEGER,
+  last_income_sat      INTEGER,
+  listed_workers       INTEGER NOT NULL,
+  workers_complete     INTEGER NOT NULL CHECK (workers_complete IN (0, 1)),
+  uploaded_at          TEXT
+) STRICT;
+CREATE INDEX snapshot_by_pool_time ON snapshot(pool_id, scraped_at);
+
+CREATE TABLE scrape_run (
+  id           INTEGER PRIMARY KEY,
+  pool_id      INTEGER NOT NULL REFERENCES pool(id),
+  started_at   TEXT NOT NULL,
+  finished_at  TEXT NOT NULL,
+  outcome      TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+  exit_code    INTEGER NOT NULL,
+  error        TEXT,
+  snapshot_id  INTEGER REFERENCES snapshot(id)
+) STRICT;
+CREATE INDEX scrape_run_by_pool ON scrape_run(pool_id, id);
+
+CREATE TABLE worker (
+  id              INTEGER PRIMARY KEY,
+  pool_id         INTEGER NOT NULL REFERENCES pool(id),
+  name            TEXT NOT NULL,
+  first_seen_at   TEXT NOT NULL,
+  last_online_at  TEXT,
+  UNIQUE (pool_id, name)
+) STRICT;
+
+CREATE TABLE worker_sample (
+  snapshot_id       INTEGER NOT NULL REFERENCES snapshot(id),
+  worker_id         INTEGER NOT NULL REFERENCES worker(id),
+  online            INTEGER NOT NULL CHECK (online IN (0, 1)),
+  hashrate_10m_mhs  REAL NOT NULL,
+  hashrate_1h_mhs   REAL NOT NULL,
+  hashrate_24h_mhs  REAL NOT NULL,
+  last_share_at     INTEGER,
+  PRIMARY KEY (snapshot_id, worker_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE income_day (
+  pool_id            INTEGER NOT NULL REFERENCES pool(id),
+  date               TEXT NOT NULL,
+  total_income_sat   INTEGER NOT NULL,
+  hashrate_mhs       REAL,
+  first_seen_at      TEXT NOT NULL,
+  updated_at         TEXT NOT NULL,
+  revision           INTEGER NOT NULL DEFAULT 1,
+  uploaded_revision  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (pool_id, date)
+) STRICT;
+
+CREATE TABLE alert (
+  id                 INTEGER PRIMARY KEY,
+  pool_id            INTEGER NOT NULL REFERENCES pool(id),
+  alert_type         TEXT NOT NULL,
+  subject            TEXT NOT NULL DEFAULT '',
+  severity           TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+  message            TEXT NOT NULL,
+  opened_at          TEXT NOT NULL,
+  last_seen_at       TEXT NOT NULL,
+  resolved_at        TEXT,
+  revision           INTEGER NOT NULL DEFAULT 1,
+  uploaded_revision  INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE UNIQUE INDEX alert_one_open ON alert(pool_id, alert_type, subject)
+  WHERE resolved_at IS NULL;
+
+CREATE VIEW v_latest_summary AS
+SELECT p.observer_url, p.account_name, s.scraped_at,
+       round(s.hashrate_current_mhs / 1e6, 3) AS hashrate_current_ths,
+       round(s.hashrate_24h_mhs / 1e6, 3)     AS hashrate_24h_ths,
+       s.online_workers, s.offline_workers,
+       round(s.balance_sat / 1e8, 8)          AS balance_btc,
+       round(s.last_income_sat / 1e8, 8)      AS last_income_btc
+FROM pool p
+JOIN snapshot s ON s.id = (SELECT max(id) FROM snapshot WHERE pool_id = p.id);
+
+CREATE VIEW v_latest_workers AS
+SELECT p.observer_url, w.name AS worker_name,
+       CASE ws.online WHEN 1 THEN 'online' ELSE 'offline' END AS status,
+       round(ws.hashrate_10m_mhs / 1e6, 3) AS hashrate_10m_ths,
+       round(ws.hashrate_1h_mhs / 1e6, 3)  AS hashrate_1h_ths,
+       round(ws.hashrate_24h_mhs / 1e6, 3) AS hashrate_24h_ths,
+       strftime('%Y-%m-%dT%H:%M:%SZ', ws.last_share_at, 'unixepoch') AS last_share_at
+FROM pool p
+JOIN snapshot s ON s.id = (SELECT max(id) FROM snapshot WHERE pool_id = p.id)
+JOIN worker_sample ws ON ws.snapshot_id = s.id
+JOIN worker w ON w.id = ws.worker_id;
+
+CREATE VIEW v_daily_income AS
+SELECT p.observer_url, i.date,
+       round(i.total_income_sat / 1e8, 8) AS total_income_btc,
+       round(i.hashrate_mhs / 1e6, 3)     AS hashrate_ths
+FROM income_day i JOIN pool p ON p.id = i.pool_id;
+
+CREATE VIEW v_open_alerts AS
+SELECT p.observer_url, a.alert_type, a.severity, a.subject, a.message,
+       a.opened_at, a.last_seen_at
+FROM alert a JOIN pool p ON p.id = a.pool_id
+WHERE a.resolved_at IS NULL;
+)sql";
+
+const std::vector<const char*>& cache_migrations() {
+  static const std::vector<const char*> migrations = {kMigration1};
+  return migrations;
+}
+
+}  // namespace kz
