@@ -1,0 +1,128 @@
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "common/error.hpp"
+#include "common/logging.hpp"
+#include "scrape/scrape_job.hpp"
+
+namespace {
+
+struct CliValues {
+  double timeout_s = 30;
+  std::string page_tz = "+05:00";
+  std::string log_level = "info";
+  bool quiet = false;
+  bool insecure = false;
+  std::string account;
+  double offline_high_percent = 10;
+  double drop_medium_percent = 20;
+  double drop_high_percent = 30;
+  double drop_resolve_percent = 10;
+};
+
+void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
+  app.add_option("--url", options.observer_url,
+                 "Observer link to fetch (default: $OBSERVER_URL); file:// URLs read local pages");
+  app.add_option("--db", options.db_path, "SQLite cache file")->capture_default_str();
+  app.add_option("--account", cli.account, "Label for this pool in the cache, e.g. KZPool_001");
+  app.add_option("--timeout", cli.timeout_s, "Seconds the whole fetch may take, retries included")
+      ->capture_default_str()->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--retries", options.http.max_retries, "Retries on transient network errors")
+      ->capture_default_str()->check(CLI::Range(0, 10));
+  app.add_option("--page-tz", cli.page_tz, "UTC offset of the times shown on the page")
+      ->capture_default_str();
+  app.add_option("--retain-days", options.retain_days,
+                 "Days of worker samples to keep (0 keeps all)")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
+  app.add_flag("--dry-run", options.dry_run, "Fetch and parse, print the page as JSON, write nothing");
+  app.add_flag("--insecure", cli.insecure, "Do not verify TLS certificates (not recommended)");
+  app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+
+  auto& t = options.thresholds;
+  const char* group = "Alert thresholds";
+  app.add_option("--offline-high-count", t.offline_high_count,
+                 "offline_workers is high above this many offline")->capture_default_str()->group(group);
+  app.add_option("--offline-high-percent", cli.offline_high_percent,
+                 "... or above this share of the fleet")->capture_default_str()->group(group);
+  app.add_option("--drop-medium-percent", cli.drop_medium_percent,
+                 "hashrate_drop (medium) below the 1 h baseline by this much")
+      ->capture_default_str()->group(group);
+  app.add_option("--drop-high-percent", cli.drop_high_percent, "hashrate_drop high from this drop")
+      ->capture_default_str()->group(group);
+  app.add_option("--drop-resolve-percent", cli.drop_resolve_percent,
+                 "hashrate_drop resolves back within this of the baseline")
+      ->capture_default_str()->group(group);
+  app.add_option("--baseline-minutes", t.baseline_window_minutes, "Baseline window")
+      ->capture_default_str()->group(group);
+  app.add_option("--baseline-min-snapshots", t.baseline_min_snapshots,
+                 "Snapshots needed for a baseline")->capture_default_str()->group(group);
+  app.add_option("--failed-runs", t.scrape_failed_after, "scrape_failed after this many failed runs")
+      ->capture_default_str()->group(group);
+}
+
+void finish_options(kz::ScrapeOptions& options, const CliValues& cli) {
+  if (options.observer_url.empty()) {
+    if (const char* env = std::getenv("OBSERVER_URL"); env && *env) options.observer_url = env;
+  }
+  if (options.observer_url.empty()) {
+    throw kz::Error(kz::ExitCode::usage,
+                    "no observer URL: pass --url URL or set the OBSERVER_URL environment variable");
+  }
+  if (!cli.account.empty()) options.account_name = cli.account;
+  auto offset = kz::parse_utc_offset(cli.page_tz);
+  if (!offset) {
+    throw kz::Error(kz::ExitCode::usage,
+                    "--page-tz '" + cli.page_tz + "' is not a UTC offset like +05:00");
+  }
+  options.page_utc_offset = *offset;
+  options.http.total_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(cli.timeout_s * 1000));
+  options.http.connect_timeout = std::min(options.http.connect_timeout, options.http.total_timeout);
+  options.http.verify_tls = !cli.insecure;
+  auto& t = options.thresholds;
+  t.offline_high_fraction = cli.offline_high_percent / 100;
+  t.drop_medium_fraction = cli.drop_medium_percent / 100;
+  t.drop_high_fraction = cli.drop_high_percent / 100;
+  t.drop_resolve_fraction = cli.drop_resolve_percent / 100;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kzscrape: fetch a btcpool.kz observer page into the local SQLite cache"};
+  app.set_version_flag("--version", "kzscrape 0.1.0");
+  kz::ScrapeOptions options;
+  CliValues cli;
+  add_options(app, options, cli);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "kzscrape: error: " << e.what() << " (see --help)\n";
+    return kz::to_int(kz::ExitCode::usage);
+  }
+  try {
+    kz::init_logging("kzscrape", cli.log_level, cli.quiet);
+    finish_options(options, cli);
+    kz::CurlTransport transport(options.http);
+    kz::SystemClock clock;
+    kz::ScrapeJob job(options, transport, clock,
+                      kz::real_sleeper());
+    job.run(std::cout);
+    return 0;
+  } catch (const kz::Error& e) {
+    std::cerr << "kzscrape: error: " << e.what() << '\n';
+    return kz::to_int(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "kzscrape: error: internal: " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,95 @@
+#include "scrape/scrape_job.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "common/cache.hpp"
+#include "common/error.hpp"
+#include "scrape/alert_store.hpp"
+#include "scrape/observer_parser.hpp"
+#include "scrape/page_json.hpp"
+#include "scrape/snapshot_store.hpp"
+
+namespace kz {
+
+std::string ScrapeJob::fetch_page() {
+  HttpRequest request;
+  request.url = options_.observer_url;
+  request.headers = {{"Accept", "text/html,application/xhtml+xml"}};
+  const HttpResult result = send_with_retries(transport_, request, options_.http, sleeper_);
+  const std::string attempts =
+      result.attempts == 1 ? "" : " (after " + std::to_string(result.attempts) + " attempts)";
+  if (!result.response) {
+    throw Error(ExitCode::fetch_failed,
+                "fetching " + options_.observer_url + ": " + result.transport_error + attempts);
+  }
+  if (result.response->status != 200) {
+    throw Error(ExitCode::fetch_failed, "fetching " + options_.observer_url + ": HTTP " +
+                                            std::to_string(result.response->status) + attempts);
+  }
+  spdlog::debug("fetched {} bytes in {} attempt(s)", result.response->body.size(), result.attempts);
+  return result.response->body;
+}
+
+void ScrapeJob::run(std::ostream& out) {
+  if (options_.dry_run) {
+    out << page_to_json(parse_observer_page(fetch_page())).dump(1) << '\n';
+    return;
+  }
+  // Open the cache first: a broken cache fails before any network traffic.
+  Cache cache(options_.db_path);
+  SnapshotStore snapshots(cache);
+  AlertStore alerts(cache);
+  const TimePoint started = clock_.now();
+
+  std::optional<ObserverPage> page;
+  std::optional<Error> failure;
+  try {
+    page = parse_observer_page(fetch_page());
+  } catch (const Error& e) {
+    failure = e;
+  }
+  const TimePoint now = clock_.now();
+
+  cache.write_transaction([&] {
+    const int64_t pool_id = snapshots.ensure_pool(options_.observer_url, options_.account_name, now);
+    RuleContext context;
+    if (page) {
+      context.page = &*page;
+      alerts.load_history(pool_id, now, options_.thresholds, context);
+    } else {
+      context.consecutive_failures = snapshots.failed_runs_in_a_row(pool_id) + 1;
+      context.last_error = failure->what();
+    }
+    const std::vector<OpenAlert> open = alerts.open_alerts(pool_id);
+    const auto changes = plan_alert_changes(open, evaluate_rules(context, open, options_.thresholds));
+
+    std::optional<int64_t> snapshot_id;
+    if (page) {
+      snapshot_id = snapshots.insert_snapshot(pool_id, *page, now, options_.page_utc_offset);
+      if (options_.retain_days > 0) {
+        snapshots.prune_worker_samples(pool_id, now - std::chrono::days{options_.retain_days});
+      }
+    }
+    alerts.apply(pool_id, changes, now);
+    snapshots.insert_run(pool_id, started, clock_.now(), failure ? to_int(failure->code()) : 0,
+                         failure ? failure->what() : "", snapshot_id);
+    for (const AlertChange& change : changes) {
+      if (change.action == AlertAction::update) continue;
+      spdlog::warn("alert {} {}{}{}: {}", change.action == AlertAction::open ? "opened" : "resolved",
+                   change.key.type, change.key.subject.empty() ? "" : " ", change.key.subject,
+                   change.message);
+    }
+  });
+  if (failure) throw *failure;
+  if (!page->workers_complete()) {
+    spdlog::warn("the workers table lists {} of {} workers; the snapshot is marked incomplete",
+                 page->workers.size(), page->online_workers + page->offline_workers);
+  }
+  spdlog::info("stored snapshot: {} online, {} offline, {} workers listed, {} income days",
+               page->online_workers, page->offline_workers, page->workers.size(),
+               page->income.size());
+}
+
+}  // namespace kz

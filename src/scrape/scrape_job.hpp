@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "common/clock.hpp"
+#include "common/http.hpp"
+#include "scrape/anomaly_rules.hpp"
+
+namespace kz {
+
+struct ScrapeOptions {
+  std::string observer_url;
+  std::optional<std::string> account_name;
+  std::string db_path = "btcpool_data.db";
+  HttpOptions http;
+  std::chrono::minutes page_utc_offset{5 * 60};
+  int retain_days = 30;  // 0 keeps every worker sample
+  bool dry_run = false;
+  AlertThresholds thresholds;
+};
+
+// One kzscrape run: fetch -> parse -> (store + detect anomalies, in one
+// transaction). Throws kz::Error; a failed fetch or parse is still recorded
+// in the cache (run record, scrape_failed alert) before the error leaves.
+class ScrapeJob {
+ public:
+  ScrapeJob(ScrapeOptions options, HttpTransport& transport, const Clock& clock, Sleeper sleeper)
+      : options_(std::move(options)), transport_(transport), clock_(clock),
+        sleeper_(std::move(sleeper)) {}
+
+  // Dry run: prints the parsed page as JSON on `out` and writes nothing.
+  void run(std::ostream& out);
+
+ private:
+  std::string fetch_page();
+
+  ScrapeOptions options_;
+  HttpTransport& transport_;
+  const Clock& clock_;
+  Sleeper sleeper_;
+};
+
+}  // namespace kz

@@ -1,0 +1,185 @@
+#include "scrape/snapshot_store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cmath>
+#include <unordered_map>
+
+#include "common/error.hpp"
+
+namespace kz {
+
+double to_mhs(double hs) {
+  const double mhs = hs / 1e6;
+  const double whole = std::round(mhs);
+  return std::abs(mhs - whole) <= 1e-9 * std::max(1.0, std::abs(whole)) ? whole : mhs;
+}
+
+int64_t SnapshotStore::ensure_pool(const std::string& observer_url,
+                                   const std::optional<std::string>& account, TimePoint now) {
+  auto& db = cache_.db();
+  if (account) {
+    SQLite::Statement owner(db, "SELECT observer_url FROM pool WHERE account_name = ?");
+    owner.bind(1, *account);
+    if (owner.executeStep() && owner.getColumn(0).getString() != observer_url) {
+      throw Error(ExitCode::usage, "account '" + *account + "' is already bound to " +
+                                       owner.getColumn(0).getString() + " in cache " +
+                                       cache_.path());
+    }
+  }
+  SQLite::Statement insert(db,
+                           "INSERT INTO pool(observer_url, account_name, created_at) VALUES(?, ?, ?)"
+                           " ON CONFLICT(observer_url) DO UPDATE SET"
+                           " account_name = coalesce(excluded.account_name, pool.account_name)"
+                           " RETURNING id");
+  insert.bind(1, observer_url);
+  if (account) insert.bind(2, *account);
+  insert.bind(3, format_utc(now));
+  insert.executeStep();
+  return insert.getColumn(0).getInt64();
+}
+
+namespace {
+
+std::unordered_map<std::string, int64_t> load_worker_ids(SQLite::Database& db, int64_t pool_id) {
+  std::unordered_map<std::string, int64_t> ids;
+  SQLite::Statement select(db, "SELECT name, id FROM worker WHERE pool_id = ?");
+  select.bind(1, pool_id);
+  while (select.executeStep()) ids.emplace(select.getColumn(0).getString(), select.getColumn(1).getInt64());
+  return ids;
+}
+
+template <typename T>
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<T>& value) {
+  if (value) statement.bind(index, *value);
+  else statement.bind(index);
+}
+
+}  // namespace
+
+int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page,
+                                       TimePoint scraped_at, std::chrono::minutes page_utc_offset) {
+  auto& db = cache_.db();
+  const std::string now = format_utc(scraped_at);
+  SQLite::Statement snapshot(
+      db,
+      "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_mhs, hashrate_24h_mhs,"
+      " online_workers, offline_workers, balance_sat, last_income_sat, listed_workers,"
+      " workers_complete) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  snapshot.bind(1, pool_id);
+  snapshot.bind(2, now);
+  snapshot.bind(3, to_mhs(page.current_hashrate_hs));
+  bind_optional(snapshot, 4,
+                page.avg_hashrate_24h_hs ? std::optional(to_mhs(*page.avg_hashrate_24h_hs))
+                                         : std::nullopt);
+  snapshot.bind(5, page.online_workers);
+  snapshot.bind(6, page.offline_workers);
+  bind_optional(snapshot, 7, page.balance_sat);
+  bind_optional(snapshot, 8, page.last_income_sat);
+  snapshot.bind(9, static_cast<int64_t>(page.workers.size()));
+  snapshot.bind(10, page.workers_complete() ? 1 : 0);
+  snapshot.exec();
+  const int64_t snapshot_id = db.getLastInsertRowid();
+
+  auto worker_ids = load_worker_ids(db, pool_id);
+  SQLite::Statement new_worker(
+      db, "INSERT INTO worker(pool_id, name, first_seen_at) VALUES(?, ?, ?) RETURNING id");
+  SQLite::Statement seen_online(db, "UPDATE worker SET last_online_at = ? WHERE id = ?");
+  SQLite::Statement sample(db,
+                           "INSERT OR IGNORE INTO worker_sample(snapshot_id, worker_id, online,"
+                           " hashrate_10m_mhs, hashrate_1h_mhs, hashrate_24h_mhs, last_share_at)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?)");
+  for (const WorkerRow& worker : page.workers) {
+    auto [it, inserted] = worker_ids.try_emplace(worker.name, 0);
+    if (inserted) {
+      new_worker.bind(1, pool_id);
+      new_worker.bind(2, worker.name);
+      new_worker.bind(3, now);
+      new_worker.executeStep();
+      it->second = new_worker.getColumn(0).getInt64();
+      new_worker.reset();
+    }
+    const bool online = worker.status == WorkerStatus::online;
+    if (online) {
+      seen_online.bind(1, now);
+      seen_online.bind(2, it->second);
+      seen_online.exec();
+      seen_online.reset();
+    }
+    sample.bind(1, snapshot_id);
+    sample.bind(2, it->second);
+    sample.bind(3, online ? 1 : 0);
+    sample.bind(4, to_mhs(worker.hashrate_10m_hs));
+    sample.bind(5, to_mhs(worker.hashrate_1h_hs));
+    sample.bind(6, to_mhs(worker.hashrate_24h_hs));
+    std::optional<TimePoint> last_share;
+    if (worker.last_share_local) last_share = local_to_utc(*worker.last_share_local, page_utc_offset);
+    if (last_share) sample.bind(7, static_cast<int64_t>(last_share->time_since_epoch().count()));
+    else sample.bind(7);
+    sample.exec();
+    sample.reset();
+  }
+  upsert_income(pool_id, page, scraped_at);
+  return snapshot_id;
+}
+
+void SnapshotStore::upsert_income(int64_t pool_id, const ObserverPage& page, TimePoint now) {
+  SQLite::Statement upsert(
+      cache_.db(),
+      "INSERT INTO income_day(pool_id, date, total_income_sat, hashrate_mhs, first_seen_at,"
+      " updated_at) VALUES(?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT(pool_id, date) DO UPDATE SET total_income_sat = excluded.total_income_sat,"
+      " hashrate_mhs = excluded.hashrate_mhs, updated_at = excluded.updated_at,"
+      " revision = income_day.revision + 1"
+      " WHERE income_day.total_income_sat IS NOT excluded.total_income_sat"
+      " OR income_day.hashrate_mhs IS NOT excluded.hashrate_mhs");
+  const std::string stamp = format_utc(now);
+  for (const IncomeRow& day : page.income) {
+    upsert.bind(1, pool_id);
+    upsert.bind(2, day.date);
+    upsert.bind(3, day.total_income_sat);
+    bind_optional(upsert, 4, day.hashrate_hs ? std::optional(to_mhs(*day.hashrate_hs)) : std::nullopt);
+    upsert.bind(5, stamp);
+    upsert.bind(6, stamp);
+    upsert.exec();
+    upsert.reset();
+  }
+}
+
+void SnapshotStore::insert_run(int64_t pool_id, TimePoint started_at, TimePoint finished_at,
+                               int exit_code, const std::string& error,
+                               std::optional<int64_t> snapshot_id) {
+  SQLite::Statement insert(cache_.db(),
+                           "INSERT INTO scrape_run(pool_id, started_at, finished_at, outcome,"
+                           " exit_code, error, snapshot_id) VALUES(?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, pool_id);
+  insert.bind(2, format_utc(started_at));
+  insert.bind(3, format_utc(finished_at));
+  insert.bind(4, exit_code == 0 ? "ok" : "failed");
+  insert.bind(5, exit_code);
+  if (error.empty()) insert.bind(6);
+  else insert.bind(6, error);
+  bind_optional(insert, 7, snapshot_id);
+  insert.exec();
+}
+
+int SnapshotStore::failed_runs_in_a_row(int64_t pool_id) {
+  SQLite::Statement count(cache_.db(),
+                          "SELECT count(*) FROM scrape_run WHERE pool_id = ?1 AND outcome = 'failed'"
+                          " AND id > coalesce((SELECT max(id) FROM scrape_run"
+                          " WHERE pool_id = ?1 AND outcome = 'ok'), 0)");
+  count.bind(1, pool_id);
+  count.executeStep();
+  return count.getColumn(0).getInt();
+}
+
+int64_t SnapshotStore::prune_worker_samples(int64_t pool_id, TimePoint cutoff) {
+  SQLite::Statement prune(cache_.db(),
+                          "DELETE FROM worker_sample WHERE snapshot_id IN"
+                          " (SELECT id FROM snapshot WHERE pool_id = ? AND scraped_at < ?)");
+  prune.bind(1, pool_id);
+  prune.bind(2, format_utc(cutoff));
+  return prune.exec();
+}
+
+}  // namespace kz
