@@ -52,6 +52,7 @@ std::optional<TimePoint> parse_utc(std::string_view text) {
   if (!t) return std::nullopt;
   std::string_view zone = text.substr(19);
   if (zone.empty() || zone == "Z") return t;
+  if (zone.size() != 6) return std::nullopt;  // ISO-8601 wants "+HH:MM"
   auto offset = parse_utc_offset(zone);
   if (!offset) return std::nullopt;
   return *t - *offset;
