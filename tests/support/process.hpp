@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kz::test {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by a signal or by the timeout
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+  std::chrono::milliseconds elapsed{0};
+};
+
+// Runs `argv` (argv[0] a path) with `extra_env` added to this process's
+// environment, stdin closed, and kills it after `timeout`.
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::vector<std::pair<std::string, std::string>>& extra_env = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+}  // namespace kz::test
