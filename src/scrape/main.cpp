@@ -12,6 +12,7 @@ namespace {
 
 struct CliValues {
   double timeout_s = 30;
+  int max_page_mb = 32;
   std::string page_tz = "+05:00";
   std::string log_level = "info";
   bool quiet = false;
@@ -32,6 +33,8 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
       ->capture_default_str()->check(CLI::Range(1.0, 3600.0));
   app.add_option("--retries", options.http.max_retries, "Retries on transient network errors")
       ->capture_default_str()->check(CLI::Range(0, 10));
+  app.add_option("--max-page-mb", cli.max_page_mb, "Refuse pages larger than this (MiB)")
+      ->capture_default_str()->check(CLI::Range(1, 1024));
   app.add_option("--page-tz", cli.page_tz, "UTC offset of the times shown on the page")
       ->capture_default_str();
   app.add_option("--retain-days", options.retain_days,
@@ -84,6 +87,7 @@ void finish_options(kz::ScrapeOptions& options, const CliValues& cli) {
       std::chrono::milliseconds(static_cast<int64_t>(cli.timeout_s * 1000));
   options.http.connect_timeout = std::min(options.http.connect_timeout, options.http.total_timeout);
   options.http.verify_tls = !cli.insecure;
+  options.http.max_body_bytes = static_cast<size_t>(cli.max_page_mb) * 1024 * 1024;
   auto& t = options.thresholds;
   t.offline_high_fraction = cli.offline_high_percent / 100;
   t.drop_medium_fraction = cli.drop_medium_percent / 100;
