@@ -37,6 +37,9 @@ struct ObserverPage {
   std::optional<int64_t> last_income_sat;
   std::vector<WorkerRow> workers;
   std::vector<IncomeRow> income;
+  // Table rows the parser dropped: cut off, missing a required cell, unreadable
+  // values, or a repeated worker name / income date (the first one is kept).
+  int skipped_rows = 0;
 
   // The table may list fewer workers than the cards count; missing workers
   // are unknown, never offline.
