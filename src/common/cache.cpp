@@ -1,7 +1,10 @@
 #include "common/cache.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
+
+#include <thread>
 
 #include "common/cache_schema.hpp"
 #include "common/error.hpp"
@@ -47,12 +50,33 @@ SQLite::Database open_database(const std::string& path, std::chrono::millisecond
 
 }  // namespace
 
+// Switching a new file to WAL needs an exclusive lock and SQLite does not
+// wait for it through the busy handler, so a run racing another run's first
+// open retries here. Once the file is in WAL mode this is a plain read.
+void Cache::switch_to_wal(std::chrono::milliseconds busy_timeout) {
+  const auto give_up = std::chrono::steady_clock::now() + busy_timeout;
+  for (;;) {
+    try {
+      // Each statement must be finished before the next one runs.
+      const std::string mode = db_.execAndGet("PRAGMA journal_mode").getString();
+      if (mode == "wal") return;
+      const std::string switched = db_.execAndGet("PRAGMA journal_mode = WAL").getString();
+      if (switched == "wal") return;
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() != SQLITE_BUSY && e.getErrorCode() != SQLITE_LOCKED) throw;
+    }
+    if (std::chrono::steady_clock::now() > give_up) {
+      throw_cache_error(path_, "opening", "cannot switch to WAL mode: database is locked");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 Cache::Cache(const std::string& path, std::chrono::milliseconds busy_timeout)
     : path_(path), db_(open_database(path, busy_timeout)) {
   try {
     db_.exec("PRAGMA foreign_keys = ON");
-    const std::string mode = db_.execAndGet("PRAGMA journal_mode = WAL").getString();
-    if (mode != "wal") throw_cache_error(path_, "opening", "cannot switch to WAL mode");
+    switch_to_wal(busy_timeout);
     db_.exec("PRAGMA synchronous = NORMAL");
     migrate();
   } catch (const Error&) {

@@ -30,6 +30,7 @@ class Cache {
   [[noreturn]] void rethrow_as_cache_error(const char* doing) const;
 
  private:
+  void switch_to_wal(std::chrono::milliseconds busy_timeout);
   void migrate();
 
   std::string path_;

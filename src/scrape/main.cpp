@@ -25,6 +25,8 @@ struct CliValues {
 };
 
 void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
+  // A later --opt overrides an earlier one, so wrappers can append their own.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--url", options.observer_url,
                  "Observer link to fetch (default: $OBSERVER_URL); file:// URLs read local pages");
   app.add_option("--db", options.db_path, "SQLite cache file")->capture_default_str();

@@ -1,5 +1,3 @@
-// TEMP: until the parser lands
-#if __has_include("scrape/observer_parser.hpp") && __has_include("scrape/page_json.hpp")
 #include "scrape/scrape_job.hpp"
 
 #include <spdlog/spdlog.h>
@@ -95,4 +93,3 @@ void ScrapeJob::run(std::ostream& out) {
 }
 
 }  // namespace kz
-#endif
