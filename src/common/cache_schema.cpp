@@ -2,11 +2,14 @@
 
 namespace kz {
 
-// Hashrates are stored in MH/s as REAL: the page shows 3 decimals of TH/s or
-// PH/s, so values are whole MH/s, which SQLite writes as small integers on
-// disk (4 bytes instead of 8) while any finer value still round-trips exactly.
+// Hashrates are stored in GH/s as REAL: the page shows 3 decimals of TH/s or
+// PH/s, so values are whole GH/s, which SQLite writes as small integers on
+// disk (3-4 bytes instead of 8) while any finer value still round-trips exactly.
 // Times are ISO-8601 UTC text, except worker_sample.last_share_at (unix
-// seconds, to keep the ~29,000 samples a day compact).
+// seconds). worker_sample holds ~29,000 rows a day for 200 workers: its key
+// packs (snapshot_id, worker_id) into the rowid so that rows append to one
+// densely filled B-tree with no second index; the two ids are readable as
+// virtual columns.
 static const char* const kMigration1 = R"sql(
 CREATE TABLE pool (
   id            INTEGER PRIMARY KEY,
@@ -19,8 +22,8 @@ CREATE TABLE snapshot (
   id                   INTEGER PRIMARY KEY,
   pool_id              INTEGER NOT NULL REFERENCES pool(id),
   scraped_at           TEXT NOT NULL,
-  hashrate_current_mhs REAL NOT NULL,
-  hashrate_24h_mhs     REAL,
+  hashrate_current_ghs REAL NOT NULL,
+  hashrate_24h_ghs     REAL,
   online_workers       INTEGER NOT NULL,
   offline_workers      INTEGER NOT NULL,
   balance_sat          INTEGER,
@@ -53,21 +56,21 @@ CREATE TABLE worker (
 ) STRICT;
 
 CREATE TABLE worker_sample (
-  snapshot_id       INTEGER NOT NULL REFERENCES snapshot(id),
-  worker_id         INTEGER NOT NULL REFERENCES worker(id),
+  sample_key        INTEGER PRIMARY KEY,  -- snapshot_id << 24 | worker_id
+  snapshot_id       INTEGER GENERATED ALWAYS AS (sample_key >> 24) VIRTUAL,
+  worker_id         INTEGER GENERATED ALWAYS AS (sample_key & 16777215) VIRTUAL,
   online            INTEGER NOT NULL CHECK (online IN (0, 1)),
-  hashrate_10m_mhs  REAL NOT NULL,
-  hashrate_1h_mhs   REAL NOT NULL,
-  hashrate_24h_mhs  REAL NOT NULL,
-  last_share_at     INTEGER,
-  PRIMARY KEY (snapshot_id, worker_id)
-) STRICT, WITHOUT ROWID;
+  hashrate_10m_ghs  REAL NOT NULL,
+  hashrate_1h_ghs   REAL NOT NULL,
+  hashrate_24h_ghs  REAL NOT NULL,
+  last_share_at     INTEGER
+) STRICT;
 
 CREATE TABLE income_day (
   pool_id            INTEGER NOT NULL REFERENCES pool(id),
   date               TEXT NOT NULL,
   total_income_sat   INTEGER NOT NULL,
-  hashrate_mhs       REAL,
+  hashrate_ghs       REAL,
   first_seen_at      TEXT NOT NULL,
   updated_at         TEXT NOT NULL,
   revision           INTEGER NOT NULL DEFAULT 1,
@@ -93,8 +96,8 @@ CREATE UNIQUE INDEX alert_one_open ON alert(pool_id, alert_type, subject)
 
 CREATE VIEW v_latest_summary AS
 SELECT p.observer_url, p.account_name, s.scraped_at,
-       round(s.hashrate_current_mhs / 1e6, 3) AS hashrate_current_ths,
-       round(s.hashrate_24h_mhs / 1e6, 3)     AS hashrate_24h_ths,
+       round(s.hashrate_current_ghs / 1e3, 3) AS hashrate_current_ths,
+       round(s.hashrate_24h_ghs / 1e3, 3)     AS hashrate_24h_ths,
        s.online_workers, s.offline_workers,
        round(s.balance_sat / 1e8, 8)          AS balance_btc,
        round(s.last_income_sat / 1e8, 8)      AS last_income_btc
@@ -104,19 +107,19 @@ JOIN snapshot s ON s.id = (SELECT max(id) FROM snapshot WHERE pool_id = p.id);
 CREATE VIEW v_latest_workers AS
 SELECT p.observer_url, w.name AS worker_name,
        CASE ws.online WHEN 1 THEN 'online' ELSE 'offline' END AS status,
-       round(ws.hashrate_10m_mhs / 1e6, 3) AS hashrate_10m_ths,
-       round(ws.hashrate_1h_mhs / 1e6, 3)  AS hashrate_1h_ths,
-       round(ws.hashrate_24h_mhs / 1e6, 3) AS hashrate_24h_ths,
+       round(ws.hashrate_10m_ghs / 1e3, 3) AS hashrate_10m_ths,
+       round(ws.hashrate_1h_ghs / 1e3, 3)  AS hashrate_1h_ths,
+       round(ws.hashrate_24h_ghs / 1e3, 3) AS hashrate_24h_ths,
        strftime('%Y-%m-%dT%H:%M:%SZ', ws.last_share_at, 'unixepoch') AS last_share_at
 FROM pool p
 JOIN snapshot s ON s.id = (SELECT max(id) FROM snapshot WHERE pool_id = p.id)
-JOIN worker_sample ws ON ws.snapshot_id = s.id
+JOIN worker_sample ws ON ws.sample_key BETWEEN s.id << 24 AND (s.id << 24) | 16777215
 JOIN worker w ON w.id = ws.worker_id;
 
 CREATE VIEW v_daily_income AS
 SELECT p.observer_url, i.date,
        round(i.total_income_sat / 1e8, 8) AS total_income_btc,
-       round(i.hashrate_mhs / 1e6, 3)     AS hashrate_ths
+       round(i.hashrate_ghs / 1e3, 3)     AS hashrate_ths
 FROM income_day i JOIN pool p ON p.id = i.pool_id;
 
 CREATE VIEW v_open_alerts AS

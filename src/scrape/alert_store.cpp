@@ -24,12 +24,12 @@ std::vector<OpenAlert> AlertStore::open_alerts(int64_t pool_id) {
 std::vector<double> AlertStore::hashrates_between(int64_t pool_id, TimePoint from, TimePoint to) {
   std::vector<double> hashrates;
   SQLite::Statement select(cache_.db(),
-                           "SELECT hashrate_current_mhs FROM snapshot"
+                           "SELECT hashrate_current_ghs FROM snapshot"
                            " WHERE pool_id = ? AND scraped_at >= ? AND scraped_at < ?");
   select.bind(1, pool_id);
   select.bind(2, format_utc(from));
   select.bind(3, format_utc(to));
-  while (select.executeStep()) hashrates.push_back(select.getColumn(0).getDouble() * 1e6);
+  while (select.executeStep()) hashrates.push_back(select.getColumn(0).getDouble() * 1e9);
   return hashrates;
 }
 

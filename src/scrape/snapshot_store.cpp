@@ -9,10 +9,10 @@
 
 namespace kz {
 
-double to_mhs(double hs) {
-  const double mhs = hs / 1e6;
-  const double whole = std::round(mhs);
-  return std::abs(mhs - whole) <= 1e-9 * std::max(1.0, std::abs(whole)) ? whole : mhs;
+double to_ghs(double hs) {
+  const double ghs = hs / 1e9;
+  const double whole = std::round(ghs);
+  return std::abs(ghs - whole) <= 1e-9 * std::max(1.0, std::abs(whole)) ? whole : ghs;
 }
 
 int64_t SnapshotStore::ensure_pool(const std::string& observer_url,
@@ -63,14 +63,14 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
   const std::string now = format_utc(scraped_at);
   SQLite::Statement snapshot(
       db,
-      "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_mhs, hashrate_24h_mhs,"
+      "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_ghs, hashrate_24h_ghs,"
       " online_workers, offline_workers, balance_sat, last_income_sat, listed_workers,"
       " workers_complete) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   snapshot.bind(1, pool_id);
   snapshot.bind(2, now);
-  snapshot.bind(3, to_mhs(page.current_hashrate_hs));
+  snapshot.bind(3, to_ghs(page.current_hashrate_hs));
   bind_optional(snapshot, 4,
-                page.avg_hashrate_24h_hs ? std::optional(to_mhs(*page.avg_hashrate_24h_hs))
+                page.avg_hashrate_24h_hs ? std::optional(to_ghs(*page.avg_hashrate_24h_hs))
                                          : std::nullopt);
   snapshot.bind(5, page.online_workers);
   snapshot.bind(6, page.offline_workers);
@@ -86,9 +86,9 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
       db, "INSERT INTO worker(pool_id, name, first_seen_at) VALUES(?, ?, ?) RETURNING id");
   SQLite::Statement seen_online(db, "UPDATE worker SET last_online_at = ? WHERE id = ?");
   SQLite::Statement sample(db,
-                           "INSERT OR IGNORE INTO worker_sample(snapshot_id, worker_id, online,"
-                           " hashrate_10m_mhs, hashrate_1h_mhs, hashrate_24h_mhs, last_share_at)"
-                           " VALUES(?, ?, ?, ?, ?, ?, ?)");
+                           "INSERT OR IGNORE INTO worker_sample(sample_key, online,"
+                           " hashrate_10m_ghs, hashrate_1h_ghs, hashrate_24h_ghs, last_share_at)"
+                           " VALUES(? << 24 | ?, ?, ?, ?, ?, ?)");
   for (const WorkerRow& worker : page.workers) {
     auto [it, inserted] = worker_ids.try_emplace(worker.name, 0);
     if (inserted) {
@@ -109,9 +109,9 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
     sample.bind(1, snapshot_id);
     sample.bind(2, it->second);
     sample.bind(3, online ? 1 : 0);
-    sample.bind(4, to_mhs(worker.hashrate_10m_hs));
-    sample.bind(5, to_mhs(worker.hashrate_1h_hs));
-    sample.bind(6, to_mhs(worker.hashrate_24h_hs));
+    sample.bind(4, to_ghs(worker.hashrate_10m_hs));
+    sample.bind(5, to_ghs(worker.hashrate_1h_hs));
+    sample.bind(6, to_ghs(worker.hashrate_24h_hs));
     std::optional<TimePoint> last_share;
     if (worker.last_share_local) last_share = local_to_utc(*worker.last_share_local, page_utc_offset);
     if (last_share) sample.bind(7, static_cast<int64_t>(last_share->time_since_epoch().count()));
@@ -126,19 +126,19 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
 void SnapshotStore::upsert_income(int64_t pool_id, const ObserverPage& page, TimePoint now) {
   SQLite::Statement upsert(
       cache_.db(),
-      "INSERT INTO income_day(pool_id, date, total_income_sat, hashrate_mhs, first_seen_at,"
+      "INSERT INTO income_day(pool_id, date, total_income_sat, hashrate_ghs, first_seen_at,"
       " updated_at) VALUES(?, ?, ?, ?, ?, ?)"
       " ON CONFLICT(pool_id, date) DO UPDATE SET total_income_sat = excluded.total_income_sat,"
-      " hashrate_mhs = excluded.hashrate_mhs, updated_at = excluded.updated_at,"
+      " hashrate_ghs = excluded.hashrate_ghs, updated_at = excluded.updated_at,"
       " revision = income_day.revision + 1"
       " WHERE income_day.total_income_sat IS NOT excluded.total_income_sat"
-      " OR income_day.hashrate_mhs IS NOT excluded.hashrate_mhs");
+      " OR income_day.hashrate_ghs IS NOT excluded.hashrate_ghs");
   const std::string stamp = format_utc(now);
   for (const IncomeRow& day : page.income) {
     upsert.bind(1, pool_id);
     upsert.bind(2, day.date);
     upsert.bind(3, day.total_income_sat);
-    bind_optional(upsert, 4, day.hashrate_hs ? std::optional(to_mhs(*day.hashrate_hs)) : std::nullopt);
+    bind_optional(upsert, 4, day.hashrate_hs ? std::optional(to_ghs(*day.hashrate_hs)) : std::nullopt);
     upsert.bind(5, stamp);
     upsert.bind(6, stamp);
     upsert.exec();
@@ -174,9 +174,12 @@ int SnapshotStore::failed_runs_in_a_row(int64_t pool_id) {
 }
 
 int64_t SnapshotStore::prune_worker_samples(int64_t pool_id, TimePoint cutoff) {
+  // The key range bounds the scan to samples older than the cutoff.
   SQLite::Statement prune(cache_.db(),
-                          "DELETE FROM worker_sample WHERE snapshot_id IN"
-                          " (SELECT id FROM snapshot WHERE pool_id = ? AND scraped_at < ?)");
+                          "DELETE FROM worker_sample"
+                          " WHERE sample_key < (SELECT min(id) FROM snapshot WHERE scraped_at >= ?2) << 24"
+                          " AND snapshot_id IN"
+                          " (SELECT id FROM snapshot WHERE pool_id = ?1 AND scraped_at < ?2)");
   prune.bind(1, pool_id);
   prune.bind(2, format_utc(cutoff));
   return prune.exec();

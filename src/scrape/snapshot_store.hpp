@@ -42,8 +42,8 @@ class SnapshotStore {
   Cache& cache_;
 };
 
-// H/s to the cache's MH/s, snapping the float noise of unit conversion
-// (38.384 PH/s -> 38384000000 MH/s exactly).
-double to_mhs(double hs);
+// H/s to the cache's GH/s, snapping the float noise of unit conversion
+// (38.384 PH/s -> 38384000 GH/s exactly).
+double to_ghs(double hs);
 
 }  // namespace kz

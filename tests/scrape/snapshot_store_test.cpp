@@ -65,7 +65,7 @@ TEST_F(SnapshotStoreTest, StoresExactValuesReadableThroughTheViews) {
   EXPECT_DOUBLE_EQ(summary.getColumn("hashrate_24h_ths").getDouble(), 38185.0);
   EXPECT_DOUBLE_EQ(summary.getColumn("balance_btc").getDouble(), 0.01864218);
   EXPECT_EQ(count("SELECT balance_sat FROM snapshot"), 1864218);
-  EXPECT_EQ(count("SELECT hashrate_current_mhs FROM snapshot"), 38384000000);
+  EXPECT_EQ(count("SELECT hashrate_current_ghs FROM snapshot"), 38384000);
 
   SQLite::Statement workers(cache_->db(),
                             "SELECT worker_name, status, hashrate_10m_ths, last_share_at"
@@ -163,11 +163,12 @@ TEST_F(SnapshotStoreTest, RetentionPrunesOnlyOldWorkerSamples) {
   EXPECT_EQ(count("SELECT count(*) FROM income_day"), 2);
 }
 
-TEST(ToMhs, SnapsUnitConversionNoiseButKeepsFinerValues) {
-  EXPECT_EQ(to_mhs(38.384e15), 38384000000.0);
-  EXPECT_EQ(to_mhs(137937e9), 137937000.0);
-  EXPECT_DOUBLE_EQ(to_mhs(1.5), 1.5e-6);
-  EXPECT_DOUBLE_EQ(to_mhs(12345.678e3), 12.345678);
+TEST(ToGhs, SnapsUnitConversionNoiseButKeepsFinerValues) {
+  EXPECT_EQ(to_ghs(38.384e15), 38384000.0);
+  EXPECT_EQ(to_ghs(137937e9), 137937.0);
+  EXPECT_EQ(to_ghs(1.234e18), 1234000000.0);
+  EXPECT_DOUBLE_EQ(to_ghs(1.5), 1.5e-9);
+  EXPECT_DOUBLE_EQ(to_ghs(12345.678e6), 12.345678);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ struct ProcessResult {
   std::string out;
   std::string err;
   std::chrono::milliseconds elapsed{0};
+  long max_rss_kb = 0;  // peak resident memory of the child
 };
 
 // Runs `argv` (argv[0] a path) with `extra_env` added to this process's

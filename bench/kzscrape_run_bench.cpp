@@ -1,0 +1,72 @@
+// Whole kzscrape runs (the Release binary) against a local page server:
+// wall time and peak memory of one run, and cache growth over a day of runs.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/page_server.hpp"
+#include "support/process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using kz::test::PageServer;
+using kz::test::Step;
+
+std::string sample_200() {
+  std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/observer_ru_200.html");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("kz_bench_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::vector<std::string> kzscrape_args(const PageServer& server, const fs::path& db) {
+  return {KZSCRAPE_PATH, "--url", server.url("/observer"), "--db", db.string(), "--quiet"};
+}
+
+void BM_KzscrapeRun200Workers(benchmark::State& state) {
+  PageServer server;
+  server.set("/observer", {Step::ok(sample_200())});
+  const fs::path dir = fresh_dir("run");
+  const auto args = kzscrape_args(server, dir / "cache.db");
+  kz::test::run_process(args);  // create the cache outside the timing
+  long max_rss_kb = 0;
+  for (auto _ : state) {
+    const auto result = kz::test::run_process(args);
+    if (result.exit_code != 0) state.SkipWithError(result.err.c_str());
+    max_rss_kb = std::max(max_rss_kb, result.max_rss_kb);
+  }
+  state.counters["peak_rss_MB"] = static_cast<double>(max_rss_kb) / 1024.0;
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_KzscrapeRun200Workers)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(30);
+
+// 144 runs = one day at a 10-minute cadence; reports the cache size.
+void BM_CacheGrowthOneDay(benchmark::State& state) {
+  PageServer server;
+  server.set("/observer", {Step::ok(sample_200())});
+  for (auto _ : state) {
+    const fs::path dir = fresh_dir("growth");
+    const auto args = kzscrape_args(server, dir / "cache.db");
+    kz::test::run_process(args);
+    const auto empty_day = fs::file_size(dir / "cache.db");
+    for (int run = 1; run < 144; ++run) kz::test::run_process(args);
+    std::uintmax_t total = 0;
+    for (const auto& entry : fs::directory_iterator(dir)) total += entry.file_size();
+    state.counters["cache_MB_after_144_runs"] = static_cast<double>(total) / 1e6;
+    state.counters["first_run_MB"] = static_cast<double>(empty_day) / 1e6;
+    fs::remove_all(dir);
+  }
+}
+BENCHMARK(BM_CacheGrowthOneDay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
