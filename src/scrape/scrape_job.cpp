@@ -83,6 +83,9 @@ void ScrapeJob::run(std::ostream& out) {
     }
   });
   if (failure) throw *failure;
+  if (page->skipped_rows > 0) {
+    spdlog::warn("skipped {} table rows that were cut off or did not parse", page->skipped_rows);
+  }
   if (!page->workers_complete()) {
     spdlog::warn("the workers table lists {} of {} workers; the snapshot is marked incomplete",
                  page->workers.size(), page->online_workers + page->offline_workers);
