@@ -229,6 +229,10 @@ std::optional<double> parse_hashrate_hs(std::string_view text) {
   if (digits.size() > 19) return std::nullopt;  // more precision than the page ever shows
   uint64_t mantissa = 0;
   for (const char c : digits) mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+  // A whole number that fits 64 bits converts with a single rounding.
+  for (; exponent > 0 && mantissa <= std::numeric_limits<uint64_t>::max() / 10; --exponent) {
+    mantissa *= 10;
+  }
   // Powers of ten up to 1e22 are exact doubles, so one multiplication or
   // division rounds once and exact values stay exact.
   static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
