@@ -1,0 +1,128 @@
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "common/logging.hpp"
+#include "upload/upload_job.hpp"
+
+namespace {
+
+struct CliValues {
+  std::string client, company, country, site, observer_url, key_file;
+  double timeout_s = 240;
+  std::string log_level = "info";
+  bool quiet = false;
+};
+
+void add_options(CLI::App& app, kz::UploadOptions& options, CliValues& cli) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--account", options.labels.account,
+                 "Account name in Supabase, and the label of the pool in the cache")
+      ->required();
+  app.add_option("--client", cli.client, "Client (accounts.group_name)");
+  app.add_option("--company", cli.company, "Company (accounts.company)");
+  app.add_option("--country", cli.country, "Country (devices.location)");
+  app.add_option("--site", cli.site, "Site (accounts.site, devices.site)");
+  app.add_option("--db", options.db_path, "SQLite cache file written by kzscrape")
+      ->capture_default_str();
+  app.add_option("--observer-url", cli.observer_url,
+                 "Bind the unlabelled pool with this observer URL to --account");
+  app.add_option("--key-file", cli.key_file,
+                 "Read the service key from this file instead of $SUPABASE_SERVICE_KEY");
+  app.add_option("--batch-size", options.batch_size, "Rows per request")
+      ->capture_default_str()->check(CLI::Range(1, 10000));
+  app.add_option("--timeout", cli.timeout_s, "Seconds the whole upload may take, retries included")
+      ->capture_default_str()->check(CLI::Range(1.0, 3600.0));
+  app.add_flag("--dry-run", options.dry_run,
+               "Print the requests it would send (key redacted); send and change nothing");
+  app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+}
+
+std::optional<std::string> non_empty(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+std::string trimmed(std::string text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string read_key_file(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream content;
+  content << file.rdbuf();
+  if (!file) throw kz::Error(kz::ExitCode::usage, "cannot read --key-file " + path);
+  std::string key = trimmed(content.str());
+  if (key.empty()) throw kz::Error(kz::ExitCode::usage, "--key-file " + path + " is empty");
+  return key;
+}
+
+void finish_options(kz::UploadOptions& options, const CliValues& cli) {
+  options.labels.client = non_empty(cli.client);
+  options.labels.company = non_empty(cli.company);
+  options.labels.country = non_empty(cli.country);
+  options.labels.site = non_empty(cli.site);
+  options.observer_url = non_empty(cli.observer_url);
+  if (const char* url = std::getenv("SUPABASE_URL")) options.supabase_url = trimmed(url);
+  if (!cli.key_file.empty()) {
+    options.service_key = read_key_file(cli.key_file);
+  } else if (const char* key = std::getenv("SUPABASE_SERVICE_KEY")) {
+    options.service_key = trimmed(key);
+  }
+  if (!options.dry_run && options.supabase_url.empty()) {
+    throw kz::Error(kz::ExitCode::usage,
+                    "SUPABASE_URL is not set (https://<project>.supabase.co)");
+  }
+  if (!options.dry_run && options.service_key.empty()) {
+    throw kz::Error(kz::ExitCode::usage,
+                    "no service key: set SUPABASE_SERVICE_KEY or pass --key-file FILE");
+  }
+  options.timeout = std::chrono::milliseconds(static_cast<int64_t>(cli.timeout_s * 1000));
+  options.request_timeout = std::min(options.request_timeout, options.timeout);
+  options.http.connect_timeout = std::min(options.http.connect_timeout, options.timeout);
+  options.http.max_retries = 6;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kzupload: upsert the SQLite cache written by kzscrape into Supabase"};
+  app.set_version_flag("--version", "kzupload 0.1.0");
+  kz::UploadOptions options;
+  CliValues cli;
+  add_options(app, options, cli);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "kzupload: error: " << e.what() << " (see --help)\n";
+    return kz::to_int(kz::ExitCode::usage);
+  }
+  try {
+    kz::init_logging("kzupload", cli.log_level, cli.quiet);
+    finish_options(options, cli);
+    kz::CurlTransport transport(options.http);
+    kz::SystemClock clock;
+    kz::UploadJob job(options, transport, clock, kz::real_sleeper());
+    job.run(std::cout);
+    return 0;
+  } catch (const kz::Error& e) {
+    std::cerr << "kzupload: error: " << kz::redact(e.what(), options.service_key) << '\n';
+    return kz::to_int(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "kzupload: error: internal: " << kz::redact(e.what(), options.service_key)
+              << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "common/cache.hpp"
+
+namespace kz {
+
+// Hashrates below are in TH/s, BTC in satoshis, times ISO-8601 UTC as the cache holds them.
+struct SnapshotRow {
+  int64_t id = 0;
+  std::string scraped_at;
+  double hashrate_current_ths = 0;
+  std::optional<double> hashrate_24h_ths;
+  int64_t online_workers = 0;
+  int64_t offline_workers = 0;
+  std::optional<int64_t> balance_sat;
+  std::optional<int64_t> last_income_sat;
+  // Sum of the workers' 1 h column; empty when the page listed only some
+  // workers or their samples were pruned.
+  std::optional<double> workers_1h_sum_ths;
+};
+
+struct DeviceState {
+  int64_t worker_id = 0;
+  std::string name;
+  std::string first_seen_at;
+  bool online = false;
+  std::string scraped_at;  // of the snapshot this state comes from
+  // First seen in a snapshot not uploaded yet: Supabase may not know it.
+  bool is_new = false;
+};
+
+struct IncomeDay {
+  std::string date;  // YYYY-MM-DD
+  int64_t total_income_sat = 0;
+  int64_t revision = 0;
+};
+
+struct AlertState {
+  int64_t id = 0;
+  std::string alert_type;
+  std::string subject;
+  std::string severity;
+  std::string message;
+  std::string opened_at;
+  std::optional<std::string> resolved_at;
+  int64_t revision = 0;
+};
+
+// The pool kzupload works on. --account selects the pool labelled so; else
+// --observer-url picks (and labels) an unlabelled one; else a cache holding a
+// single unlabelled pool gets the label. Labelling is skipped on a dry run.
+int64_t resolve_pool(Cache& cache, const std::string& account,
+                     const std::optional<std::string>& observer_url, bool may_label);
+
+// Everything of one pool that Supabase has not confirmed yet, read in batches
+// (keyset pagination, no statement left open between batches) so that memory
+// does not grow with the backlog. The set of pending snapshots is fixed when
+// the object is made: a snapshot kzscrape adds meanwhile waits for the next run.
+class PendingRows {
+ public:
+  PendingRows(Cache& cache, int64_t pool_id);
+
+  bool has_snapshots() const { return max_snapshot_id_ > 0; }
+  std::size_t pending_snapshot_count() const { return pending_snapshots_; }
+  bool has_income();
+  bool has_alerts();
+
+  std::optional<SnapshotRow> newest_snapshot();
+  std::vector<SnapshotRow> snapshots_after(int64_t after_id, std::size_t limit);
+  // The latest state of every worker sampled in a pending snapshot, newest
+  // snapshot first; each worker once. Empty when done.
+  std::vector<DeviceState> next_devices(std::size_t limit);
+  std::vector<IncomeDay> income_after(const std::string& after_date, std::size_t limit);
+  std::vector<AlertState> alerts_after(int64_t after_id, std::size_t limit);
+
+  void mark_snapshots_uploaded(const std::string& uploaded_at);
+  void mark_income_uploaded(const std::vector<IncomeDay>& days);
+  void mark_alerts_uploaded(const std::vector<AlertState>& alerts);
+
+ private:
+  Cache& cache_;
+  int64_t pool_id_;
+  int64_t min_snapshot_id_ = 0;  // of the pending ones; 0 when none
+  int64_t max_snapshot_id_ = 0;
+  std::size_t pending_snapshots_ = 0;
+  std::string oldest_pending_scraped_at_;
+  int64_t device_cursor_ = 0;  // worker_sample.sample_key to continue below
+  std::unordered_set<int64_t> devices_seen_;
+};
+
+}  // namespace kz

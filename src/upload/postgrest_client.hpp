@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <ostream>
+#include <string>
+
+#include "common/http.hpp"
+
+namespace kz {
+
+struct PostgrestConfig {
+  std::string base_url;     // the Supabase project URL; /rest/v1 is added
+  std::string service_key;  // sent as apikey and bearer token, never logged
+  HttpOptions http;         // total_timeout: one request, retries included
+  std::chrono::steady_clock::time_point deadline;  // of the whole run
+};
+
+enum class Resolution { merge_duplicates, ignore_duplicates };
+
+// Bulk upserts through PostgREST (POST /rest/v1/<table>?on_conflict=...).
+// Transient failures (network, 408, 429, 5xx) are retried within the request
+// timeout and the run's deadline, then thrown as ExitCode::upload_transient;
+// any other non-2xx answer is thrown at once as ExitCode::upload_rejected with
+// the server's code, message, details and hint plus advice where it is clear.
+class PostgrestClient {
+ public:
+  // dry_run: print each request (key redacted) there instead of sending it.
+  PostgrestClient(PostgrestConfig config, HttpTransport& transport, Sleeper sleeper,
+                  std::ostream* dry_run = nullptr);
+
+  void upsert(const std::string& table, const std::string& on_conflict, const std::string& body,
+              std::size_t rows, Resolution resolution = Resolution::merge_duplicates);
+
+  int requests() const { return requests_; }  // HTTP attempts, retries included
+
+ private:
+  PostgrestConfig config_;
+  HttpTransport& transport_;
+  Sleeper sleeper_;
+  std::ostream* dry_run_;
+  int requests_ = 0;
+};
+
+// "https://x.supabase.co/", ".../rest/v1" -> "https://x.supabase.co"; throws
+// ExitCode::usage for anything that is not an http(s) URL.
+std::string normalize_supabase_url(const std::string& url);
+
+// The one-line message for a rejected request (exposed for tests).
+std::string describe_rejection(const std::string& what, long status, const std::string& body);
+
+}  // namespace kz

@@ -1,0 +1,190 @@
+#include "upload/row_mapping.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "common/units.hpp"
+
+namespace kz {
+namespace {
+
+std::string quoted(std::string_view text) {
+  // Invalid UTF-8 (never expected from the page) becomes U+FFFD instead of an exception.
+  return nlohmann::json(std::string(text)).dump(-1, ' ', false,
+                                                nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+void JsonObject::key(std::string_view key) {
+  if (text_.size() > 1) text_ += ',';
+  text_ += quoted(key);
+  text_ += ':';
+}
+
+JsonObject& JsonObject::string(std::string_view key, std::string_view value) {
+  this->key(key);
+  text_ += quoted(value);
+  return *this;
+}
+
+JsonObject& JsonObject::string_or_null(std::string_view key,
+                                       const std::optional<std::string>& value) {
+  return value ? string(key, *value) : null(key);
+}
+
+JsonObject& JsonObject::integer(std::string_view key, std::optional<int64_t> value) {
+  if (!value) return null(key);
+  this->key(key);
+  text_ += std::to_string(*value);
+  return *this;
+}
+
+JsonObject& JsonObject::btc(std::string_view key, std::optional<int64_t> sat) {
+  if (!sat) return null(key);
+  this->key(key);
+  text_ += format_btc(*sat);
+  return *this;
+}
+
+JsonObject& JsonObject::boolean(std::string_view key, bool value) {
+  this->key(key);
+  text_ += value ? "true" : "false";
+  return *this;
+}
+
+JsonObject& JsonObject::null(std::string_view key) {
+  this->key(key);
+  text_ += "null";
+  return *this;
+}
+
+void Batch::add(const std::string& conflict_key, std::string row) {
+  auto [it, inserted] = index_.try_emplace(conflict_key, rows_.size());
+  if (inserted) {
+    rows_.push_back(std::move(row));
+  } else {
+    rows_[it->second] = std::move(row);
+    ++replaced_;
+  }
+}
+
+std::string Batch::body() const {
+  std::size_t length = 2;
+  for (const std::string& row : rows_) length += row.size() + 1;
+  std::string body;
+  body.reserve(length);
+  body += '[';
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    if (i > 0) body += ',';
+    body += rows_[i];
+  }
+  body += ']';
+  return body;
+}
+
+std::string device_id(std::string_view account, std::string_view worker) {
+  std::string id = "KZ_";
+  id.append(account);
+  id += '_';
+  id.append(worker);
+  for (char& c : id) {
+    if (c == ' ') c = '_';
+  }
+  return id;
+}
+
+std::string us_date(std::string_view iso_date) {
+  const bool iso = iso_date.size() == 10 && iso_date[4] == '-' && iso_date[7] == '-';
+  if (!iso) return std::string(iso_date);
+  std::string out;
+  out.append(iso_date.substr(5, 2)).append("/");
+  out.append(iso_date.substr(8, 2)).append("/");
+  out.append(iso_date.substr(0, 4));
+  return out;
+}
+
+int64_t round_ths(double ths) { return std::llround(ths); }
+
+std::string alert_key(std::string_view account, const AlertState& alert) {
+  std::string key(account);
+  key.append("|").append(alert.alert_type).append("|").append(alert.subject);
+  key.append("|").append(alert.opened_at);
+  return key;
+}
+
+std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest) {
+  JsonObject row;
+  row.string("account_name", labels.account)
+      .string("coin_type", "BTC")
+      .boolean("is_active", true)
+      .string("account_type", "kzpool");
+  if (labels.company) row.string("company", *labels.company);
+  if (labels.site) row.string("site", *labels.site);
+  if (labels.client) row.string("group_name", *labels.client);
+  // A figure the page did not show leaves the stored one as it is.
+  if (newest) {
+    if (newest->balance_sat) row.btc("balance", newest->balance_sat);
+    if (newest->last_income_sat) row.btc("earn_24_hours", newest->last_income_sat);
+    row.string("updated_at", newest->scraped_at);
+  }
+  return row.str();
+}
+
+std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot) {
+  const auto rounded = [](std::optional<double> ths) -> std::optional<int64_t> {
+    if (!ths) return std::nullopt;
+    return round_ths(*ths);
+  };
+  return JsonObject()
+      .string("account_name", account)
+      .string("timestamp", snapshot.scraped_at)
+      .integer("hashrate_10m", round_ths(snapshot.hashrate_current_ths))
+      .integer("hashrate_1h", rounded(snapshot.workers_1h_sum_ths))
+      .integer("hashrate_1d", rounded(snapshot.hashrate_24h_ths))
+      .integer("worker_count", snapshot.online_workers + snapshot.offline_workers)
+      .integer("active_workers", snapshot.online_workers)
+      .null("reject_rate")
+      .str();
+}
+
+std::string device_row(const AccountLabels& labels, const DeviceState& device,
+                       bool with_created_at) {
+  JsonObject row;
+  row.string("device_id", device_id(labels.account, device.name))
+      .string("serial_number", device.name)
+      .string("account_name", labels.account)
+      .string("worker_name", device.name)
+      .string("device_type", "ASIC")
+      .string("status", device.online ? "online" : "offline");
+  if (labels.site) row.string("site", *labels.site);
+  if (labels.country) row.string("location", *labels.country);
+  if (with_created_at) row.string("created_at", device.first_seen_at);
+  row.string("updated_at", device.scraped_at);
+  return row.str();
+}
+
+std::string income_row(const std::string& account, const IncomeDay& day) {
+  return JsonObject()
+      .string("account_name", account)
+      .string("date", us_date(day.date))
+      .btc("btc_amount", day.total_income_sat)
+      .string("source", "KZ Pool")
+      .string("transaction_type", "mining_reward")
+      .str();
+}
+
+std::string alert_row(const std::string& account, const AlertState& alert) {
+  return JsonObject()
+      .string("alert_key", alert_key(account, alert))
+      .string("account_name", account)
+      .string("alert_type", alert.alert_type)
+      .string("severity", alert.severity)
+      .string("message", alert.message)
+      .boolean("resolved", alert.resolved_at.has_value())
+      .string_or_null("resolved_at", alert.resolved_at)
+      .string("created_at", alert.opened_at)
+      .str();
+}
+
+}  // namespace kz

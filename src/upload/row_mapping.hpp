@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "upload/pending_rows.hpp"
+#include "upload/upload_options.hpp"
+
+namespace kz {
+
+// Writes one JSON object as text. nlohmann::json holds numbers as doubles, so
+// BTC amounts are written here as exact decimal literals instead.
+class JsonObject {
+ public:
+  JsonObject& string(std::string_view key, std::string_view value);
+  JsonObject& string_or_null(std::string_view key, const std::optional<std::string>& value);
+  JsonObject& integer(std::string_view key, std::optional<int64_t> value);
+  JsonObject& btc(std::string_view key, std::optional<int64_t> sat);  // 0.01864218
+  JsonObject& boolean(std::string_view key, bool value);
+  JsonObject& null(std::string_view key);
+  std::string str() const { return text_ + "}"; }
+
+ private:
+  void key(std::string_view key);
+  std::string text_ = "{";
+};
+
+// The rows of one request, de-duplicated by their conflict key: a later row
+// replaces an earlier one with the same key (PostgreSQL refuses to update a
+// row twice in one statement).
+class Batch {
+ public:
+  void add(const std::string& conflict_key, std::string row);
+  std::size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  std::size_t replaced() const { return replaced_; }
+  std::string body() const;  // the JSON array
+
+ private:
+  std::vector<std::string> rows_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::size_t replaced_ = 0;
+};
+
+// "KZ_{account}_{worker}" with spaces replaced by "_".
+std::string device_id(std::string_view account, std::string_view worker);
+// "2026-11-21" -> "11/21/2026"; other text is returned unchanged.
+std::string us_date(std::string_view iso_date);
+// Integer TH/s, rounded to nearest.
+int64_t round_ths(double ths);
+// "<account>|<type>|<subject>|<opened_at>": one key per alert occurrence.
+std::string alert_key(std::string_view account, const AlertState& alert);
+
+std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest);
+std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot);
+// with_created_at: for the insert of devices Supabase may not know yet; the
+// upsert that follows leaves created_at alone.
+std::string device_row(const AccountLabels& labels, const DeviceState& device,
+                       bool with_created_at);
+std::string income_row(const std::string& account, const IncomeDay& day);
+std::string alert_row(const std::string& account, const AlertState& alert);
+
+}  // namespace kz

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <ostream>
+
+#include "common/clock.hpp"
+#include "common/http.hpp"
+#include "upload/upload_options.hpp"
+
+namespace kz {
+
+struct UploadSummary {
+  std::size_t accounts = 0;
+  std::size_t hashrates = 0;
+  std::size_t devices = 0;
+  std::size_t new_devices = 0;  // also sent first with created_at, as ignore-duplicates
+  std::size_t income = 0;
+  std::size_t alerts = 0;
+  int requests = 0;  // HTTP attempts, retries included
+};
+
+// One kzupload run: for everything of the pool still pending in the cache,
+// upsert accounts, hashrates, devices, income_tracking and alerts (foreign-key
+// order) in batches, marking rows uploaded only after their batch got a 2xx.
+// Throws kz::Error; whatever was not confirmed stays pending for the next run.
+class UploadJob {
+ public:
+  UploadJob(UploadOptions options, HttpTransport& transport, const Clock& clock, Sleeper sleeper)
+      : options_(std::move(options)), transport_(transport), clock_(clock),
+        sleeper_(std::move(sleeper)) {}
+
+  // A dry run prints the requests it would send on `out` and changes nothing.
+  UploadSummary run(std::ostream& out);
+
+ private:
+  UploadOptions options_;
+  HttpTransport& transport_;
+  const Clock& clock_;
+  Sleeper sleeper_;
+};
+
+}  // namespace kz
