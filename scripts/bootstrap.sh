@@ -11,6 +11,7 @@ packages=(
   libcpp-httplib-dev libssl-dev zlib1g-dev
   libpq-dev postgresql postgresql-client
   ca-certificates curl util-linux procps
+  chromium
 )
 
 missing=()

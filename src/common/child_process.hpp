@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace kz {
+
+struct ChildOptions {
+  std::chrono::milliseconds timeout{30'000};
+  std::size_t max_stdout_bytes = 32 * 1024 * 1024;
+  std::chrono::milliseconds kill_grace{2'000};  // between SIGTERM and SIGKILL
+};
+
+struct ChildResult {
+  enum class End {
+    exited,            // code = exit status
+    signaled,          // code = the signal that ended it
+    timed_out,         // killed after options.timeout
+    output_too_large,  // killed once stdout passed options.max_stdout_bytes
+    interrupted,       // killed because this process got SIGINT/SIGTERM; code = that signal
+  };
+  End end = End::exited;
+  int code = 0;
+  std::string out;               // stdout, at most max_stdout_bytes
+  std::string last_stderr_line;  // the last non-empty line of stderr
+  std::chrono::milliseconds elapsed{0};
+};
+
+// Runs argv (argv[0] is a path, PATH is not searched) in its own process group with stdin on
+// /dev/null, captures stdout and keeps the tail of stderr. Whatever happens, the whole group is
+// killed (SIGTERM, then SIGKILL after kill_grace) and the child is reaped before this returns,
+// so no descendant that stayed in the group outlives the call. While it runs, SIGINT and
+// SIGTERM to this process kill the group and end the call with End::interrupted (the previous
+// handlers are restored on return). One call at a time per process.
+// Throws std::system_error when the child cannot be started (including a failed exec).
+ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& options);
+
+// Ends this process with `signal` and its default action, as if no handler had caught it.
+[[noreturn]] void die_of_signal(int signal);
+
+}  // namespace kz

@@ -1,0 +1,133 @@
+#include "scrape/page_renderer.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <optional>
+#include <system_error>
+
+#include "common/child_process.hpp"
+#include "common/error.hpp"
+
+namespace kz {
+namespace {
+
+// A fresh folder from mkdtemp, removed with everything in it on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::filesystem::path& parent) {
+    std::string pattern = ((parent.empty() ? std::filesystem::temp_directory_path() : parent) /
+                           "kzscrape-chromium-XXXXXX")
+                              .string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw Error(ExitCode::fetch_failed, "cannot create a Chromium profile folder " + pattern +
+                                              ": " + std::strerror(errno));
+    }
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code error;
+    std::filesystem::remove_all(path_, error);
+    if (error) spdlog::warn("cannot remove the Chromium profile {}: {}", path_, error.message());
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string seconds(std::chrono::milliseconds duration) {
+  const auto ms = duration.count();
+  return std::to_string(ms / 1000) + (ms % 1000 == 0 ? "" : "." + std::to_string(ms % 1000 / 100)) +
+         " s";
+}
+
+std::string with_reason(const std::string& message, const std::string& stderr_line) {
+  return stderr_line.empty() ? message : message + ": " + stderr_line;
+}
+
+std::string signal_name(int signal) {
+  const char* name = ::sigabbrev_np(signal);
+  return name ? "SIG" + std::string(name) : std::to_string(signal);
+}
+
+}  // namespace
+
+std::vector<std::string> ChromiumRenderer::command_line(const std::string& url,
+                                                        const std::string& profile_dir) const {
+  std::vector<std::string> args = {options_.binary, "--headless"};
+  // Chromium refuses to start as root with its sandbox on.
+  if (::geteuid() == 0) args.push_back("--no-sandbox");
+  for (const char* flag :
+       {"--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+        "--mute-audio", "--hide-scrollbars"}) {
+    args.emplace_back(flag);
+  }
+  args.push_back("--user-data-dir=" + profile_dir);
+  args.push_back("--virtual-time-budget=" + std::to_string(options_.virtual_time_budget.count()));
+  args.push_back("--dump-dom");
+  args.push_back(url);
+  return args;
+}
+
+std::string ChromiumRenderer::render(const std::string& url, std::chrono::milliseconds timeout) {
+  if (url.empty() || url.front() == '-') {
+    throw Error(ExitCode::usage, "cannot render '" + url + "': not a URL");
+  }
+  if (::access(options_.binary.c_str(), X_OK) != 0) {
+    throw Error(ExitCode::no_data,
+                "no Chromium at " + options_.binary +
+                    ": the page needs JavaScript; install Chromium (Debian package chromium) or "
+                    "pass --chromium PATH");
+  }
+  ChildOptions child;
+  child.timeout = timeout;
+  child.max_stdout_bytes = options_.max_dom_bytes;
+  child.kill_grace = options_.kill_grace;
+  ChildResult result;
+  {
+    TempDir profile(options_.profile_parent);
+    spdlog::debug("rendering {} with {} (profile {})", url, options_.binary, profile.path());
+    try {
+      result = run_child(command_line(url, profile.path()), child);
+    } catch (const std::system_error& e) {
+      throw Error(ExitCode::fetch_failed, std::string("starting Chromium: ") + e.what());
+    }
+  }
+  const std::string what = "rendering " + url + " with Chromium";
+  switch (result.end) {
+    case ChildResult::End::interrupted:
+      die_of_signal(result.code);
+    case ChildResult::End::timed_out:
+      throw Error(ExitCode::fetch_failed,
+                  what + ": timed out after " + seconds(timeout) + " (Chromium killed)");
+    case ChildResult::End::output_too_large:
+      throw Error(ExitCode::fetch_failed,
+                  what + ": the page exceeds " + std::to_string(options_.max_dom_bytes) + " bytes");
+    case ChildResult::End::signaled:
+      throw Error(ExitCode::fetch_failed,
+                  with_reason(what + ": Chromium died of signal " + signal_name(result.code),
+                              result.last_stderr_line));
+    case ChildResult::End::exited:
+      break;
+  }
+  if (result.code != 0) {
+    throw Error(ExitCode::fetch_failed,
+                with_reason(what + ": Chromium exited with code " + std::to_string(result.code),
+                            result.last_stderr_line));
+  }
+  if (result.out.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(ExitCode::fetch_failed,
+                with_reason(what + ": Chromium printed no page", result.last_stderr_line));
+  }
+  spdlog::debug("Chromium rendered {} bytes in {} ms", result.out.size(), result.elapsed.count());
+  return std::move(result.out);
+}
+
+}  // namespace kz
