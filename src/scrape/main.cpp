@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
@@ -18,6 +19,7 @@ struct CliValues {
   bool quiet = false;
   bool insecure = false;
   std::string account;
+  std::string chromium = "/usr/bin/chromium";
   double offline_high_percent = 10;
   double drop_medium_percent = 20;
   double drop_high_percent = 30;
@@ -42,6 +44,14 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   app.add_option("--retain-days", options.retain_days,
                  "Days of worker samples to keep (0 keeps all)")
       ->capture_default_str()->check(CLI::Range(0, 100000));
+  const std::map<std::string, kz::RenderMode> render_modes = {
+      {"never", kz::RenderMode::never},
+      {"auto", kz::RenderMode::automatic},
+      {"always", kz::RenderMode::always}};
+  app.add_option("--render", options.render,
+                 "Headless Chromium: never, auto (when the fetched page has no data) or always")
+      ->transform(CLI::CheckedTransformer(render_modes))->default_str("auto");
+  app.add_option("--chromium", cli.chromium, "Chromium binary for --render")->capture_default_str();
   app.add_flag("--dry-run", options.dry_run, "Fetch and parse, print the page as JSON, write nothing");
   app.add_flag("--insecure", cli.insecure, "Do not verify TLS certificates (not recommended)");
   app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
@@ -120,8 +130,11 @@ int main(int argc, char** argv) {
     finish_options(options, cli);
     kz::CurlTransport transport(options.http);
     kz::SystemClock clock;
-    kz::ScrapeJob job(options, transport, clock,
-                      kz::real_sleeper());
+    kz::ChromiumOptions chromium;
+    chromium.binary = cli.chromium;
+    chromium.max_dom_bytes = options.http.max_body_bytes;
+    kz::ChromiumRenderer renderer(chromium);
+    kz::ScrapeJob job(options, transport, clock, kz::real_sleeper(), &renderer);
     job.run(std::cout);
     return 0;
   } catch (const kz::Error& e) {

@@ -32,9 +32,32 @@ std::string ScrapeJob::fetch_page() {
   return result.response->body;
 }
 
+ObserverPage ScrapeJob::render_page() {
+  const std::string html = renderer_->render(options_.observer_url, options_.http.total_timeout);
+  try {
+    return parse_observer_page(html);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::no_data) throw;
+    throw Error(ExitCode::no_data, std::string(e.what()) + " (rendered by Chromium)");
+  }
+}
+
+ObserverPage ScrapeJob::load_page() {
+  if (renderer_ && options_.render == RenderMode::always) return render_page();
+  const std::string html = fetch_page();
+  if (!renderer_ || options_.render == RenderMode::never) return parse_observer_page(html);
+  try {
+    return parse_observer_page(html);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::no_data) throw;
+    spdlog::info("{}; rendering the page with Chromium", e.what());
+  }
+  return render_page();
+}
+
 void ScrapeJob::run(std::ostream& out) {
   if (options_.dry_run) {
-    out << page_to_json(parse_observer_page(fetch_page())).dump(1) << '\n';
+    out << page_to_json(load_page()).dump(1) << '\n';
     return;
   }
   // Open the cache first: a broken cache fails before any network traffic.
@@ -46,7 +69,7 @@ void ScrapeJob::run(std::ostream& out) {
   std::optional<ObserverPage> page;
   std::optional<Error> failure;
   try {
-    page = parse_observer_page(fetch_page());
+    page = load_page();
   } catch (const Error& e) {
     failure = e;
   }

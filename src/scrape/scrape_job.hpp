@@ -8,6 +8,8 @@
 #include "common/clock.hpp"
 #include "common/http.hpp"
 #include "scrape/anomaly_rules.hpp"
+#include "scrape/observer_page.hpp"
+#include "scrape/page_renderer.hpp"
 
 namespace kz {
 
@@ -20,6 +22,7 @@ struct ScrapeOptions {
   int retain_days = 30;  // 0 keeps every worker sample
   bool dry_run = false;
   AlertThresholds thresholds;
+  RenderMode render = RenderMode::automatic;
 };
 
 // One kzscrape run: fetch -> parse -> (store + detect anomalies, in one
@@ -27,20 +30,25 @@ struct ScrapeOptions {
 // in the cache (run record, scrape_failed alert) before the error leaves.
 class ScrapeJob {
  public:
-  ScrapeJob(ScrapeOptions options, HttpTransport& transport, const Clock& clock, Sleeper sleeper)
+  // Without a renderer (null) the page is only fetched, whatever options.render says.
+  ScrapeJob(ScrapeOptions options, HttpTransport& transport, const Clock& clock, Sleeper sleeper,
+            PageRenderer* renderer = nullptr)
       : options_(std::move(options)), transport_(transport), clock_(clock),
-        sleeper_(std::move(sleeper)) {}
+        sleeper_(std::move(sleeper)), renderer_(renderer) {}
 
   // Dry run: prints the parsed page as JSON on `out` and writes nothing.
   void run(std::ostream& out);
 
  private:
   std::string fetch_page();
+  ObserverPage render_page();
+  ObserverPage load_page();  // fetch and/or render as options_.render says, then parse
 
   ScrapeOptions options_;
   HttpTransport& transport_;
   const Clock& clock_;
   Sleeper sleeper_;
+  PageRenderer* renderer_;
 };
 
 }  // namespace kz
