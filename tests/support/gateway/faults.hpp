@@ -40,7 +40,7 @@ class FaultInjector {
   // Holds each of the next `count` requests (-1: every request until clear()) for `delay`
   // before handling it (and before any fault).
   void set_delay(std::chrono::milliseconds delay, int count = -1);
-  void clear();       // pending faults and the delay
+  void clear();         // pending faults and the delay
   int pending() const;  // requests that will still be hit by a queued fault
 
   struct Decision {

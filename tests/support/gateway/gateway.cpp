@@ -156,9 +156,10 @@ void Gateway::Impl::serve_rest(const httplib::Request& request, const httplib::P
   auto verdict = verify_jwt(token, options.jwt_secret, unix_now());
   if (const auto* rejection = std::get_if<JwtRejection>(&verdict)) {
     throw postgrest_error(401, rejection->code, rejection->message, rejection->details, {},
-                          {{"WWW-Authenticate", "Bearer error=\"invalid_token\", "
-                                                "error_description=\"" +
-                                                    rejection->message + "\""}});
+                          {{"WWW-Authenticate",
+                            "Bearer error=\"invalid_token\", "
+                            "error_description=\"" +
+                                rejection->message + "\""}});
   }
   const auto& jwt = std::get<VerifiedJwt>(verdict);
   std::string role = jwt.role.value_or("anon");
@@ -185,15 +186,14 @@ void Gateway::Impl::serve_rest(const httplib::Request& request, const httplib::P
     std::string table_name = request.matches[1];
     auto table = schema.lookup(connection.get(), "public", table_name);
     if (!table) {
-      throw postgrest_error(404, "PGRST205",
-                            "Could not find the table 'public." + table_name +
-                                "' in the schema cache");
+      throw postgrest_error(
+          404, "PGRST205",
+          "Could not find the table 'public." + table_name + "' in the schema cache");
     }
-    RestResult result =
-        is_read ? run_read(connection.get(), settings, *table, without_key(params),
-                           preferences, options.max_rows)
-                : run_insert(connection.get(), settings, *table, *payload, preferences,
-                             param(params, "on_conflict"));
+    RestResult result = is_read ? run_read(connection.get(), settings, *table, without_key(params),
+                                           preferences, options.max_rows)
+                                : run_insert(connection.get(), settings, *table, *payload,
+                                             preferences, param(params, "on_conflict"));
     entry.rows = result.rows;
     write_result(response, result);
   } catch (const PgError& error) {
@@ -223,15 +223,13 @@ Gateway::Gateway(GatewayOptions options) : impl_(std::make_unique<Impl>(std::mov
   impl_->register_admin_routes();
   server.set_error_handler([](const httplib::Request&, httplib::Response& response) {
     if (response.status == 404 && response.body.empty()) {
-      response.set_content(R"({"message":"no Route matched with those values"})",
-                           kJsonContentType);
+      response.set_content(R"({"message":"no Route matched with those values"})", kJsonContentType);
     }
   });
-  impl_->port = impl_->options.port == 0
-                    ? server.bind_to_any_port("127.0.0.1")
-                    : (server.bind_to_port("127.0.0.1", impl_->options.port)
-                           ? impl_->options.port
-                           : -1);
+  impl_->port =
+      impl_->options.port == 0
+          ? server.bind_to_any_port("127.0.0.1")
+          : (server.bind_to_port("127.0.0.1", impl_->options.port) ? impl_->options.port : -1);
   if (impl_->port <= 0) throw std::runtime_error("gateway: cannot bind 127.0.0.1");
   impl_->listener = std::thread([this] { impl_->server.listen_after_bind(); });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -240,7 +238,9 @@ Gateway::Gateway(GatewayOptions options) : impl_(std::make_unique<Impl>(std::mov
   }
 }
 
-Gateway::~Gateway() { stop(); }
+Gateway::~Gateway() {
+  stop();
+}
 
 void Gateway::stop() {
   {
@@ -252,10 +252,20 @@ void Gateway::stop() {
   if (impl_->listener.joinable()) impl_->listener.join();
 }
 
-int Gateway::port() const { return impl_->port; }
-std::string Gateway::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
-FaultInjector& Gateway::faults() { return impl_->faults; }
-RequestLog& Gateway::requests() { return impl_->log; }
-void Gateway::reload_schema() { impl_->schema.clear(); }
+int Gateway::port() const {
+  return impl_->port;
+}
+std::string Gateway::url() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->port);
+}
+FaultInjector& Gateway::faults() {
+  return impl_->faults;
+}
+RequestLog& Gateway::requests() {
+  return impl_->log;
+}
+void Gateway::reload_schema() {
+  impl_->schema.clear();
+}
 
 }  // namespace kz::test

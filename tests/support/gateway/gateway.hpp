@@ -37,10 +37,10 @@ struct GatewayOptions {
   // Accepted apikey values. Empty: the anon and service_role keys make_jwt() signs with the
   // secret and an expiry in 2100 (see default_api_key()).
   std::vector<std::string> api_keys;
-  int port = 0;  // 0: a free port on 127.0.0.1
-  int max_rows = 1000;            // Supabase's cap on rows per GET
+  int port = 0;                    // 0: a free port on 127.0.0.1
+  int max_rows = 1000;             // Supabase's cap on rows per GET
   int db_retry_after_seconds = 1;  // Retry-After of a 503 caused by the database
-  std::size_t pool_size = 8;      // database connections
+  std::size_t pool_size = 8;       // database connections
 };
 
 // The key Gateway accepts by default for `role` ("anon" or "service_role").

@@ -47,8 +47,8 @@ void Gateway::Impl::answer_fault(const Fault& fault, httplib::Response& response
       response.set_content(R"({"message":"API rate limit exceeded"})", kJsonContentType);
       break;
     case FaultKind::kStatementTimeout:
-      write_error(response, postgrest_error(500, "57014",
-                                            "canceling statement due to statement timeout"));
+      write_error(response,
+                  postgrest_error(500, "57014", "canceling statement due to statement timeout"));
       break;
     case FaultKind::kDropConnection:
     case FaultKind::kDropResponse:

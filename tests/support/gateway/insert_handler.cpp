@@ -10,8 +10,9 @@ namespace {
 // PostgREST counts inserted rows of a merge in a local setting: +1 per proposed row, -1 per
 // conflicting row that was updated instead.
 std::string count_inserted(bool add) {
-  return std::string("set_config('pgrst.inserted', (coalesce(nullif(current_setting("
-                     "'pgrst.inserted', true), '')::int, 0) ") +
+  return std::string(
+             "set_config('pgrst.inserted', (coalesce(nullif(current_setting("
+             "'pgrst.inserted', true), '')::int, 0) ") +
          (add ? "+" : "-") + " 1)::text, true) <> '" + (add ? "0" : "-1") + "'";
 }
 
@@ -50,14 +51,16 @@ std::string rows_from_body(const TableInfo& table, const InsertPayload& payload,
     std::vector<std::string> defaults;
     for (const auto& key : payload.keys) {
       const ColumnInfo* column = table.find(key);
-      if (column->default_value) defaults.push_back(quote_literal(key) + ", " + *column->default_value);
+      if (column->default_value)
+        defaults.push_back(quote_literal(key) + ", " + *column->default_value);
     }
     std::string object = "jsonb_build_object(" + join(defaults, ",") + ")";
-    from += payload.is_object
-                ? "LATERAL (SELECT " + object + " || pgrst_payload.json_data AS val) pgrst_json_defs, "
-                : "LATERAL (SELECT jsonb_agg(" + object +
-                      " || elem) AS val from jsonb_array_elements(pgrst_payload.json_data) elem) "
-                      "pgrst_json_defs, ";
+    from +=
+        payload.is_object
+            ? "LATERAL (SELECT " + object + " || pgrst_payload.json_data AS val) pgrst_json_defs, "
+            : "LATERAL (SELECT jsonb_agg(" + object +
+                  " || elem) AS val from jsonb_array_elements(pgrst_payload.json_data) elem) "
+                  "pgrst_json_defs, ";
     body = "pgrst_json_defs.val";
   }
   std::string prefix = apply_defaults ? "jsonb" : "json";
@@ -127,8 +130,9 @@ InsertStatement build_insert_statement(const TableInfo& table, const InsertPaylo
                                        const std::optional<std::string>& on_conflict_param) {
   for (const auto& key : payload.keys) {
     if (table.find(key) == nullptr) {
-      throw postgrest_error(400, "PGRST204", "Could not find the '" + key + "' column of '" +
-                                                 table.name + "' in the schema cache");
+      throw postgrest_error(
+          400, "PGRST204",
+          "Could not find the '" + key + "' column of '" + table.name + "' in the schema cache");
     }
   }
   std::string qualified = quote_ident(table.schema) + "." + quote_ident(table.name);
@@ -138,9 +142,10 @@ InsertStatement build_insert_statement(const TableInfo& table, const InsertPaylo
 
   std::string insert = "INSERT INTO " + qualified;
   insert += payload.keys.empty() ? " " : "(" + join_each(payload.keys, ", ", quote_ident) + ") ";
-  insert += "SELECT " + join_each(payload.keys, ", ", [](const std::string& key) {
-              return "\"pgrst_body\"." + quote_ident(key);
-            }) + " ";
+  insert += "SELECT " +
+            join_each(payload.keys, ", ",
+                      [](const std::string& key) { return "\"pgrst_body\"." + quote_ident(key); }) +
+            " ";
   insert += rows_from_body(table, payload, preferences.apply_defaults());
   if (merge) insert += "WHERE " + count_inserted(true);
   if (!conflict.empty()) {
@@ -186,8 +191,8 @@ RestResult run_insert(PGconn* connection, const RequestTransaction::Settings& se
   std::string body = PQgetvalue(result.get(), 0, 3);
   std::optional<long> inserted;
   if (statement.counts_inserted) {
-    PgResult count = execute(
-        connection, "SELECT nullif(current_setting('pgrst.inserted', true), '')::int", {});
+    PgResult count =
+        execute(connection, "SELECT nullif(current_setting('pgrst.inserted', true), '')::int", {});
     if (!PQgetisnull(count.get(), 0, 0)) inserted = std::atol(PQgetvalue(count.get(), 0, 0));
   }
   transaction.commit();
@@ -195,8 +200,8 @@ RestResult run_insert(PGconn* connection, const RequestTransaction::Settings& se
   RestResult answer;
   answer.rows = payload.rows;
   answer.status = (statement.counts_inserted && inserted && *inserted <= 0) ? 200 : 201;
-  answer.headers.emplace_back(
-      "Content-Range", "*/" + (preferences.wants_count() ? std::to_string(written) : "*"));
+  answer.headers.emplace_back("Content-Range",
+                              "*/" + (preferences.wants_count() ? std::to_string(written) : "*"));
   Preferences applied = preferences;
   if (table.primary_key.empty() && !on_conflict_param) applied.resolution.reset();
   if (auto header = applied.applied(); !header.empty()) {

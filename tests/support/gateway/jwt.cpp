@@ -26,7 +26,9 @@ JwtRejection decode_error(std::string message, std::optional<std::string> detail
   return {"PGRST301", std::move(message), std::move(details)};
 }
 
-JwtRejection claims_error(std::string message) { return {"PGRST303", std::move(message), {}}; }
+JwtRejection claims_error(std::string message) {
+  return {"PGRST303", std::move(message), {}};
+}
 
 std::vector<std::string_view> split_dots(std::string_view token) {
   std::vector<std::string_view> parts;
@@ -95,8 +97,8 @@ std::string hmac_sha256(std::string_view key, std::string_view message) {
 }
 
 std::string make_jwt_with_claims(const nlohmann::json& claims, std::string_view secret) {
-  std::string signing_input = base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                              base64url_encode(claims.dump());
+  std::string signing_input =
+      base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(claims.dump());
   return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
 
@@ -104,8 +106,7 @@ std::string make_jwt(std::string_view role, std::string_view secret, std::int64_
   return make_jwt_with_claims({{"iss", "supabase-demo"}, {"role", role}, {"exp", exp}}, secret);
 }
 
-std::variant<VerifiedJwt, JwtRejection> verify_jwt(std::string_view token,
-                                                   std::string_view secret,
+std::variant<VerifiedJwt, JwtRejection> verify_jwt(std::string_view token, std::string_view secret,
                                                    std::int64_t now_unix_seconds) {
   if (token.empty()) return decode_error("Empty JWT is sent in Authorization header");
   auto parts = split_dots(token);

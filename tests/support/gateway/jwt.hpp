@@ -12,8 +12,8 @@
 
 namespace kz::test {
 
-std::string base64url_encode(std::string_view bytes);  // no padding
-std::optional<std::string> base64url_decode(std::string_view text);  // padding optional
+std::string base64url_encode(std::string_view bytes);                     // no padding
+std::optional<std::string> base64url_decode(std::string_view text);       // padding optional
 std::string hmac_sha256(std::string_view key, std::string_view message);  // 32 raw bytes
 
 // A signed token with the claims {"iss":"supabase-demo","role":<role>,"exp":<exp>}, like the
@@ -36,8 +36,7 @@ struct JwtRejection {
   std::optional<std::string> details;
 };
 
-std::variant<VerifiedJwt, JwtRejection> verify_jwt(std::string_view token,
-                                                   std::string_view secret,
+std::variant<VerifiedJwt, JwtRejection> verify_jwt(std::string_view token, std::string_view secret,
                                                    std::int64_t now_unix_seconds);
 
 }  // namespace kz::test

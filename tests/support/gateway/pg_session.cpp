@@ -47,8 +47,7 @@ PgPool::~PgPool() {
   for (PGconn* connection : idle_) PQfinish(connection);
 }
 
-PgPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), connection_(other.connection_) {
+PgPool::Lease::Lease(Lease&& other) noexcept : pool_(other.pool_), connection_(other.connection_) {
   other.connection_ = nullptr;
 }
 
@@ -83,8 +82,8 @@ PgPool::Lease PgPool::acquire() {
 }
 
 void PgPool::give_back(PGconn* connection) {
-  bool healthy = PQstatus(connection) == CONNECTION_OK &&
-                 PQtransactionStatus(connection) == PQTRANS_IDLE;
+  bool healthy =
+      PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE;
   {
     std::lock_guard lock(mutex_);
     if (healthy) {

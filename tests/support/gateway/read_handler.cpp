@@ -9,8 +9,8 @@ namespace kz::test {
 namespace {
 
 const std::map<std::string, std::string> kComparisons = {
-    {"eq", "="},   {"neq", "<>"}, {"gt", ">"},      {"gte", ">="},
-    {"lt", "<"},   {"lte", "<="}, {"like", "like"}, {"ilike", "ilike"}};
+    {"eq", "="}, {"neq", "<>"}, {"gt", ">"},      {"gte", ">="},
+    {"lt", "<"}, {"lte", "<="}, {"like", "like"}, {"ilike", "ilike"}};
 
 const std::map<std::string, std::string> kIsValues = {{"null", "NULL"},
                                                       {"not_null", "NOT NULL"},
@@ -96,11 +96,13 @@ std::string order_clause(const std::string& qualified, const std::string& order)
     if (!is_plain_name(parts[0]) || parts.size() > 3) parse_error("order", order, term);
     std::string sql = qualified + "." + quote_ident(parts[0]);
     for (std::size_t i = 1; i < parts.size(); ++i) {
-      static const std::map<std::string, std::string> kModifiers = {
-          {"asc", " ASC"}, {"desc", " DESC"}, {"nullsfirst", " NULLS FIRST"},
-          {"nullslast", " NULLS LAST"}};
+      static const std::map<std::string, std::string> kModifiers = {{"asc", " ASC"},
+                                                                    {"desc", " DESC"},
+                                                                    {"nullsfirst", " NULLS FIRST"},
+                                                                    {"nullslast", " NULLS LAST"}};
       auto modifier = kModifiers.find(parts[i]);
-      if (modifier == kModifiers.end()) parse_error("order", order, "unexpected '" + parts[i] + "'");
+      if (modifier == kModifiers.end())
+        parse_error("order", order, "unexpected '" + parts[i] + "'");
       sql += modifier->second;
     }
     clause += (clause.empty() ? "ORDER BY " : ", ") + sql;
@@ -220,11 +222,10 @@ RestResult run_read(PGconn* connection, const RequestTransaction::Settings& sett
   answer.status = (total && 1 + upper - lower < *total) ? 206 : 200;
   answer.body = std::move(body);
   answer.headers.emplace_back("Content-Type", kJsonContentType);
-  answer.headers.emplace_back("Content-Range",
-                              (total != 0L && lower <= upper)
-                                  ? std::to_string(lower) + "-" + std::to_string(upper) + "/" +
-                                        total_text
-                                  : "*/" + total_text);
+  answer.headers.emplace_back(
+      "Content-Range", (total != 0L && lower <= upper)
+                           ? std::to_string(lower) + "-" + std::to_string(upper) + "/" + total_text
+                           : "*/" + total_text);
   if (auto header = preferences.applied(); !header.empty()) {
     answer.headers.emplace_back("Preference-Applied", header);
   }

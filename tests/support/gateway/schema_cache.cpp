@@ -32,8 +32,7 @@ const ColumnInfo* TableInfo::find(const std::string& column) const {
   return nullptr;
 }
 
-std::shared_ptr<const TableInfo> SchemaCache::lookup(PGconn* connection,
-                                                     const std::string& schema,
+std::shared_ptr<const TableInfo> SchemaCache::lookup(PGconn* connection, const std::string& schema,
                                                      const std::string& table) {
   std::string key = schema + "." + table;
   {
@@ -48,7 +47,8 @@ std::shared_ptr<const TableInfo> SchemaCache::lookup(PGconn* connection,
   info->name = table;
   for (int row = 0; row < PQntuples(columns.get()); ++row) {
     ColumnInfo column{PQgetvalue(columns.get(), row, 0), PQgetvalue(columns.get(), row, 1), {}};
-    if (!PQgetisnull(columns.get(), row, 2)) column.default_value = PQgetvalue(columns.get(), row, 2);
+    if (!PQgetisnull(columns.get(), row, 2))
+      column.default_value = PQgetvalue(columns.get(), row, 2);
     info->columns.push_back(std::move(column));
   }
   PgResult key_columns = execute(connection, kPrimaryKeySql, {{schema}, {table}});

@@ -124,7 +124,9 @@ PostgresCluster::PostgresCluster(PostgresClusterOptions options) {
   }
 }
 
-PostgresCluster::~PostgresCluster() { stop(); }
+PostgresCluster::~PostgresCluster() {
+  stop();
+}
 
 void PostgresCluster::start(const PostgresClusterOptions& options) {
   auto started = Clock::now();
@@ -144,8 +146,8 @@ void PostgresCluster::start(const PostgresClusterOptions& options) {
                                   "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "-N"},
                                  account, initdb_log, std::chrono::seconds(120));
   if (status != 0) {
-    throw std::runtime_error("initdb failed (exit " + std::to_string(status) +
-                             "):\n" + file_tail(initdb_log));
+    throw std::runtime_error("initdb failed (exit " + std::to_string(status) + "):\n" +
+                             file_tail(initdb_log));
   }
   launch_server(options.bin_dir);
   execute(kRolesSql);
@@ -158,12 +160,30 @@ void PostgresCluster::launch_server(const std::string& bin_dir) {
   std::string log = directory_ + "/postgres.log";
   for (int attempt = 0; attempt < 3; ++attempt) {
     port_ = free_local_port();
-    server_pid_ = spawn_server(
-        {bin_dir + "/postgres", "-D", directory_ + "/data", "-p", std::to_string(port_), "-k",
-         directory_, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-         "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "autovacuum=off", "-c",
-         "shared_buffers=32MB", "-c", "max_connections=60", "-c", "TimeZone=UTC"},
-        account, log);
+    server_pid_ = spawn_server({bin_dir + "/postgres",
+                                "-D",
+                                directory_ + "/data",
+                                "-p",
+                                std::to_string(port_),
+                                "-k",
+                                directory_,
+                                "-c",
+                                "listen_addresses=127.0.0.1",
+                                "-c",
+                                "fsync=off",
+                                "-c",
+                                "synchronous_commit=off",
+                                "-c",
+                                "full_page_writes=off",
+                                "-c",
+                                "autovacuum=off",
+                                "-c",
+                                "shared_buffers=32MB",
+                                "-c",
+                                "max_connections=60",
+                                "-c",
+                                "TimeZone=UTC"},
+                               account, log);
     cleanup_slot_ = register_for_cleanup(server_pid_, directory_);
     auto deadline = Clock::now() + std::chrono::seconds(30);
     std::string conninfo = admin_conninfo();
@@ -195,8 +215,7 @@ void PostgresCluster::apply_sql(const PostgresClusterOptions& options) const {
       try {
         execute(read_file(file));
       } catch (const std::exception& e) {
-        throw std::runtime_error("migration " + file.filename().string() + " failed: " +
-                                 e.what());
+        throw std::runtime_error("migration " + file.filename().string() + " failed: " + e.what());
       }
     }
   }
@@ -217,7 +236,9 @@ void PostgresCluster::stop() {
   }
 }
 
-std::string PostgresCluster::admin_conninfo() const { return conninfo_for(port_, "postgres"); }
+std::string PostgresCluster::admin_conninfo() const {
+  return conninfo_for(port_, "postgres");
+}
 
 std::string PostgresCluster::authenticator_conninfo() const {
   return conninfo_for(port_, "authenticator");

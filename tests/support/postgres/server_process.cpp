@@ -94,9 +94,9 @@ ServerAccount resolve_root_account() {
   for (const char* name : {"nobody", "kzpg"}) {
     if (auto account = lookup_account(name)) return *account;
   }
-  run_to_completion({"/usr/sbin/useradd", "--system", "--no-create-home", "--shell",
-                     "/usr/sbin/nologin", "kzpg"},
-                    std::nullopt, "/dev/null", std::chrono::seconds(30));
+  run_to_completion(
+      {"/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "kzpg"},
+      std::nullopt, "/dev/null", std::chrono::seconds(30));
   if (auto account = lookup_account("kzpg")) return *account;
   throw std::runtime_error("no unprivileged account to run PostgreSQL as (tried nobody, kzpg)");
 }
@@ -143,6 +143,17 @@ void install_signal_handlers_once() {
       sigaction(sig, &handler, nullptr);
     }
   });
+}
+
+// Exists and is not a zombie (a killed test stays a zombie until its parent reaps it).
+bool process_is_alive(pid_t pid) {
+  if (kill(pid, 0) != 0 && errno != EPERM) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  auto close_paren = line.rfind(')');
+  return close_paren == std::string::npos || close_paren + 2 >= line.size() ||
+         line[close_paren + 2] != 'Z';
 }
 
 }  // namespace
@@ -224,10 +235,10 @@ void remove_stale_directories(const std::string& base, const std::string& prefix
     std::string name = entry.path().filename().string();
     if (name.rfind(prefix, 0) != 0) continue;
     pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
-    if (owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH) continue;
+    if (owner <= 0 || process_is_alive(owner)) continue;
     std::ifstream pid_file(entry.path() / "data" / "postmaster.pid");
     pid_t postmaster = 0;
-    if (pid_file >> postmaster && postmaster > 0 && (kill(postmaster, 0) == 0 || errno == EPERM)) {
+    if (pid_file >> postmaster && postmaster > 0 && process_is_alive(postmaster)) {
       continue;  // a server still runs there: not ours to touch
     }
     fs::remove_all(entry.path(), error);
