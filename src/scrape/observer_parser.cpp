@@ -389,10 +389,12 @@ void scan_body(const Node* body, std::vector<LabelHit>& hits, std::vector<const 
   }
 }
 
+constexpr size_t kColumns = static_cast<size_t>(Column::income) + 1;
+
 struct TableLayout {
   const Node* table = nullptr;
-  std::array<int, 10> column{};   // cell index by Column, -1 when absent
-  std::vector<const Node*> rows;  // data rows
+  std::array<int, kColumns> column{};  // cell index by Column, -1 when absent
+  std::vector<const Node*> rows;       // data rows
   bool russian_headers = false;
   int at(Column c) const { return column[static_cast<size_t>(c)]; }
 };
@@ -437,12 +439,13 @@ class RowReader {
   // False when the row was cut off by the end of the input.
   bool load(const Node* row) {
     html::row_cells(row, cells_);
+    if (buffers_.size() < cells_.size()) buffers_.resize(cells_.size());
     return html::complete(row, eof_);
   }
-  // The cell's text in a buffer reused per column, or nullopt when the row lacks it.
+  // The cell's text, valid until the next load(), or nullopt when the row lacks it.
   std::optional<std::string_view> cell(int column) {
     if (column < 0 || static_cast<size_t>(column) >= cells_.size()) return std::nullopt;
-    std::string& buffer = buffers_[static_cast<size_t>(column) % buffers_.size()];
+    std::string& buffer = buffers_[static_cast<size_t>(column)];
     walker_.text(cells_[static_cast<size_t>(column)], buffer);
     return buffer;
   }
@@ -451,11 +454,11 @@ class RowReader {
   html::TextWalker& walker_;
   size_t eof_;
   std::vector<const Node*> cells_;
-  std::array<std::string, 16> buffers_;
+  std::vector<std::string> buffers_;  // one per column, reused from row to row
 };
 
 void read_workers(const TableLayout& t, RowReader& reader, ObserverPage& page) {
-  page.workers.reserve(t.rows.size());  // names_ views point into the rows: no reallocation
+  page.workers.reserve(t.rows.size());  // `names` points into the rows: no reallocation
   std::unordered_set<std::string_view> names;
   names.reserve(t.rows.size());
   for (const Node* row : t.rows) {
@@ -514,12 +517,9 @@ void read_income(const TableLayout& t, RowReader& reader, ObserverPage& page) {
     const auto hashrate_text = reader.cell(hashrate_column);
     auto date = date_text ? parse_income_date(*date_text) : std::nullopt;
     const auto sat = income_text ? parse_btc_sat(*income_text) : std::nullopt;
-    std::optional<double> hs;
-    if (hashrate_column >= 0 &&
-        !(hs = hashrate_text ? parse_hashrate_hs(*hashrate_text) : std::nullopt)) {
-      date.reset();  // the column exists but this cell does not read
-    }
-    if (!date || !sat || !dates.insert(*date).second) {
+    const auto hs = hashrate_text ? parse_hashrate_hs(*hashrate_text) : std::nullopt;
+    const bool hashrate_ok = hashrate_column < 0 || hs.has_value();
+    if (!date || !sat || !hashrate_ok || !dates.insert(*date).second) {
       ++page.skipped_rows;
       continue;
     }

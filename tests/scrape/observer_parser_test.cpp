@@ -399,6 +399,39 @@ TEST(GeneratedPages, ColumnsFoundByHeaderTextNotPosition) {
   }
 }
 
+TEST(HandWrittenPages, OtherLayoutsAndWideTables) {
+  std::string filler_th, filler_td;
+  for (int i = 0; i < 15; ++i) {  // puts Status at cell 17
+    filler_th += "<td>Extra " + std::to_string(i) + "</td>";
+    filler_td += "<td>x" + std::to_string(i) + "</td>";
+  }
+  const std::string html =
+      "<html><body><dl><dt>Current hashrate:</dt><dd>1,234.5 TH/s</dd>"
+      "<dt>Online workers</dt><dd>1</dd><dt>Offline workers</dt><dd>0</dd>"
+      "<dt>Balance</dt><dd>&mdash;</dd></dl>"
+      "<table><tbody><tr><td>#</td><td>Worker</td>" +
+      filler_th +
+      "<td>Status</td><td>10m</td><td>1h</td><td>24h</td></tr>"
+      "<tr><td>1</td><td>w1</td>" +
+      filler_td +
+      "<td>Online</td><td>1 TH/s</td><td>2 TH/s</td><td>3 TH/s</td></tr></tbody></table>"
+      "<table><tr><th>Date</th><th>Income</th></tr><tr><td>2026-01-31</td><td>0.5</td></tr>"
+      "</table></body></html>";
+  const ObserverPage page = parse_observer_page(html);
+  EXPECT_EQ(page.locale, "en");
+  EXPECT_EQ(page.current_hashrate_hs, 1234.5e12);
+  EXPECT_FALSE(page.balance_sat.has_value());  // "—": no value shown
+  ASSERT_EQ(page.workers.size(), 1u);
+  EXPECT_EQ(page.workers[0].name, "w1");
+  EXPECT_EQ(page.workers[0].status, WorkerStatus::online);
+  EXPECT_EQ(page.workers[0].hashrate_24h_hs, 3e12);
+  EXPECT_FALSE(page.workers[0].last_share_local.has_value());
+  ASSERT_EQ(page.income.size(), 1u);
+  EXPECT_EQ(page.income[0].date, "2026-01-31");
+  EXPECT_EQ(page.income[0].total_income_sat, 50'000'000);
+  EXPECT_FALSE(page.income[0].hashrate_hs.has_value());
+}
+
 // --- truncated pages never invent data ---
 
 void check_truncations(const ObserverPage& model, Variant v, size_t stride) {
