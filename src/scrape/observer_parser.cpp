@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -24,8 +25,10 @@ namespace html {
 using Node = GumboNode;
 
 // gumbo 0.10.1 has no depth limit, and its time grows with depth times tag
-// count (100,000 nested <div>s take seconds), so such input is refused first.
+// count (100,000 nested <div>s take seconds) and with the square of a tag's
+// attribute count, so such input is refused before gumbo sees it.
 constexpr size_t kMaxNesting = 512;
+constexpr size_t kMaxAttributes = 256;
 
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -48,15 +51,44 @@ bool in(std::string_view name, const std::string_view (&names)[N]) {
   return false;
 }
 
-// An upper bound of the element nesting, from the raw tags: elements whose end
-// tag is optional or absent by definition do not nest.
-size_t estimate_nesting(std::string_view s) {
+bool is_tag_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// From just after a tag name: the index of the '>' ending the tag (npos when
+// none), counting the attributes on the way. Quoted values may hold '>'.
+size_t scan_tag(std::string_view s, size_t i, size_t& attributes) {
+  attributes = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (is_tag_space(s[i]) || s[i] == '/')) ++i;
+    if (i >= s.size() || s[i] == '>') return i;
+    ++attributes;
+    while (i < s.size() && !is_tag_space(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '=') ++i;
+    while (i < s.size() && is_tag_space(s[i])) ++i;
+    if (i >= s.size() || s[i] != '=') continue;
+    ++i;
+    while (i < s.size() && is_tag_space(s[i])) ++i;
+    if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
+      const size_t close = s.find(s[i], i + 1);
+      if (close == std::string_view::npos) return close;
+      i = close + 1;
+    } else {
+      while (i < s.size() && !is_tag_space(s[i]) && s[i] != '>') ++i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// What makes the raw markup too costly for gumbo, if anything. Nesting is
+// estimated from the tags: elements whose end tag is optional or absent by
+// definition do not nest.
+std::optional<std::string> markup_problem(std::string_view s) {
   static constexpr std::string_view kFlat[] = {
       "area",  "base",   "br",       "col",   "embed", "hr",    "img",      "input", "link", "meta",
       "param", "source", "track",    "wbr",   "p",     "li",    "td",       "th",    "tr",   "dt",
       "dd",    "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "rp",    "rt"};
   static constexpr std::string_view kRawText[] = {"script", "style", "textarea", "title"};
-  size_t depth = 0, max_depth = 0;
+  size_t depth = 0;
   size_t i = 0;
   while ((i = s.find('<', i)) != std::string_view::npos && ++i < s.size()) {
     if (s[i] == '/') {
@@ -72,7 +104,11 @@ size_t estimate_nesting(std::string_view s) {
     size_t j = i;
     while (j < s.size() && (is_alpha(s[j]) || (s[j] >= '0' && s[j] <= '9') || s[j] == '-')) ++j;
     const std::string_view name = s.substr(i, j - i);
-    const size_t gt = s.find('>', j);
+    size_t attributes = 0;
+    const size_t gt = scan_tag(s, j, attributes);
+    if (attributes > kMaxAttributes) {
+      return "a tag with more than " + std::to_string(kMaxAttributes) + " attributes";
+    }
     if (gt == std::string_view::npos) break;
     i = gt + 1;
     if (in(name, kRawText)) {
@@ -85,9 +121,11 @@ size_t estimate_nesting(std::string_view s) {
       }
       continue;
     }
-    if (s[gt - 1] != '/' && !in(name, kFlat)) max_depth = std::max(max_depth, ++depth);
+    if (s[gt - 1] != '/' && !in(name, kFlat) && ++depth > kMaxNesting) {
+      return "elements nested more than " + std::to_string(kMaxNesting) + " deep";
+    }
   }
-  return max_depth;
+  return std::nullopt;
 }
 
 // Bump allocator for gumbo's many small allocations: nothing is freed until
@@ -608,9 +646,8 @@ std::string locale_of(const Node* root, const std::vector<LabelHit>& hits,
 }  // namespace
 
 ObserverPage parse_observer_page(std::string_view source) {
-  if (html::estimate_nesting(source) > html::kMaxNesting) {
-    fail("elements nested more than " + std::to_string(html::kMaxNesting) +
-         " deep (not an observer page)");
+  if (const auto problem = html::markup_problem(source)) {
+    fail(*problem + " (not an observer page)");
   }
   const html::Document doc(source);
   const Node* root = doc.root();

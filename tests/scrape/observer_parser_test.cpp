@@ -543,6 +543,82 @@ TEST(NoData, DeepNestingIsRefusedQuickly) {
   EXPECT_TRUE(contains(no_data_message(html), "nested"));
 }
 
+TEST(NoData, TagsWithThousandsOfAttributesAreRefusedQuickly) {
+  std::string html = "<div title=\">\"";  // a quoted '>' does not end the tag
+  for (int i = 0; i < 50'000; ++i) html += " a" + std::to_string(i);
+  html += ">";
+  EXPECT_TRUE(contains(no_data_message(html), "more than 256 attributes"));
+}
+
+TEST(NoData, MarkupSoupEitherParsesConsistentlyOrIsNoData) {
+  static const char* kTokens[] = {"<div>",
+                                  "</div>",
+                                  "<table>",
+                                  "</table>",
+                                  "<tr>",
+                                  "<td>",
+                                  "</td>",
+                                  "<th>",
+                                  "<span>",
+                                  "</span>",
+                                  "<p>",
+                                  "<svg>",
+                                  "\"",
+                                  "'",
+                                  ">",
+                                  "<",
+                                  "&amp;",
+                                  "&nbsp;",
+                                  " ",
+                                  "\n",
+                                  "Worker",
+                                  "Status",
+                                  "Hashrate 10 min",
+                                  "1 h",
+                                  "24 h",
+                                  "Current hashrate",
+                                  "Online workers",
+                                  "Offline workers",
+                                  "Balance",
+                                  "ONLINE",
+                                  "OFFLINE",
+                                  "12.5 TH/s",
+                                  "0 H/s",
+                                  "3",
+                                  "w1",
+                                  "w2",
+                                  "0.001 BTC",
+                                  "11/22/2026, 10:33:25",
+                                  "<!--",
+                                  "-->",
+                                  "<script>",
+                                  "</script>",
+                                  "<b>",
+                                  "<a>"};
+  int pages = 0;
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    std::mt19937 rng(seed);
+    std::string html;
+    for (int i = 0; i < 400; ++i) html += kTokens[rng() % std::size(kTokens)];
+    try {
+      const ObserverPage page = parse_observer_page(html);
+      ++pages;
+      std::vector<std::string> names;
+      for (const WorkerRow& w : page.workers) {
+        EXPECT_FALSE(w.name.empty());
+        EXPECT_GE(w.hashrate_10m_hs, 0.0);
+        names.push_back(w.name);
+      }
+      std::sort(names.begin(), names.end());
+      EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
+      EXPECT_GE(page.skipped_rows, 0);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::no_data);
+    }
+  }
+  RecordProperty("pages_parsed", pages);
+}
+
 TEST(GeneratedPages, ModerateNestingStillParses) {
   const ObserverPage model = test::make_model(3, 33);
   std::string html = test::render_page(model, Variant{});
