@@ -9,12 +9,15 @@ namespace kz {
 // these numbers, so they are part of the public interface (see README).
 enum class ExitCode : int {
   ok = 0,
+  internal = 1,        // a bug
   usage = 2,           // bad arguments or configuration
   fetch_failed = 3,    // network error, timeout, HTTP error status
   no_data = 4,         // the page has no usable data (shell, error page, garbage)
   cache_failed = 5,    // the SQLite cache cannot be opened, read or written
   upload_rejected = 6, // the server refused the upload (4xx): retrying will not help
-  upload_transient = 7 // the upload failed after retries (network, 429, 5xx): retry later
+  upload_transient = 7, // the upload failed after retries (network, 429, 5xx): retry later
+  some_pools_failed = 8, // with a config of several pools: some succeeded, some failed
+  all_pools_failed = 9   // with a config of several pools: every one failed
 };
 
 // The one error type of the project. Thrown anywhere, caught once in main().

@@ -1,12 +1,15 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
+#include "common/pool_config.hpp"
+#include "scrape/fleet_scrape.hpp"
 #include "scrape/scrape_job.hpp"
 
 namespace {
@@ -20,6 +23,8 @@ struct CliValues {
   bool insecure = false;
   std::string account;
   std::string chromium = "/usr/bin/chromium";
+  std::string config;
+  int concurrency = 8;
   double offline_high_percent = 10;
   double drop_medium_percent = 20;
   double drop_high_percent = 30;
@@ -31,6 +36,10 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--url", options.observer_url,
                  "Observer link to fetch (default: $OBSERVER_URL); file:// URLs read local pages");
+  app.add_option("--config", cli.config,
+                 "Pools file (JSON) to scrape them all (default: $KZ_CONFIG); see README");
+  app.add_option("--concurrency", cli.concurrency, "Pools fetched at once with --config")
+      ->capture_default_str()->check(CLI::Range(1, 64));
   app.add_option("--db", options.db_path, "SQLite cache file")->capture_default_str();
   app.add_option("--account", cli.account, "Label for this pool in the cache, e.g. KZPool_001");
   app.add_option("--timeout", cli.timeout_s, "Seconds the whole fetch may take, retries included")
@@ -80,13 +89,21 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
       ->capture_default_str()->group(group);
 }
 
-void finish_options(kz::ScrapeOptions& options, const CliValues& cli) {
-  if (options.observer_url.empty()) {
-    if (const char* env = std::getenv("OBSERVER_URL"); env && *env) options.observer_url = env;
+std::string from_env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
+  if (cli.config.empty() && options.observer_url.empty()) cli.config = from_env("KZ_CONFIG");
+  if (!cli.config.empty() && !options.observer_url.empty()) {
+    throw kz::Error(kz::ExitCode::usage, "give either --url or --config, not both");
   }
-  if (options.observer_url.empty()) {
+  if (cli.config.empty() && options.observer_url.empty()) options.observer_url = from_env("OBSERVER_URL");
+  if (cli.config.empty() && options.observer_url.empty()) {
     throw kz::Error(kz::ExitCode::usage,
-                    "no observer URL: pass --url URL or set the OBSERVER_URL environment variable");
+                    "no observer URL: pass --url URL or set the OBSERVER_URL environment variable"
+                    " (or --config pools.json for many pools)");
   }
   if (!cli.account.empty()) options.account_name = cli.account;
   auto offset = kz::parse_utc_offset(cli.page_tz);
@@ -105,6 +122,35 @@ void finish_options(kz::ScrapeOptions& options, const CliValues& cli) {
   t.drop_medium_fraction = cli.drop_medium_percent / 100;
   t.drop_high_fraction = cli.drop_high_percent / 100;
   t.drop_resolve_fraction = cli.drop_resolve_percent / 100;
+}
+
+// Validates the whole file before any work, then scrapes the selected pools.
+int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Clock& clock) {
+  const auto pools = kz::select_pools(kz::load_pool_config(cli.config), base.account_name, cli.config);
+  if (base.dry_run && pools.size() != 1) {
+    throw kz::Error(kz::ExitCode::usage, "--dry-run with --config needs --account NAME");
+  }
+  std::vector<kz::ScrapeOptions> jobs;
+  for (const auto& pool : pools) jobs.push_back(kz::options_for_pool(base, pool));
+  if (base.dry_run) {
+    kz::CurlTransport transport(jobs.front().http);
+    kz::ScrapeJob(jobs.front(), transport, clock, kz::real_sleeper()).run(std::cout);
+    return 0;
+  }
+  const auto outcomes = kz::scrape_fleet(
+      jobs, cli.concurrency,
+      [](const kz::HttpOptions& http) { return std::make_unique<kz::CurlTransport>(http); }, clock,
+      kz::real_sleeper());
+  const kz::ExitCode code = kz::fleet_exit_code(outcomes);
+  const auto failed = std::count_if(outcomes.begin(), outcomes.end(),
+                                    [](const auto& o) { return o.code != kz::ExitCode::ok; });
+  if (failed > 0) {
+    std::cerr << "kzscrape: error: " << failed << " of " << outcomes.size()
+              << " pools failed (see the lines above)\n";
+  } else {
+    spdlog::info("all {} pools scraped", outcomes.size());
+  }
+  return kz::to_int(code);
 }
 
 }  // namespace
@@ -128,8 +174,9 @@ int main(int argc, char** argv) {
   try {
     kz::init_logging("kzscrape", cli.log_level, cli.quiet);
     finish_options(options, cli);
-    kz::CurlTransport transport(options.http);
     kz::SystemClock clock;
+    if (!cli.config.empty()) return run_config(options, cli, clock);
+    kz::CurlTransport transport(options.http);
     kz::ChromiumOptions chromium;
     chromium.binary = cli.chromium;
     chromium.max_dom_bytes = options.http.max_body_bytes;
@@ -142,6 +189,6 @@ int main(int argc, char** argv) {
     return kz::to_int(e.code());
   } catch (const std::exception& e) {
     std::cerr << "kzscrape: error: internal: " << e.what() << '\n';
-    return 1;
+    return kz::to_int(kz::ExitCode::internal);
   }
 }

@@ -13,6 +13,10 @@
 
 namespace kz {
 
+std::string ScrapeJob::label() const {
+  return options_.account_name.value_or(options_.observer_url);
+}
+
 std::string ScrapeJob::fetch_page() {
   HttpRequest request;
   request.url = options_.observer_url;
@@ -73,6 +77,8 @@ void ScrapeJob::run(std::ostream& out) {
   } catch (const Error& e) {
     failure = e;
   }
+  std::unique_lock<std::mutex> write_turn;
+  if (write_lock_) write_turn = std::unique_lock(*write_lock_);
   const TimePoint now = clock_.now();
 
   cache.write_transaction([&] {
@@ -100,21 +106,22 @@ void ScrapeJob::run(std::ostream& out) {
                          failure ? failure->what() : "", snapshot_id);
     for (const AlertChange& change : changes) {
       if (change.action == AlertAction::update) continue;
-      spdlog::warn("alert {} {}{}{}: {}", change.action == AlertAction::open ? "opened" : "resolved",
+      spdlog::warn("{}: alert {} {}{}{}: {}", label(), change.action == AlertAction::open ? "opened" : "resolved",
                    change.key.type, change.key.subject.empty() ? "" : " ", change.key.subject,
                    change.message);
     }
   });
   if (failure) throw *failure;
   if (page->skipped_rows > 0) {
-    spdlog::warn("skipped {} table rows that were cut off or did not parse", page->skipped_rows);
+    spdlog::warn("{}: skipped {} table rows that were cut off or did not parse", label(),
+                 page->skipped_rows);
   }
   if (!page->workers_complete()) {
-    spdlog::warn("the workers table lists {} of {} workers; the snapshot is marked incomplete",
-                 page->workers.size(), page->online_workers + page->offline_workers);
+    spdlog::warn("{}: the workers table lists {} of {} workers; the snapshot is marked incomplete",
+                 label(), page->workers.size(), page->online_workers + page->offline_workers);
   }
-  spdlog::info("stored snapshot: {} online, {} offline, {} workers listed, {} income days",
-               page->online_workers, page->offline_workers, page->workers.size(),
+  spdlog::info("{}: stored snapshot: {} online, {} offline, {} workers listed, {} income days",
+               label(), page->online_workers, page->offline_workers, page->workers.size(),
                page->income.size());
 }
 

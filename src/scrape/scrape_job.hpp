@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -39,16 +40,22 @@ class ScrapeJob {
   // Dry run: prints the parsed page as JSON on `out` and writes nothing.
   void run(std::ostream& out);
 
+  // Jobs of one process that share a cache file take turns writing through
+  // this lock instead of spinning on SQLite's busy handler.
+  void share_write_lock(std::mutex& lock) { write_lock_ = &lock; }
+
  private:
   std::string fetch_page();
   ObserverPage render_page();
   ObserverPage load_page();  // fetch and/or render as options_.render says, then parse
+  std::string label() const;  // the account name, else the URL, for log lines
 
   ScrapeOptions options_;
   HttpTransport& transport_;
   const Clock& clock_;
   Sleeper sleeper_;
   PageRenderer* renderer_;
+  std::mutex* write_lock_ = nullptr;
 };
 
 }  // namespace kz

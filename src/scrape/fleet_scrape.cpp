@@ -1,0 +1,72 @@
+#include "scrape/fleet_scrape.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <sstream>
+#include <thread>
+
+namespace kz {
+
+ScrapeOptions options_for_pool(const ScrapeOptions& base, const PoolConfig& pool) {
+  ScrapeOptions options = base;
+  options.observer_url = pool.observer_url;
+  options.account_name = pool.account_name;
+  if (pool.page_tz) options.page_utc_offset = *parse_utc_offset(*pool.page_tz);
+  const ThresholdSettings& set = pool.thresholds;
+  AlertThresholds& t = options.thresholds;
+  if (set.offline_high_count) t.offline_high_count = *set.offline_high_count;
+  if (set.offline_high_percent) t.offline_high_fraction = *set.offline_high_percent / 100;
+  if (set.drop_medium_percent) t.drop_medium_fraction = *set.drop_medium_percent / 100;
+  if (set.drop_high_percent) t.drop_high_fraction = *set.drop_high_percent / 100;
+  if (set.drop_resolve_percent) t.drop_resolve_fraction = *set.drop_resolve_percent / 100;
+  if (set.baseline_minutes) t.baseline_window_minutes = *set.baseline_minutes;
+  if (set.baseline_min_snapshots) t.baseline_min_snapshots = *set.baseline_min_snapshots;
+  if (set.failed_runs) t.scrape_failed_after = *set.failed_runs;
+  return options;
+}
+
+std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, int concurrency,
+                                      const TransportFactory& make_transport, const Clock& clock,
+                                      const Sleeper& sleeper) {
+  std::vector<PoolOutcome> outcomes(pools.size());
+  std::atomic<size_t> next{0};
+  std::mutex write_lock;
+  auto worker = [&] {
+    for (size_t i = next++; i < pools.size(); i = next++) {
+      const ScrapeOptions& options = pools[i];
+      PoolOutcome& outcome = outcomes[i];
+      outcome.account_name = options.account_name.value_or(options.observer_url);
+      try {
+        auto transport = make_transport(options.http);
+        ScrapeJob job(options, *transport, clock, sleeper);
+        job.share_write_lock(write_lock);
+        std::ostringstream dry_run_output;
+        job.run(dry_run_output);
+      } catch (const Error& e) {
+        outcome.code = e.code();
+        outcome.error = e.what();
+        spdlog::error("{}: {}", outcome.account_name, outcome.error);
+      } catch (const std::exception& e) {
+        outcome.code = ExitCode::internal;
+        outcome.error = std::string("internal: ") + e.what();
+        spdlog::error("{}: {}", outcome.account_name, outcome.error);
+      }
+    }
+  };
+  const size_t threads = std::min(pools.size(), static_cast<size_t>(std::max(1, concurrency)));
+  std::vector<std::jthread> running;
+  for (size_t i = 1; i < threads; ++i) running.emplace_back(worker);
+  worker();
+  return outcomes;
+}
+
+ExitCode fleet_exit_code(const std::vector<PoolOutcome>& outcomes) {
+  if (outcomes.size() == 1) return outcomes.front().code;
+  size_t failed = 0;
+  for (const PoolOutcome& outcome : outcomes) failed += outcome.code != ExitCode::ok;
+  if (failed == 0) return ExitCode::ok;
+  return failed == outcomes.size() ? ExitCode::all_pools_failed : ExitCode::some_pools_failed;
+}
+
+}  // namespace kz
