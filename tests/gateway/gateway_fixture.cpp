@@ -116,9 +116,7 @@ LocalSupabase& GatewayTest::supabase() {
 }
 
 void GatewayTest::SetUp() {
-  db().execute(
-      "TRUNCATE accounts, devices, hashrates, whoami, private_items, sqlstate_probe "
-      "RESTART IDENTITY CASCADE");
+  db().truncate_public_tables();
   supabase().faults().clear();
   supabase().requests().clear();
 }

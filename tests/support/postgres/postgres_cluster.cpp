@@ -254,6 +254,19 @@ void PostgresCluster::execute(const std::string& sql) const {
   throw_unless_ok(result.get(), connection.get(), "SQL failed");
 }
 
+void PostgresCluster::truncate_public_tables() const {
+  execute(R"sql(
+DO $$
+DECLARE tables text;
+BEGIN
+  SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') INTO tables
+  FROM pg_tables WHERE schemaname = 'public';
+  IF tables IS NOT NULL THEN
+    EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
+  END IF;
+END $$)sql");
+}
+
 std::vector<SqlRow> PostgresCluster::query(const std::string& sql,
                                            const std::vector<std::string>& params) const {
   Connection connection = connect_or_throw(admin_conninfo());

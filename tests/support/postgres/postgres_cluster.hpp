@@ -65,6 +65,9 @@ class PostgresCluster {
 
   // Runs a script (one or more statements) as "postgres"; throws with the server's message.
   void execute(const std::string& sql) const;
+  // Empties every table of schema public (TRUNCATE ... RESTART IDENTITY CASCADE), e.g. between
+  // tests that share a cluster.
+  void truncate_public_tables() const;
   // Runs one statement with text parameters $1..$n as "postgres" and returns its rows.
   std::vector<SqlRow> query(const std::string& sql,
                             const std::vector<std::string>& params = {}) const;
