@@ -66,6 +66,10 @@ if [ -z "${OBSERVER_URL:-}" ] && [ -z "${KZ_CONFIG:-}" ]; then
   log "error: set OBSERVER_URL (one pool) or KZ_CONFIG (a pools file)"
   exit 2
 fi
+if [ -z "${KZ_CONFIG:-}" ] && [ -z "${ACCOUNT_NAME:-}" ]; then
+  log "error: set ACCOUNT_NAME, the pool's account name in Supabase (e.g. KZPool_001)"
+  exit 2
+fi
 
 exec 9>>"$LOCK_FILE" || { log "error: cannot open lock file $LOCK_FILE"; exit 2; }
 if ! flock --nonblock 9; then
@@ -80,12 +84,8 @@ if [ -n "${KZ_CONFIG:-}" ]; then
   scrape_args=("${common[@]}")
   upload_args=("${common[@]}")
 else
-  scrape_args=("${common[@]}" --url "$OBSERVER_URL")
-  upload_args=("${common[@]}" --observer-url "$OBSERVER_URL")
-  if [ -n "${ACCOUNT_NAME:-}" ]; then
-    scrape_args+=(--account "$ACCOUNT_NAME")
-    upload_args+=(--account "$ACCOUNT_NAME")
-  fi
+  scrape_args=("${common[@]}" --url "$OBSERVER_URL" --account "$ACCOUNT_NAME")
+  upload_args=("${common[@]}" --account "$ACCOUNT_NAME")
   [ -n "${CLIENT_NAME:-}" ] && upload_args+=(--client "$CLIENT_NAME")
   [ -n "${COMPANY:-}" ] && upload_args+=(--company "$COMPANY")
   [ -n "${COUNTRY:-}" ] && upload_args+=(--country "$COUNTRY")
