@@ -116,11 +116,10 @@ void Gateway::Impl::handle_rest(const httplib::Request& request, httplib::Respon
     kind = decision.fault->kind;
     entry.fault = std::string(to_string(*kind));
   }
-  if (kind == FaultKind::kDropConnection) {
-    drop_connection(request);
-  } else if (kind && kind != FaultKind::kDropResponse) {
+  bool dropped = kind == FaultKind::kDropConnection || kind == FaultKind::kDropResponse;
+  if (kind && !dropped) {
     answer_fault(*decision.fault, response);
-  } else {
+  } else if (kind != FaultKind::kDropConnection) {
     try {
       serve_rest(request, params, response, entry);
     } catch (const ApiError& error) {
@@ -128,11 +127,10 @@ void Gateway::Impl::handle_rest(const httplib::Request& request, httplib::Respon
     } catch (const std::exception& error) {
       write_error(response, postgrest_error(500, "PGRSTX00", error.what()));
     }
-    if (kind == FaultKind::kDropResponse) drop_connection(request);
   }
-  bool dropped = kind == FaultKind::kDropConnection || kind == FaultKind::kDropResponse;
   entry.status = dropped ? 0 : response.status;
-  log.add(std::move(entry));
+  log.add(std::move(entry));  // before the client can see the connection end
+  if (dropped) drop_connection(request);
 }
 
 void Gateway::Impl::serve_rest(const httplib::Request& request, const httplib::Params& params,
