@@ -50,6 +50,34 @@ void BM_KzscrapeRun200Workers(benchmark::State& state) {
 }
 BENCHMARK(BM_KzscrapeRun200Workers)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(30);
 
+// kzscrape --config with 100 pools of 200 workers each, all served locally.
+void BM_KzscrapeConfig100Pools(benchmark::State& state) {
+  PageServer server;
+  const std::string page = sample_200();
+  std::string config = "{\"pools\": [";
+  for (int i = 0; i < 100; ++i) {
+    const std::string path = "/pool/" + std::to_string(i);
+    server.set(path, {Step::ok(page)});
+    config += std::string(i ? "," : "") + "{\"account_name\": \"KZPool_" + std::to_string(i) +
+              "\", \"observer_url\": \"" + server.url(path) + "\"}";
+  }
+  config += "]}";
+  const fs::path dir = fresh_dir("fleet");
+  std::ofstream(dir / "pools.json") << config;
+  const std::vector<std::string> args = {KZSCRAPE_PATH, "--config", (dir / "pools.json").string(),
+                                         "--db", (dir / "cache.db").string(), "--quiet"};
+  kz::test::run_process(args);  // create the cache and the pools outside the timing
+  long max_rss_kb = 0;
+  for (auto _ : state) {
+    const auto result = kz::test::run_process(args);
+    if (result.exit_code != 0) state.SkipWithError(result.err.c_str());
+    max_rss_kb = std::max(max_rss_kb, result.max_rss_kb);
+  }
+  state.counters["peak_rss_MB"] = static_cast<double>(max_rss_kb) / 1024.0;
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_KzscrapeConfig100Pools)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+
 // 144 runs = one day at a 10-minute cadence; reports the cache size.
 void BM_CacheGrowthOneDay(benchmark::State& state) {
   PageServer server;
