@@ -54,7 +54,7 @@ ObserverPage ScrapeJob::load_page() {
     return parse_observer_page(html);
   } catch (const Error& e) {
     if (e.code() != ExitCode::no_data) throw;
-    spdlog::info("{}; rendering the page with Chromium", e.what());
+    spdlog::debug("{}; rendering the page with Chromium", e.what());
   }
   return render_page();
 }
