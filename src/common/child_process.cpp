@@ -140,6 +140,8 @@ pid_t spawn(const std::vector<std::string>& argv, Pipe& out, Pipe& err) {
   Pipe exec_error = make_pipe();
   Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   const pid_t parent = ::getpid();
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
 
   // Blocked until the group is published, so that a signal cannot miss the child.
   sigset_t block, old_mask;
@@ -151,12 +153,12 @@ pid_t spawn(const std::vector<std::string>& argv, Pipe& out, Pipe& err) {
   if (pid == 0) {
     // Only async-signal-safe calls until exec.
     ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with this process, even one SIGKILLed
     if (::getppid() != parent) ::_exit(127);
     ::dup2(devnull.get(), 0);
     ::dup2(out.write.get(), 1);
     ::dup2(err.write.get(), 2);
-    for (int signal : {SIGINT, SIGTERM, SIGPIPE}) ::signal(signal, SIG_DFL);
+    for (int signal : {SIGINT, SIGTERM, SIGPIPE}) ::sigaction(signal, &default_action, nullptr);
     ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     ::execv(args[0], args.data());
     const int error = errno;
@@ -215,6 +217,7 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
     }
     // Once the leader is gone, all it wrote is in the pipes: drain them without waiting on
     // descendants that may still hold them open.
+    // Short waits: a signal handled on another thread does not interrupt this poll.
     const int wait_ms = leader_gone ? 0 : static_cast<int>(std::min<int64_t>(left.count(), 100));
     const int ready = ::poll(fds, 2, wait_ms);
     if (ready == 0 && leader_gone) break;

@@ -47,8 +47,13 @@ std::string seconds(std::chrono::milliseconds duration) {
          " s";
 }
 
+// Chromium's log lines start with "[pid:tid:time:LEVEL:file.cc:line] ".
 std::string with_reason(const std::string& message, const std::string& stderr_line) {
-  return stderr_line.empty() ? message : message + ": " + stderr_line;
+  std::string reason = stderr_line;
+  if (reason.starts_with('[')) {
+    if (const auto end = reason.find("] "); end != std::string::npos) reason.erase(0, end + 2);
+  }
+  return reason.empty() ? message : message + ": " + reason;
 }
 
 std::string signal_name(int signal) {

@@ -139,6 +139,27 @@ TEST_F(ChromiumRendererTest, AHangingPageTimesOutAndNoChromiumIsLeft) {
   EXPECT_TRUE(profiles_removed());
 }
 
+TEST_F(ChromiumRendererTest, AFailedLoadIsAFetchErrorWithChromiumsReason) {
+  // What Chromium 156 does when the connection is refused: no DOM, exit code 0.
+  options_.binary = (profiles_ / "fake-chromium").string();
+  std::ofstream(options_.binary)
+      << "#!/bin/sh\necho '[1:1:1122/040054.332027:ERROR:dbus/bus.cc:405] no bus' >&2\n"
+      << "echo '[1:1:1122/040054.332027:ERROR:headless_command_handler.cc:403] Page load failed: "
+         "net::ERR_CONNECTION_REFUSED' >&2\n";
+  std::filesystem::permissions(options_.binary, std::filesystem::perms::owner_all);
+  try {
+    ChromiumRenderer(options_).render("http://127.0.0.1:9/o", 10s);
+    FAIL() << "no exception";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::fetch_failed);
+    EXPECT_EQ(std::string(e.what()),
+              "rendering http://127.0.0.1:9/o with Chromium: Chromium printed no page: Page load "
+              "failed: net::ERR_CONNECTION_REFUSED");
+  }
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(profiles_), {}), 1)
+      << "only the fake binary is left";
+}
+
 // ScrapeJob's use of a renderer, with a scripted one.
 class FakeRenderer : public PageRenderer {
  public:
