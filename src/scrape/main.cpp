@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
@@ -53,13 +52,15 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   app.add_option("--retain-days", options.retain_days,
                  "Days of worker samples to keep (0 keeps all)")
       ->capture_default_str()->check(CLI::Range(0, 100000));
-  const std::map<std::string, kz::RenderMode> render_modes = {
-      {"never", kz::RenderMode::never},
-      {"auto", kz::RenderMode::automatic},
-      {"always", kz::RenderMode::always}};
-  app.add_option("--render", options.render,
-                 "Headless Chromium: never, auto (when the fetched page has no data) or always")
-      ->transform(CLI::CheckedTransformer(render_modes))->default_str("auto");
+  const auto set_render = [&options](const std::string& mode) {
+    options.render = mode == "never"    ? kz::RenderMode::never
+                     : mode == "always" ? kz::RenderMode::always
+                                        : kz::RenderMode::automatic;
+  };
+  app.add_option_function<std::string>("--render", set_render,
+                                       "Render the page with headless Chromium: never, auto (when "
+                                       "the fetched page has no usable data) or always")
+      ->check(CLI::IsMember({"never", "auto", "always"}))->default_str("auto");
   app.add_option("--chromium", cli.chromium, "Chromium binary for --render")->capture_default_str();
   app.add_flag("--dry-run", options.dry_run, "Fetch and parse, print the page as JSON, write nothing");
   app.add_flag("--insecure", cli.insecure, "Do not verify TLS certificates (not recommended)");
