@@ -66,6 +66,9 @@ std::string read_key_file(const std::string& path) {
 }
 
 void finish_options(kz::UploadOptions& options, const CliValues& cli) {
+  if (trimmed(options.labels.account).empty()) {
+    throw kz::Error(kz::ExitCode::usage, "--account must not be empty");
+  }
   options.labels.client = non_empty(cli.client);
   options.labels.company = non_empty(cli.company);
   options.labels.country = non_empty(cli.country);

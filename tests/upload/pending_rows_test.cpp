@@ -70,6 +70,21 @@ TEST_F(PendingRowsTest, IncompleteWorkerListHasNoHourSum) {
   EXPECT_FALSE(pending.snapshots_after(0, 10).at(0).workers_1h_sum_ths);
 }
 
+TEST_F(PendingRowsTest, PrunedSamplesLeaveNoHourSum) {
+  filler_->scrape(make_pool_page(6));
+  filler_->scrape(make_pool_page(4));
+  cache().write_transaction([&] {
+    SnapshotStore(cache()).prune_worker_samples(pool(), filler_->clock().now() -
+                                                            std::chrono::minutes(15));
+  });
+  PendingRows pending(cache(), pool());
+  const auto snapshots = pending.snapshots_after(0, 10);
+  ASSERT_EQ(snapshots.size(), 2U);
+  EXPECT_FALSE(snapshots[0].workers_1h_sum_ths);
+  EXPECT_TRUE(snapshots[1].workers_1h_sum_ths);
+  EXPECT_EQ(all_devices(pending, 10).size(), 4U);  // the first snapshot's samples are gone
+}
+
 TEST_F(PendingRowsTest, DevicesTakeEachWorkersLatestStateOnce) {
   auto first = make_pool_page(30);
   filler_->scrape(first);

@@ -148,6 +148,17 @@ TEST_F(UploadStandIn, AlertThatOpensThenResolvesIsOneRow) {
   EXPECT_EQ(value("SELECT resolved FROM alerts WHERE alert_type = 'hashrate_drop'"), "t");
 }
 
+// kzscrape failed from the start: no snapshot, only a scrape_failed alert.
+TEST_F(UploadStandIn, AlertWithoutAnySnapshotStillHasItsAccount) {
+  cache().alert(AlertAction::open, "scrape_failed", "", Severity::high, "HTTP 503 x3");
+  const UploadSummary summary = upload();
+  EXPECT_EQ(summary.requests, 2);
+  EXPECT_EQ(value("SELECT concat_ws(' ', account_name, coalesce(balance::text, 'null'))"
+                  " FROM accounts"),
+            "KZPool_001 null");
+  EXPECT_EQ(value("SELECT message FROM alerts"), "HTTP 503 x3");
+}
+
 TEST_F(UploadStandIn, SmallBatchesSendEverythingOnce) {
   for (int i = 0; i < 3; ++i) cache().scrape(make_pool_page(20));
   for (int i = 0; i < 5; ++i) cache().alert(AlertAction::open, "worker_offline", worker_name(i));
