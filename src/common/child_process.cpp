@@ -194,6 +194,13 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
   Pipe err = make_pipe();
   const auto start = SteadyClock::now();
   const pid_t pid = spawn(argv, out, err);
+  // Kills and reaps the child should anything below throw.
+  struct Reaper {
+    pid_t pid;
+    ~Reaper() {
+      if (pid > 0) end_group(pid, false, milliseconds(0));
+    }
+  } reaper{pid};
   out.write.reset();
   err.write.reset();
 
@@ -215,9 +222,9 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
       stop = true;
       break;
     }
-    // Once the leader is gone, all it wrote is in the pipes: drain them without waiting on
-    // descendants that may still hold them open.
-    // Short waits: a signal handled on another thread does not interrupt this poll.
+    // Short waits: a signal handled on another thread does not interrupt this poll. Once the
+    // leader is gone, all it wrote is in the pipes: drain them without waiting on descendants
+    // that may still hold them open.
     const int wait_ms = leader_gone ? 0 : static_cast<int>(std::min<int64_t>(left.count(), 100));
     const int ready = ::poll(fds, 2, wait_ms);
     if (ready == 0 && leader_gone) break;
@@ -247,6 +254,7 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
       std::this_thread::sleep_for(milliseconds(10));
     }
   }
+  reaper.pid = 0;
   const int status = end_group(pid, stop, options.kill_grace);
   // From here on a signal gets the previous handler; one that came before is reported.
   signals.restore();
