@@ -117,7 +117,8 @@ void PostgrestClient::upsert(const std::string& table, const std::string& on_con
                      {"Accept", "application/json"},
                      {"Prefer", prefer}};
   request.body = body;
-  const std::string what = "POST " + path + " (" + std::to_string(rows) + " rows)";
+  const std::string what =
+      "POST " + path + " (" + std::to_string(rows) + (rows == 1 ? " row)" : " rows)");
 
   if (dry_run_ != nullptr) {
     *dry_run_ << request.method << ' ' << request.url << '\n';

@@ -140,7 +140,7 @@ UploadSummary UploadJob::run(std::ostream& out) {
     upload_alerts(context);
   } catch (...) {
     summary.requests = client.requests();
-    spdlog::info("before the failure: {} request(s); hashrates {}, devices {}, income {}, alerts {}",
+    spdlog::debug("before the failure: {} request(s); hashrates {}, devices {}, income {}, alerts {}",
                  summary.requests, summary.hashrates, summary.devices, summary.income,
                  summary.alerts);
     throw;

@@ -34,7 +34,7 @@ TEST_F(KzuploadBinary, WrongKeyIsRejectedAndNeverPrinted) {
     const auto r = kzupload({"--account", "KZPool_001", "--log-level", "trace"}, supabase_env(key));
     EXPECT_EQ(r.exit_code, 6) << r.err;
     EXPECT_EQ(lines_starting_with(r.err, "kzupload: error: "), 1) << r.err;
-    EXPECT_NE(r.err.find("POST /rest/v1/accounts (1 rows): HTTP 401"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("POST /rest/v1/accounts (1 row): HTTP 401"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("check SUPABASE_SERVICE_KEY"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find(key), std::string::npos) << r.err;
     EXPECT_EQ(r.out.find(key), std::string::npos) << r.out;
