@@ -53,12 +53,6 @@ struct AlertState {
   int64_t revision = 0;
 };
 
-// The pool kzupload works on. --account selects the pool labelled so; else
-// --observer-url picks (and labels) an unlabelled one; else a cache holding a
-// single unlabelled pool gets the label. Labelling is skipped on a dry run.
-int64_t resolve_pool(Cache& cache, const std::string& account,
-                     const std::optional<std::string>& observer_url, bool may_label);
-
 // Everything of one pool that Supabase has not confirmed yet, read in batches
 // (keyset pagination, no statement left open between batches) so that memory
 // does not grow with the backlog. The set of pending snapshots is fixed when

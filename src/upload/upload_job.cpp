@@ -7,6 +7,7 @@
 #include "common/cache.hpp"
 #include "common/error.hpp"
 #include "upload/pending_rows.hpp"
+#include "upload/pool_selection.hpp"
 #include "upload/postgrest_client.hpp"
 #include "upload/row_mapping.hpp"
 

@@ -1,4 +1,5 @@
 #include "upload/pending_rows.hpp"
+#include "upload/pool_selection.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>

@@ -1,0 +1,97 @@
+#include "upload/pool_selection.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <utility>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace kz {
+namespace {
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getString();
+}
+
+std::string describe_pools(SQLite::Database& db) {
+  std::string out;
+  SQLite::Statement pools(db, "SELECT observer_url, account_name FROM pool ORDER BY id");
+  while (pools.executeStep()) {
+    if (!out.empty()) out += ", ";
+    out += pools.getColumn(0).getString();
+    out += pools.getColumn(1).isNull() ? " (unlabelled)"
+                                       : " (" + pools.getColumn(1).getString() + ")";
+  }
+  return out.empty() ? "no pool yet; run kzscrape first" : out;
+}
+
+std::optional<int64_t> find_pool(SQLite::Database& db, const char* where, const std::string& value,
+                                 std::optional<std::string>* label) {
+  SQLite::Statement select(db, std::string("SELECT id, account_name FROM pool WHERE ") + where);
+  select.bind(1, value);
+  if (!select.executeStep()) return std::nullopt;
+  if (label) *label = optional_text(select.getColumn(1));
+  return select.getColumn(0).getInt64();
+}
+
+int64_t resolve_pool_unwrapped(Cache& cache, const std::string& account,
+                               const std::optional<std::string>& observer_url, bool may_label) {
+  auto& db = cache.db();
+  std::optional<std::string> label;
+  std::optional<int64_t> id = find_pool(db, "account_name = ?", account, nullptr);
+  if (id) {
+    if (observer_url && find_pool(db, "observer_url = ?", *observer_url, nullptr) != id) {
+      throw Error(ExitCode::usage, "account '" + account + "' belongs to another observer URL in " +
+                                       cache.path() + " (" + describe_pools(db) + ")");
+    }
+    return *id;
+  }
+  if (observer_url) {
+    id = find_pool(db, "observer_url = ?", *observer_url, &label);
+    if (!id) {
+      throw Error(ExitCode::usage, "no pool with observer URL " + *observer_url + " in " +
+                                       cache.path() + " (" + describe_pools(db) + ")");
+    }
+  } else {
+    SQLite::Statement only(db, "SELECT id, account_name FROM pool LIMIT 2");
+    std::vector<std::pair<int64_t, std::optional<std::string>>> pools;
+    while (only.executeStep()) {
+      pools.emplace_back(only.getColumn(0).getInt64(),
+                         optional_text(only.getColumn(1)));
+    }
+    if (pools.size() != 1 || pools[0].second) {
+      throw Error(ExitCode::usage, "no pool labelled '" + account + "' in " + cache.path() + " (" +
+                                       describe_pools(db) +
+                                       "); pass --observer-url to bind an unlabelled one");
+    }
+    id = pools[0].first;
+  }
+  if (label) {
+    throw Error(ExitCode::usage, "the pool " + *observer_url + " is labelled '" + *label +
+                                     "', not '" + account + "'");
+  }
+  if (may_label) {
+    cache.write_transaction([&] {
+      SQLite::Statement bind(db, "UPDATE pool SET account_name = ? WHERE id = ?");
+      bind.bind(1, account);
+      bind.bind(2, *id);
+      bind.exec();
+    });
+  }
+  return *id;
+}
+
+}  // namespace
+
+int64_t resolve_pool(Cache& cache, const std::string& account,
+                     const std::optional<std::string>& observer_url, bool may_label) {
+  try {
+    return resolve_pool_unwrapped(cache, account, observer_url, may_label);
+  } catch (...) {
+    cache.rethrow_as_cache_error("reading");
+  }
+}
+
+}  // namespace kz

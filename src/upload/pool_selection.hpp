@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/cache.hpp"
+
+namespace kz {
+
+// The pool kzupload works on. --account selects the pool labelled so; else
+// --observer-url picks (and labels) an unlabelled one; else a cache holding a
+// single unlabelled pool gets the label. Labelling is skipped on a dry run.
+int64_t resolve_pool(Cache& cache, const std::string& account,
+                     const std::optional<std::string>& observer_url, bool may_label);
+
+}  // namespace kz
