@@ -4,7 +4,6 @@
 
 #include <type_traits>
 
-
 namespace kz {
 namespace {
 
