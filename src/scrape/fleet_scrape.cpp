@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -26,9 +27,29 @@ ScrapeOptions options_for_pool(const ScrapeOptions& base, const PoolConfig& pool
   return options;
 }
 
+namespace {
+
+// A browser per pool would not fit in memory with 100 pools; one at a time does.
+class OneAtATimeRenderer : public PageRenderer {
+ public:
+  explicit OneAtATimeRenderer(PageRenderer& inner) : inner_(inner) {}
+  std::string render(const std::string& url, std::chrono::milliseconds timeout) override {
+    std::lock_guard lock(mutex_);
+    return inner_.render(url, timeout);
+  }
+
+ private:
+  PageRenderer& inner_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
 std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, int concurrency,
                                       const TransportFactory& make_transport, const Clock& clock,
-                                      const Sleeper& sleeper) {
+                                      const Sleeper& sleeper, PageRenderer* renderer) {
+  std::optional<OneAtATimeRenderer> shared_renderer;
+  if (renderer) shared_renderer.emplace(*renderer);
   std::vector<PoolOutcome> outcomes(pools.size());
   std::atomic<size_t> next{0};
   std::mutex write_lock;
@@ -39,7 +60,8 @@ std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, i
       outcome.account_name = options.account_name.value_or(options.observer_url);
       try {
         auto transport = make_transport(options.http);
-        ScrapeJob job(options, *transport, clock, sleeper);
+        ScrapeJob job(options, *transport, clock, sleeper,
+                      shared_renderer ? &*shared_renderer : nullptr);
         job.share_write_lock(write_lock);
         std::ostringstream dry_run_output;
         job.run(dry_run_output);

@@ -26,10 +26,11 @@ using TransportFactory = std::function<std::unique_ptr<HttpTransport>(const Http
 
 // Scrapes every pool, at most `concurrency` at a time (the work waits on the
 // network, not the CPU). One failing pool never stops the others; each
-// pool's run is recorded in the cache by its own job.
+// pool's run is recorded in the cache by its own job. Pages that need the
+// renderer (may be null) are rendered one at a time.
 std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, int concurrency,
                                       const TransportFactory& make_transport, const Clock& clock,
-                                      const Sleeper& sleeper);
+                                      const Sleeper& sleeper, PageRenderer* renderer);
 
 // ok when all succeeded; some_pools_failed; all_pools_failed. A single pool
 // keeps its own code.

@@ -126,7 +126,8 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
 }
 
 // Validates the whole file before any work, then scrapes the selected pools.
-int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Clock& clock) {
+int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Clock& clock,
+               kz::PageRenderer& renderer) {
   const auto pools = kz::select_pools(kz::load_pool_config(cli.config), base.account_name, cli.config);
   if (base.dry_run && pools.size() != 1) {
     throw kz::Error(kz::ExitCode::usage, "--dry-run with --config needs --account NAME");
@@ -135,13 +136,13 @@ int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Cl
   for (const auto& pool : pools) jobs.push_back(kz::options_for_pool(base, pool));
   if (base.dry_run) {
     kz::CurlTransport transport(jobs.front().http);
-    kz::ScrapeJob(jobs.front(), transport, clock, kz::real_sleeper()).run(std::cout);
+    kz::ScrapeJob(jobs.front(), transport, clock, kz::real_sleeper(), &renderer).run(std::cout);
     return 0;
   }
   const auto outcomes = kz::scrape_fleet(
       jobs, cli.concurrency,
       [](const kz::HttpOptions& http) { return std::make_unique<kz::CurlTransport>(http); }, clock,
-      kz::real_sleeper());
+      kz::real_sleeper(), &renderer);
   const kz::ExitCode code = kz::fleet_exit_code(outcomes);
   const auto failed = std::count_if(outcomes.begin(), outcomes.end(),
                                     [](const auto& o) { return o.code != kz::ExitCode::ok; });
@@ -176,12 +177,12 @@ int main(int argc, char** argv) {
     kz::init_logging("kzscrape", cli.log_level, cli.quiet);
     finish_options(options, cli);
     kz::SystemClock clock;
-    if (!cli.config.empty()) return run_config(options, cli, clock);
-    kz::CurlTransport transport(options.http);
     kz::ChromiumOptions chromium;
     chromium.binary = cli.chromium;
     chromium.max_dom_bytes = options.http.max_body_bytes;
     kz::ChromiumRenderer renderer(chromium);
+    if (!cli.config.empty()) return run_config(options, cli, clock, renderer);
+    kz::CurlTransport transport(options.http);
     kz::ScrapeJob job(options, transport, clock, kz::real_sleeper(), &renderer);
     job.run(std::cout);
     return 0;

@@ -60,7 +60,8 @@ TEST_F(KzscrapeConfig, AccountSelectsOnePoolAndKeepsItsExitCode) {
       {"--config", write_config(pools_json(3)), "--db", db_, "--account", "KZPool_1"});
   EXPECT_EQ(run.exit_code, 4) << run.err;
   EXPECT_EQ(server_.request_count("/pool/0"), 0);
-  EXPECT_EQ(server_.request_count("/pool/1"), 1);
+  EXPECT_EQ(server_.request_count("/pool/1"), 2) << "the fetch, then Chromium (--render auto)";
+  EXPECT_NE(run.err.find("rendered by Chromium"), std::string::npos) << run.err;
 }
 
 TEST_F(KzscrapeConfig, AnInvalidConfigRunsNothingAndSaysWhere) {
