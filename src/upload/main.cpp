@@ -7,13 +7,15 @@
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
+#include "common/pool_config.hpp"
+#include "upload/pool_uploads.hpp"
 #include "upload/upload_job.hpp"
 
 namespace {
 
 struct CliValues {
-  std::string client, company, country, site, observer_url, key_file;
-  double timeout_s = 240;
+  std::string client, company, country, site, observer_url, key_file, config;
+  double timeout_s = 180;
   std::string log_level = "info";
   bool quiet = false;
 };
@@ -21,8 +23,11 @@ struct CliValues {
 void add_options(CLI::App& app, kz::UploadOptions& options, CliValues& cli) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--account", options.labels.account,
-                 "Account name in Supabase, and the label of the pool in the cache")
-      ->required();
+                 "Account name in Supabase, and the label of the pool in the cache; with "
+                 "--config: upload just this pool");
+  app.add_option("--config", cli.config,
+                 "Upload every enabled pool of this pools file (default: $KZ_CONFIG when "
+                 "--account is not given)");
   app.add_option("--client", cli.client, "Client (accounts.group_name)");
   app.add_option("--company", cli.company, "Company (accounts.company)");
   app.add_option("--country", cli.country, "Country (devices.location)");
@@ -65,9 +70,19 @@ std::string read_key_file(const std::string& path) {
   return key;
 }
 
-void finish_options(kz::UploadOptions& options, const CliValues& cli) {
-  if (trimmed(options.labels.account).empty()) {
-    throw kz::Error(kz::ExitCode::usage, "--account must not be empty");
+void finish_options(kz::UploadOptions& options, CliValues& cli) {
+  if (cli.config.empty() && options.labels.account.empty()) {
+    if (const char* config = std::getenv("KZ_CONFIG")) cli.config = config;
+  }
+  if (cli.config.empty() && trimmed(options.labels.account).empty()) {
+    throw kz::Error(kz::ExitCode::usage, "give --account NAME (or --config pools.json)");
+  }
+  const bool labels = !cli.client.empty() || !cli.company.empty() || !cli.country.empty() ||
+                      !cli.site.empty() || !cli.observer_url.empty();
+  if (!cli.config.empty() && labels) {
+    throw kz::Error(kz::ExitCode::usage,
+                    "with --config the pools file gives client, company, country, site and "
+                    "observer URL; drop those options");
   }
   options.labels.client = non_empty(cli.client);
   options.labels.company = non_empty(cli.company);
@@ -117,6 +132,13 @@ int main(int argc, char** argv) {
     finish_options(options, cli);
     kz::CurlTransport transport(options.http);
     kz::SystemClock clock;
+    if (!cli.config.empty()) {
+      std::optional<std::string> account;
+      if (!options.labels.account.empty()) account = options.labels.account;
+      const auto pools = kz::select_pools(kz::load_pool_config(cli.config), account, cli.config);
+      return kz::to_int(
+          kz::upload_pools(options, pools, transport, clock, kz::real_sleeper(), std::cout));
+    }
     kz::UploadJob job(options, transport, clock, kz::real_sleeper());
     job.run(std::cout);
     return 0;
@@ -126,6 +148,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "kzupload: error: internal: " << kz::redact(e.what(), options.service_key)
               << '\n';
-    return 1;
+    return kz::to_int(kz::ExitCode::internal);
   }
 }

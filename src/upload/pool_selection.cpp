@@ -94,4 +94,17 @@ int64_t resolve_pool(Cache& cache, const std::string& account,
   }
 }
 
+bool pool_in_cache(Cache& cache, const std::string& account,
+                   const std::optional<std::string>& observer_url) {
+  try {
+    SQLite::Statement select(cache.db(),
+                             "SELECT 1 FROM pool WHERE account_name = ? OR observer_url = ?");
+    select.bind(1, account);
+    if (observer_url) select.bind(2, *observer_url);
+    return select.executeStep();
+  } catch (...) {
+    cache.rethrow_as_cache_error("reading");
+  }
+}
+
 }  // namespace kz

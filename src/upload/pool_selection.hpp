@@ -14,4 +14,8 @@ namespace kz {
 int64_t resolve_pool(Cache& cache, const std::string& account,
                      const std::optional<std::string>& observer_url, bool may_label);
 
+// Whether the cache holds a pool labelled `account` or with `observer_url`.
+bool pool_in_cache(Cache& cache, const std::string& account,
+                   const std::optional<std::string>& observer_url);
+
 }  // namespace kz

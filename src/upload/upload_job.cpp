@@ -108,6 +108,11 @@ UploadSummary UploadJob::run(std::ostream& out) {
                 "cache " + options_.db_path + " does not exist; run kzscrape first (or pass --db)");
   }
   Cache cache(options_.db_path);
+  if (options_.skip_unknown_pool &&
+      !pool_in_cache(cache, options_.labels.account, options_.observer_url)) {
+    spdlog::info("{}: not in the cache yet, nothing to upload", options_.labels.account);
+    return {};
+  }
   const int64_t pool_id = resolve_pool(cache, options_.labels.account, options_.observer_url,
                                        !options_.dry_run);
   PendingRows pending(cache, pool_id);
@@ -124,7 +129,7 @@ UploadSummary UploadJob::run(std::ostream& out) {
   config.service_key = options_.service_key;
   config.http = options_.http;
   config.http.total_timeout = options_.request_timeout;
-  config.deadline = started + options_.timeout;
+  config.deadline = options_.deadline.value_or(started + options_.timeout);
   PostgrestClient client(config, transport_, sleeper_, options_.dry_run ? &out : nullptr);
   Context context{options_, pending, client, summary, !options_.dry_run};
 

@@ -28,10 +28,15 @@ struct UploadOptions {
   std::string service_key;   // never logged
   std::size_t batch_size = 500;
   // The whole run, retries included: well under the 10-minute cron interval.
-  std::chrono::milliseconds timeout{240'000};
+  std::chrono::milliseconds timeout{180'000};
   // One request, retries included (Supabase cuts a request off at 60 s).
   std::chrono::milliseconds request_timeout{60'000};
+  // Set when several pools share one run: overrides `timeout`.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   bool dry_run = false;
+  // A pool the cache does not hold yet has nothing to upload (pools files),
+  // instead of being a usage error.
+  bool skip_unknown_pool = false;
   HttpOptions http;
 };
 
