@@ -115,7 +115,10 @@ class StandInTest : public ::testing::Test {
                          std::vector<std::pair<std::string, std::string>> env = {}) {
     args.insert(args.begin(), KZUPLOAD_PATH);
     args.insert(args.end(), {"--db", db_path_});
-    return run_process(args, env, std::chrono::seconds(60));
+    ProcessResult result = run_process(args, env, std::chrono::seconds(60));
+    EXPECT_EQ(result.err.find("runtime error:"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("Sanitizer"), std::string::npos) << result.err;
+    return result;
   }
   std::vector<std::pair<std::string, std::string>> supabase_env(const std::string& key) {
     return {{"SUPABASE_URL", supabase().url()}, {"SUPABASE_SERVICE_KEY", key}};
