@@ -148,6 +148,21 @@ TEST_F(UploadStandIn, AlertThatOpensThenResolvesIsOneRow) {
   EXPECT_EQ(value("SELECT resolved FROM alerts WHERE alert_type = 'hashrate_drop'"), "t");
 }
 
+// "rig 7" and "rig_7" are both KZ_KZPool_001_rig_7: sent together, PostgreSQL would refuse
+// the batch (21000, "cannot affect row a second time").
+TEST_F(UploadStandIn, BatchesAreDeduplicatedByTheirConflictKey) {
+  ObserverPage page = make_pool_page(3);
+  page.workers[1].name = "rig 7";
+  page.workers[2].name = "rig_7";
+  cache().scrape(page);
+  const UploadSummary summary = upload();
+  EXPECT_EQ(summary.devices, 2U);
+  EXPECT_EQ(count("devices"), 2);
+  const std::string kept =
+      value("SELECT serial_number FROM devices WHERE device_id = 'KZ_KZPool_001_rig_7'");
+  EXPECT_TRUE(kept == "rig 7" || kept == "rig_7") << kept;
+}
+
 // kzscrape failed from the start: no snapshot, only a scrape_failed alert.
 TEST_F(UploadStandIn, AlertWithoutAnySnapshotStillHasItsAccount) {
   cache().alert(AlertAction::open, "scrape_failed", "", Severity::high, "HTTP 503 x3");
