@@ -133,6 +133,25 @@ TEST_F(UploadFailure, MissingUniqueKeyAsksForTheMigration) {
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 1);
 }
 
+// A policy or trigger that silently drops the account row: the hashrates then break the
+// foreign key (409 23503).
+TEST_F(UploadFailure, MissingAccountRowIsExplained) {
+  db().execute(
+      "CREATE FUNCTION kz_test_drop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL;"
+      " END $$; CREATE TRIGGER kz_test_drop BEFORE INSERT ON accounts"
+      " FOR EACH ROW EXECUTE FUNCTION kz_test_drop()");
+  cache().scrape(make_pool_page(4));
+  const Error e = upload_error(options());
+  db().execute("DROP TRIGGER kz_test_drop ON accounts; DROP FUNCTION kz_test_drop()");
+  EXPECT_EQ(e.code(), ExitCode::upload_rejected);
+  const std::string message = e.what();
+  EXPECT_NE(message.find("POST /rest/v1/hashrates (1 row): HTTP 409 23503: insert or update on "
+                         "table \"hashrates\" violates foreign key constraint"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("-> the account row is missing"), std::string::npos) << message;
+}
+
 TEST_F(UploadFailure, StatementTimeoutsAndRateLimitsAreRetried) {
   cache().scrape(make_pool_page(4));
   supabase().faults().add({FaultKind::kStatementTimeout, 1});
