@@ -71,15 +71,19 @@ void BM_UploadNewSnapshot(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     cache.scrape(make_pool_page(workers, today_sat++));
-    cache.alert(kz::AlertAction::open, "worker_offline", kz::test::worker_name(
-                                                             static_cast<std::size_t>(today_sat)));
+    cache.alert(kz::AlertAction::open, "worker_offline",
+                kz::test::worker_name(static_cast<std::size_t>(today_sat)));
     state.ResumeTiming();
     timed_run(state, db, max_rss_kb, requests);
   }
   report(state, max_rss_kb, requests);
 }
-BENCHMARK(BM_UploadNewSnapshot)->Arg(200)->Arg(10'000)->UseManualTime()
-    ->Unit(benchmark::kMillisecond)->Iterations(20);
+BENCHMARK(BM_UploadNewSnapshot)
+    ->Arg(200)
+    ->Arg(10'000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(20);
 
 // First upload of a pool: every device is new (inserted with created_at, then upserted).
 void BM_UploadFirstRun(benchmark::State& state) {
@@ -96,8 +100,12 @@ void BM_UploadFirstRun(benchmark::State& state) {
   }
   report(state, max_rss_kb, requests);
 }
-BENCHMARK(BM_UploadFirstRun)->Arg(200)->Arg(10'000)->UseManualTime()
-    ->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_UploadFirstRun)
+    ->Arg(200)
+    ->Arg(10'000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
 
 // A backlog of N snapshots of 10,000 workers after an outage: memory must not grow with N.
 void BM_UploadBacklog10000Workers(benchmark::State& state) {
@@ -117,7 +125,12 @@ void BM_UploadBacklog10000Workers(benchmark::State& state) {
   }
   report(state, max_rss_kb, requests);
 }
-BENCHMARK(BM_UploadBacklog10000Workers)->Arg(1)->Arg(12)->Arg(48)->UseManualTime()
-    ->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_UploadBacklog10000Workers)
+    ->Arg(1)
+    ->Arg(12)
+    ->Arg(48)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
 
 }  // namespace

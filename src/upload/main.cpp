@@ -1,5 +1,4 @@
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -39,9 +38,11 @@ void add_options(CLI::App& app, kz::UploadOptions& options, CliValues& cli) {
   app.add_option("--key-file", cli.key_file,
                  "Read the service key from this file instead of $SUPABASE_SERVICE_KEY");
   app.add_option("--batch-size", options.batch_size, "Rows per request")
-      ->capture_default_str()->check(CLI::Range(1, 10000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   app.add_option("--timeout", cli.timeout_s, "Seconds the whole upload may take, retries included")
-      ->capture_default_str()->check(CLI::Range(1.0, 3600.0));
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
   app.add_flag("--dry-run", options.dry_run,
                "Print the requests it would send (key redacted); send and change nothing");
   app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
@@ -96,8 +97,7 @@ void finish_options(kz::UploadOptions& options, CliValues& cli) {
     options.service_key = trimmed(key);
   }
   if (!options.dry_run && options.supabase_url.empty()) {
-    throw kz::Error(kz::ExitCode::usage,
-                    "SUPABASE_URL is not set (https://<project>.supabase.co)");
+    throw kz::Error(kz::ExitCode::usage, "SUPABASE_URL is not set (https://<project>.supabase.co)");
   }
   if (!options.dry_run && options.service_key.empty()) {
     throw kz::Error(kz::ExitCode::usage,
@@ -146,8 +146,7 @@ int main(int argc, char** argv) {
     std::cerr << "kzupload: error: " << kz::redact(e.what(), options.service_key) << '\n';
     return kz::to_int(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "kzupload: error: internal: " << kz::redact(e.what(), options.service_key)
-              << '\n';
+    std::cerr << "kzupload: error: internal: " << kz::redact(e.what(), options.service_key) << '\n';
     return kz::to_int(kz::ExitCode::internal);
   }
 }

@@ -13,9 +13,12 @@ constexpr int kSampleKeyShift = 24;
 template <typename T>
 std::optional<T> optional_column(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;
-  if constexpr (std::is_same_v<T, double>) return column.getDouble();
-  else if constexpr (std::is_same_v<T, int64_t>) return column.getInt64();
-  else return column.getString();
+  if constexpr (std::is_same_v<T, double>)
+    return column.getDouble();
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return column.getInt64();
+  else
+    return column.getString();
 }
 
 SnapshotRow read_snapshot(SQLite::Statement& select) {
@@ -65,8 +68,12 @@ PendingRows::PendingRows(Cache& cache, int64_t pool_id) : cache_(cache), pool_id
   device_cursor_ = (max_snapshot_id_ + 1) << kSampleKeyShift;
 }
 
-bool PendingRows::has_income() { return !income_after("", 1).empty(); }
-bool PendingRows::has_alerts() { return !alerts_after(0, 1).empty(); }
+bool PendingRows::has_income() {
+  return !income_after("", 1).empty();
+}
+bool PendingRows::has_alerts() {
+  return !alerts_after(0, 1).empty();
+}
 
 std::optional<SnapshotRow> PendingRows::newest_snapshot() {
   try {
@@ -139,8 +146,7 @@ std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
   return rows;
 }
 
-std::vector<IncomeDay> PendingRows::income_after(const std::string& after_date,
-                                                 std::size_t limit) {
+std::vector<IncomeDay> PendingRows::income_after(const std::string& after_date, std::size_t limit) {
   std::vector<IncomeDay> rows;
   try {
     SQLite::Statement select(cache_.db(),

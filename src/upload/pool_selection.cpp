@@ -21,8 +21,8 @@ std::string describe_pools(SQLite::Database& db) {
   while (pools.executeStep()) {
     if (!out.empty()) out += ", ";
     out += pools.getColumn(0).getString();
-    out += pools.getColumn(1).isNull() ? " (unlabelled)"
-                                       : " (" + pools.getColumn(1).getString() + ")";
+    out +=
+        pools.getColumn(1).isNull() ? " (unlabelled)" : " (" + pools.getColumn(1).getString() + ")";
   }
   return out.empty() ? "no pool yet; run kzscrape first" : out;
 }
@@ -58,8 +58,7 @@ int64_t resolve_pool_unwrapped(Cache& cache, const std::string& account,
     SQLite::Statement only(db, "SELECT id, account_name FROM pool LIMIT 2");
     std::vector<std::pair<int64_t, std::optional<std::string>>> pools;
     while (only.executeStep()) {
-      pools.emplace_back(only.getColumn(0).getInt64(),
-                         optional_text(only.getColumn(1)));
+      pools.emplace_back(only.getColumn(0).getInt64(), optional_text(only.getColumn(1)));
     }
     if (pools.size() != 1 || pools[0].second) {
       throw Error(ExitCode::usage, "no pool labelled '" + account + "' in " + cache.path() + " (" +

@@ -14,7 +14,8 @@ namespace {
 using std::chrono::milliseconds;
 
 std::string one_line(std::string text) {
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return text;
 }
 
@@ -98,16 +99,18 @@ std::string describe_rejection(const std::string& what, long status, const std::
 
 PostgrestClient::PostgrestClient(PostgrestConfig config, HttpTransport& transport, Sleeper sleeper,
                                  std::ostream* dry_run)
-    : config_(std::move(config)), transport_(transport), sleeper_(std::move(sleeper)),
+    : config_(std::move(config)),
+      transport_(transport),
+      sleeper_(std::move(sleeper)),
       dry_run_(dry_run) {}
 
 void PostgrestClient::upsert(const std::string& table, const std::string& on_conflict,
                              const std::string& body, std::size_t rows, Resolution resolution) {
   const std::string path = "/rest/v1/" + table;
-  const std::string prefer = std::string("resolution=") +
-                             (resolution == Resolution::merge_duplicates ? "merge-duplicates"
-                                                                         : "ignore-duplicates") +
-                             ",return=minimal";
+  const std::string prefer =
+      std::string("resolution=") +
+      (resolution == Resolution::merge_duplicates ? "merge-duplicates" : "ignore-duplicates") +
+      ",return=minimal";
   HttpRequest request;
   request.method = "POST";
   request.url = config_.base_url + path + "?on_conflict=" + on_conflict;
@@ -134,8 +137,9 @@ void PostgrestClient::upsert(const std::string& table, const std::string& on_con
   const auto left = std::chrono::duration_cast<milliseconds>(config_.deadline - start);
   if (left <= milliseconds(0)) {
     throw Error(ExitCode::upload_transient,
-                what + ": the run's time limit (--timeout) is used up; the rows stay pending for "
-                       "the next run");
+                what +
+                    ": the run's time limit (--timeout) is used up; the rows stay pending for "
+                    "the next run");
   }
   HttpOptions options = config_.http;
   options.total_timeout = std::min(options.total_timeout, left);

@@ -10,9 +10,9 @@
 namespace kz {
 
 struct PostgrestConfig {
-  std::string base_url;     // the Supabase project URL; /rest/v1 is added
-  std::string service_key;  // sent as apikey and bearer token, never logged
-  HttpOptions http;         // total_timeout: one request, retries included
+  std::string base_url;                            // the Supabase project URL; /rest/v1 is added
+  std::string service_key;                         // sent as apikey and bearer token, never logged
+  HttpOptions http;                                // total_timeout: one request, retries included
   std::chrono::steady_clock::time_point deadline;  // of the whole run
 };
 

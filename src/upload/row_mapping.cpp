@@ -10,8 +10,8 @@ namespace {
 
 std::string quoted(std::string_view text) {
   // Invalid UTF-8 (never expected from the page) becomes U+FFFD instead of an exception.
-  return nlohmann::json(std::string(text)).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(text))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -104,7 +104,9 @@ std::string us_date(std::string_view iso_date) {
   return out;
 }
 
-int64_t round_ths(double ths) { return std::llround(ths); }
+int64_t round_ths(double ths) {
+  return std::llround(ths);
+}
 
 std::string alert_key(std::string_view account, const AlertState& alert) {
   std::string key(account);

@@ -75,7 +75,8 @@ void upload_income(Context& c) {
     const auto days = c.pending.income_after(after, c.options.batch_size);
     if (days.empty()) break;
     Batch batch;
-    for (const IncomeDay& day : days) batch.add(day.date, income_row(c.options.labels.account, day));
+    for (const IncomeDay& day : days)
+      batch.add(day.date, income_row(c.options.labels.account, day));
     send(c, "income_tracking", "account_name,date", batch);
     if (c.mark) c.pending.mark_income_uploaded(days);
     c.summary.income += batch.size();
@@ -113,8 +114,8 @@ UploadSummary UploadJob::run(std::ostream& out) {
     spdlog::info("{}: not in the cache yet, nothing to upload", options_.labels.account);
     return {};
   }
-  const int64_t pool_id = resolve_pool(cache, options_.labels.account, options_.observer_url,
-                                       !options_.dry_run);
+  const int64_t pool_id =
+      resolve_pool(cache, options_.labels.account, options_.observer_url, !options_.dry_run);
   PendingRows pending(cache, pool_id);
   UploadSummary summary;
   if (!pending.has_snapshots() && !pending.has_income() && !pending.has_alerts()) {
@@ -146,19 +147,20 @@ UploadSummary UploadJob::run(std::ostream& out) {
     upload_alerts(context);
   } catch (...) {
     summary.requests = client.requests();
-    spdlog::debug("before the failure: {} request(s); hashrates {}, devices {}, income {}, alerts {}",
-                 summary.requests, summary.hashrates, summary.devices, summary.income,
-                 summary.alerts);
+    spdlog::debug(
+        "before the failure: {} request(s); hashrates {}, devices {}, income {}, alerts {}",
+        summary.requests, summary.hashrates, summary.devices, summary.income, summary.alerts);
     throw;
   }
   summary.requests = client.requests();
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
-  spdlog::info("{}{}: accounts 1, hashrates {}, devices {} ({} new), income_tracking {}, alerts {}"
-               " in {} request(s), {} ms",
-               options_.dry_run ? "dry run, nothing sent for " : "uploaded ",
-               options_.labels.account, summary.hashrates, summary.devices, summary.new_devices,
-               summary.income, summary.alerts, summary.requests, took.count());
+  spdlog::info(
+      "{}{}: accounts 1, hashrates {}, devices {} ({} new), income_tracking {}, alerts {}"
+      " in {} request(s), {} ms",
+      options_.dry_run ? "dry run, nothing sent for " : "uploaded ", options_.labels.account,
+      summary.hashrates, summary.devices, summary.new_devices, summary.income, summary.alerts,
+      summary.requests, took.count());
   return summary;
 }
 

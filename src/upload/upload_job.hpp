@@ -26,7 +26,9 @@ struct UploadSummary {
 class UploadJob {
  public:
   UploadJob(UploadOptions options, HttpTransport& transport, const Clock& clock, Sleeper sleeper)
-      : options_(std::move(options)), transport_(transport), clock_(clock),
+      : options_(std::move(options)),
+        transport_(transport),
+        clock_(clock),
         sleeper_(std::move(sleeper)) {}
 
   // A dry run prints the requests it would send on `out` and changes nothing.

@@ -61,7 +61,10 @@ class CacheFiller {
  public:
   explicit CacheFiller(const std::string& path, std::string account = "KZPool_001",
                        std::string observer_url = kObserverUrl)
-      : cache_(path), snapshots_(cache_), alerts_(cache_), account_(std::move(account)),
+      : cache_(path),
+        snapshots_(cache_),
+        alerts_(cache_),
+        account_(std::move(account)),
         observer_url_(std::move(observer_url)) {}
 
   Cache& cache() { return cache_; }

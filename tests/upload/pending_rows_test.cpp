@@ -1,5 +1,4 @@
 #include "upload/pending_rows.hpp"
-#include "upload/pool_selection.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
@@ -10,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "upload/cache_filler.hpp"
+#include "upload/pool_selection.hpp"
 
 namespace kz {
 namespace {
@@ -75,8 +75,8 @@ TEST_F(PendingRowsTest, PrunedSamplesLeaveNoHourSum) {
   filler_->scrape(make_pool_page(6));
   filler_->scrape(make_pool_page(4));
   cache().write_transaction([&] {
-    SnapshotStore(cache()).prune_worker_samples(pool(), filler_->clock().now() -
-                                                            std::chrono::minutes(15));
+    SnapshotStore(cache()).prune_worker_samples(pool(),
+                                                filler_->clock().now() - std::chrono::minutes(15));
   });
   PendingRows pending(cache(), pool());
   const auto snapshots = pending.snapshots_after(0, 10);
@@ -101,8 +101,7 @@ TEST_F(PendingRowsTest, DevicesTakeEachWorkersLatestStateOnce) {
   for (const DeviceState& d : devices) {
     names.insert(d.name);
     const bool in_second = d.name < test::worker_name(10) || d.name.starts_with("rig ");
-    EXPECT_EQ(d.scraped_at, in_second ? "2026-11-22T10:10:00Z" : "2026-11-22T10:00:00Z")
-        << d.name;
+    EXPECT_EQ(d.scraped_at, in_second ? "2026-11-22T10:10:00Z" : "2026-11-22T10:00:00Z") << d.name;
     EXPECT_TRUE(d.is_new);
   }
   EXPECT_EQ(names.size(), 30U);

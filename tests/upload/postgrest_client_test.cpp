@@ -114,7 +114,8 @@ TEST(PostgrestClient, TransientAfterRetriesKeepsRowsPending) {
   EXPECT_EQ(e.code(), ExitCode::upload_transient);
   EXPECT_EQ(transport.requests.size(), 4U);
   EXPECT_NE(std::string(e.what()).find("HTTP 503 PGRST000: Database client error"),
-            std::string::npos) << e.what();
+            std::string::npos)
+      << e.what();
   EXPECT_NE(std::string(e.what()).find("4 attempts"), std::string::npos) << e.what();
 
   ScriptedTransport network;
@@ -136,16 +137,21 @@ TEST(PostgrestClient, ClientErrorsAreRejectedAtOnceWithAdvice) {
       {401, R"({"code":"PGRST301","details":null,"hint":null,"message":"JWSError"})",
        "HTTP 401 PGRST301: JWSError -> check SUPABASE_SERVICE_KEY"},
       {400,
-       R"({"code":"42P10","details":null,"hint":null,"message":"there is no unique or exclusion constraint matching the ON CONFLICT specification"})",
+       R"({"code":"42P10","details":null,"hint":null,"message":"there is no unique or )"
+       R"(exclusion constraint matching the ON CONFLICT specification"})",
        "HTTP 400 42P10: there is no unique or exclusion constraint matching the ON CONFLICT "
        "specification -> apply sql/002_upsert_keys.sql"},
       {409,
-       R"({"code":"23503","details":"Key (account_name)=(KZ) is not present in table \"accounts\".","hint":null,"message":"insert or update on table \"devices\" violates foreign key constraint"})",
+       R"({"code":"23503","details":"Key (account_name)=(KZ) is not present in table )"
+       R"(\"accounts\".","hint":null,"message":"insert or update on table \"devices\" )"
+       R"(violates foreign key constraint"})",
        "HTTP 409 23503: insert or update on table \"devices\" violates foreign key constraint; "
        "details: Key (account_name)=(KZ) is not present in table \"accounts\". -> the account "
        "row is missing"},
       {404,
-       R"({"code":"PGRST205","details":null,"hint":"Perhaps you meant the table 'public.accounts'","message":"Could not find the table 'public.devices' in the schema cache"})",
+       R"({"code":"PGRST205","details":null,"hint":"Perhaps you meant the table )"
+       R"('public.accounts'","message":"Could not find the table 'public.devices' in the )"
+       R"(schema cache"})",
        "HTTP 404 PGRST205: Could not find the table 'public.devices' in the schema cache; hint: "
        "Perhaps you meant the table 'public.accounts' -> the table is missing: apply "
        "sql/001_schema.sql"},

@@ -115,8 +115,14 @@ TEST(RowMapping, IncomeRow) {
 }
 
 TEST(RowMapping, AlertRowIsKeyedByItsOccurrence) {
-  AlertState alert{5, "worker_offline", "rig 7", "medium", "rig 7 is offline",
-                   "2026-11-22T10:40:00Z", std::nullopt, 1};
+  AlertState alert{5,
+                   "worker_offline",
+                   "rig 7",
+                   "medium",
+                   "rig 7 is offline",
+                   "2026-11-22T10:40:00Z",
+                   std::nullopt,
+                   1};
   const auto open = nlohmann::json::parse(alert_row("KZPool_001", alert));
   EXPECT_EQ(open["alert_key"], "KZPool_001|worker_offline|rig 7|2026-11-22T10:40:00Z");
   EXPECT_EQ(open["resolved"], false);

@@ -46,8 +46,7 @@ class StandInTest : public ::testing::Test {
     static std::unique_ptr<LocalSupabase> instance;
     if (!instance) {
       instance = std::make_unique<LocalSupabase>();
-      std::cerr << "[ local supabase ] started in " << instance->startup_time().count()
-                << " ms\n";
+      std::cerr << "[ local supabase ] started in " << instance->startup_time().count() << " ms\n";
     }
     return *instance;
   }
@@ -139,7 +138,9 @@ class StandInTest : public ::testing::Test {
     std::string out;
     for (const char* table : {"accounts", "hashrates", "devices", "income_tracking", "alerts"}) {
       out += value(std::string("SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')"
-                               " FROM ") + table + " t") + "\n";
+                               " FROM ") +
+                   table + " t") +
+             "\n";
     }
     return out;
   }

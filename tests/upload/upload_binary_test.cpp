@@ -50,11 +50,10 @@ TEST_F(KzuploadBinary, DryRunPrintsRequestsAndSendsNothing) {
   const auto r = kzupload({"--account", "KZPool_001", "--dry-run"}, supabase_env(key));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const std::string base = "POST " + supabase().url() + "/rest/v1/";
-  for (const std::string table : {"accounts?on_conflict=account_name",
-                                  "hashrates?on_conflict=account_name,timestamp",
-                                  "devices?on_conflict=device_id",
-                                  "income_tracking?on_conflict=account_name,date",
-                                  "alerts?on_conflict=alert_key"}) {
+  for (const std::string table :
+       {"accounts?on_conflict=account_name", "hashrates?on_conflict=account_name,timestamp",
+        "devices?on_conflict=device_id", "income_tracking?on_conflict=account_name,date",
+        "alerts?on_conflict=alert_key"}) {
     EXPECT_NE(r.out.find(base + table + "\n"), std::string::npos) << table << "\n" << r.out;
   }
   EXPECT_NE(r.out.find("apikey: [REDACTED]"), std::string::npos);
@@ -98,8 +97,8 @@ TEST_F(KzuploadBinary, KeyFileAndTransientExitCodes) {
       {"SUPABASE_URL", supabase().url()}, {"SUPABASE_SERVICE_KEY", "overridden"}};
 
   supabase().faults().set_delay(std::chrono::milliseconds(3000));
-  auto r = kzupload({"--account", "KZPool_001", "--key-file", key_file, "--timeout", "1"},
-                    url_only);
+  auto r =
+      kzupload({"--account", "KZPool_001", "--key-file", key_file, "--timeout", "1"}, url_only);
   supabase().faults().clear();
   EXPECT_EQ(r.exit_code, 7) << r.err;
   EXPECT_LT(r.elapsed, std::chrono::milliseconds(2900));

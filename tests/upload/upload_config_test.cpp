@@ -14,9 +14,11 @@ constexpr const char* kSecondUrl = "https://btcpool.kz/observer?access_key=secon
 std::string write_pools_file(const std::filesystem::path& dir) {
   const std::string path = (dir / "pools.json").string();
   std::ofstream(path) << R"({"pools": [
-    {"account_name": "KZPool_001", "observer_url": ")" << kObserverUrl << R"(",
+    {"account_name": "KZPool_001", "observer_url": ")"
+                      << kObserverUrl << R"(",
      "client": "Client A", "site": "Site 1"},
-    {"account_name": "KZPool_002", "observer_url": ")" << kSecondUrl << R"(",
+    {"account_name": "KZPool_002", "observer_url": ")"
+                      << kSecondUrl << R"(",
      "company": "Acme", "country": "Kazakhstan"},
     {"account_name": "KZPool_003", "observer_url": "https://btcpool.kz/observer?access_key=3"},
     {"account_name": "KZPool_004", "observer_url": "https://btcpool.kz/observer?access_key=4",
@@ -38,7 +40,8 @@ TEST_F(KzuploadConfig, UploadsEveryEnabledPoolWithItsLabels) {
                   " '; ' ORDER BY account_name) FROM accounts"),
             "KZPool_001 Site 1 Client A; KZPool_002 Acme");
   EXPECT_EQ(count("SELECT count(*) FROM devices WHERE account_name = 'KZPool_002'"
-                  " AND location = 'Kazakhstan'"), 3);
+                  " AND location = 'Kazakhstan'"),
+            3);
   EXPECT_EQ(count("devices"), 8);
   EXPECT_EQ(cache_count("SELECT count(*) FROM pool WHERE account_name = 'KZPool_002'"), 1);
 

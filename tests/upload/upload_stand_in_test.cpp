@@ -30,8 +30,8 @@ TEST_F(UploadStandIn, HappyPathWith200Workers) {
   for (const LoggedRequest& r : posts()) EXPECT_LT(r.status, 300) << r.path;
 
   EXPECT_EQ(value("SELECT concat_ws(' ', account_name, coin_type, is_active, company, site,"
-                  " account_type, group_name, balance, earn_24_hours, " + utc("updated_at") +
-                  ") FROM accounts"),
+                  " account_type, group_name, balance, earn_24_hours, " +
+                  utc("updated_at") + ") FROM accounts"),
             "KZPool_001 BTC t Acme Mining Ekibastuz-2 kzpool Client A 0.01864218 1.23456789 "
             "2026-11-22T10:00:00Z");
 
@@ -47,7 +47,8 @@ TEST_F(UploadStandIn, HappyPathWith200Workers) {
   EXPECT_EQ(count("devices"), 200);
   EXPECT_EQ(count("SELECT count(*) FROM devices WHERE status = 'offline'"), 16);
   EXPECT_EQ(value("SELECT concat_ws(' ', serial_number, account_name, worker_name, device_type,"
-                  " status, site, location, " + utc("created_at") + ", " + utc("updated_at") +
+                  " status, site, location, " +
+                  utc("created_at") + ", " + utc("updated_at") +
                   ") FROM devices WHERE device_id = 'KZ_KZPool_001_rig_0050'"),
             "rig 0050 KZPool_001 rig 0050 ASIC online Ekibastuz-2 Kazakhstan "
             "2026-11-22T10:00:00Z 2026-11-22T10:00:00Z");
@@ -88,11 +89,12 @@ TEST_F(UploadStandIn, NextSnapshotNeedsFourRequests) {
 }
 
 TEST_F(UploadStandIn, ExistingDeviceKeepsItsCreatedAt) {
-  db().execute("INSERT INTO accounts(account_name) VALUES ('KZPool_001');"
-               "INSERT INTO devices(device_id, account_name, worker_name, status, manufacturer,"
-               " created_at, updated_at) VALUES ('KZ_KZPool_001_rig-0001', 'KZPool_001',"
-               " 'rig-0001', 'offline', 'Bitmain', '2025-01-02T03:04:05Z',"
-               " '2025-01-02T03:04:05Z')");
+  db().execute(
+      "INSERT INTO accounts(account_name) VALUES ('KZPool_001');"
+      "INSERT INTO devices(device_id, account_name, worker_name, status, manufacturer,"
+      " created_at, updated_at) VALUES ('KZ_KZPool_001_rig-0001', 'KZPool_001',"
+      " 'rig-0001', 'offline', 'Bitmain', '2025-01-02T03:04:05Z',"
+      " '2025-01-02T03:04:05Z')");
   cache().scrape(make_pool_page(3));
   upload();
   EXPECT_EQ(value("SELECT concat_ws(' ', status, manufacturer, " + utc("created_at") + ", " +
