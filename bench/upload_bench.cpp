@@ -129,6 +129,7 @@ BENCHMARK(BM_UploadBacklog10000Workers)
     ->Arg(1)
     ->Arg(12)
     ->Arg(48)
+    ->Arg(144)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond)
     ->Iterations(2);

@@ -61,6 +61,10 @@ PendingRows::PendingRows(Cache& cache, int64_t pool_id) : cache_(cache), pool_id
       oldest.bind(1, min_snapshot_id_);
       oldest.executeStep();
       oldest_pending_scraped_at_ = oldest.getColumn(0).getString();
+      SQLite::Statement workers(cache_.db(), "SELECT count(*) FROM worker WHERE pool_id = ?");
+      workers.bind(1, pool_id_);
+      workers.executeStep();
+      pool_workers_ = static_cast<std::size_t>(workers.getColumn(0).getInt64());
     }
   } catch (...) {
     cache_.rethrow_as_cache_error("reading");
@@ -106,7 +110,8 @@ std::vector<SnapshotRow> PendingRows::snapshots_after(int64_t after_id, std::siz
 
 std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
   std::vector<DeviceState> rows;
-  if (pending_snapshots_ == 0) return rows;
+  // Once every worker of the pool was taken, older samples cannot add one.
+  if (pending_snapshots_ == 0 || devices_seen_.size() >= pool_workers_) return rows;
   try {
     SQLite::Statement select(
         cache_.db(),
@@ -135,9 +140,10 @@ std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
         row.online = select.getColumn(4).getInt() == 1;
         row.scraped_at = select.getColumn(5).getString();
         row.is_new = row.first_seen_at >= oldest_pending_scraped_at_;
-        if (rows.size() == limit) break;
+        if (rows.size() == limit || devices_seen_.size() >= pool_workers_) break;
       }
       select.reset();
+      if (devices_seen_.size() >= pool_workers_) break;
       if (read < limit && rows.size() < limit) break;  // nothing left below the cursor
     }
   } catch (...) {

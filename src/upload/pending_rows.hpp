@@ -85,7 +85,8 @@ class PendingRows {
   int64_t max_snapshot_id_ = 0;
   std::size_t pending_snapshots_ = 0;
   std::string oldest_pending_scraped_at_;
-  int64_t device_cursor_ = 0;  // worker_sample.sample_key to continue below
+  std::size_t pool_workers_ = 0;  // every worker the pool ever had
+  int64_t device_cursor_ = 0;     // worker_sample.sample_key to continue below
   std::unordered_set<int64_t> devices_seen_;
 };
 
