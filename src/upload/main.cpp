@@ -8,6 +8,7 @@
 #include "common/logging.hpp"
 #include "common/pool_config.hpp"
 #include "upload/pool_uploads.hpp"
+#include "upload/postgrest_client.hpp"
 #include "upload/upload_job.hpp"
 
 namespace {
@@ -98,6 +99,9 @@ void finish_options(kz::UploadOptions& options, CliValues& cli) {
   }
   if (!options.dry_run && options.supabase_url.empty()) {
     throw kz::Error(kz::ExitCode::usage, "SUPABASE_URL is not set (https://<project>.supabase.co)");
+  }
+  if (!options.supabase_url.empty()) {
+    options.supabase_url = kz::normalize_supabase_url(options.supabase_url);
   }
   if (!options.dry_run && options.service_key.empty()) {
     throw kz::Error(kz::ExitCode::usage,

@@ -78,6 +78,10 @@ TEST_F(KzuploadBinary, SettingsErrorsAreUsageErrors) {
   r = kzupload({"--account", "KZPool_001"}, {{"SUPABASE_URL", supabase().url()}});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("SUPABASE_SERVICE_KEY"), std::string::npos) << r.err;
+  r = kzupload({"--account", "KZPool_001"},
+               {{"SUPABASE_URL", "db.example.supabase.co"}, {"SUPABASE_SERVICE_KEY", "x"}});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is not an http(s) URL"), std::string::npos) << r.err;
   r = kzupload({}, supabase_env(supabase().service_key()));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   r = kzupload({"--account", "KZPool_002"}, supabase_env(supabase().service_key()));
