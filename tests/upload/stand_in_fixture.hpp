@@ -53,9 +53,10 @@ class StandInTest : public ::testing::Test {
   static PostgresCluster& db() { return supabase().database(); }
 
   void SetUp() override {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');  // parameterized tests: "Name/0"
     dir_ = std::filesystem::temp_directory_path() /
-           ("kz_upload_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("kz_upload_" + std::to_string(::getpid()) + "_" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     db_path_ = (dir_ / "cache.db").string();
