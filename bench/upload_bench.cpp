@@ -27,8 +27,12 @@ void reset_database() {
   supabase().requests().clear();
 }
 
+fs::path bench_dir(const std::string& name) {
+  return fs::temp_directory_path() / ("kz_bench_upload_" + name);
+}
+
 fs::path fresh_cache(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("kz_bench_upload_" + name);
+  const fs::path dir = bench_dir(name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir / "cache.db";
@@ -51,7 +55,9 @@ void timed_run(benchmark::State& state, const fs::path& db, long& max_rss_kb,
   requests = std::max(requests, supabase().requests().entries().size());
 }
 
-void report(benchmark::State& state, long max_rss_kb, std::size_t requests) {
+void report(benchmark::State& state, long max_rss_kb, std::size_t requests,
+            const std::string& name) {
+  fs::remove_all(bench_dir(name));
   state.counters["requests"] = static_cast<double>(requests);
   state.counters["peak_rss_MB"] = static_cast<double>(max_rss_kb) / 1024.0;
 }
@@ -76,7 +82,7 @@ void BM_UploadNewSnapshot(benchmark::State& state) {
     state.ResumeTiming();
     timed_run(state, db, max_rss_kb, requests);
   }
-  report(state, max_rss_kb, requests);
+  report(state, max_rss_kb, requests, "steady_" + std::to_string(workers));
 }
 BENCHMARK(BM_UploadNewSnapshot)
     ->Arg(200)
@@ -98,7 +104,7 @@ void BM_UploadFirstRun(benchmark::State& state) {
     state.ResumeTiming();
     timed_run(state, db, max_rss_kb, requests);
   }
-  report(state, max_rss_kb, requests);
+  report(state, max_rss_kb, requests, "first_" + std::to_string(workers));
 }
 BENCHMARK(BM_UploadFirstRun)
     ->Arg(200)
@@ -123,7 +129,7 @@ void BM_UploadBacklog10000Workers(benchmark::State& state) {
     state.ResumeTiming();
     timed_run(state, db, max_rss_kb, requests);
   }
-  report(state, max_rss_kb, requests);
+  report(state, max_rss_kb, requests, "backlog_" + std::to_string(snapshots));
 }
 BENCHMARK(BM_UploadBacklog10000Workers)
     ->Arg(1)
