@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The whole pipeline on this machine, with nothing to set up: installs the
+# dependencies, builds, starts a local page server, a local PostgreSQL with the
+# PostgREST-compatible gateway (a stand-in for Supabase), runs the cron script
+# three times while the page changes (a worker goes offline and the hashrate
+# drops, then both recover), and shows what arrived. Cleans up after itself.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build_dir="${BUILD_DIR:-$root/build-demo}"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "Installing dependencies and building (first time: a few minutes)"
+"$root/scripts/bootstrap.sh"
+cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKZ_BUILD_TESTS=ON >/dev/null
+cmake --build "$build_dir" -j2 --target kzscrape kzupload kz_local_supabase kz_serve_dir >/dev/null
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/kzpool-demo.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# Wait until a program has written its settings file.
+wait_for() {
+  for _ in $(seq 1 100); do [ -s "$1" ] && return 0; sleep 0.1; done
+  echo "demo: $2 did not start" >&2
+  exit 1
+}
+
+say "Starting the page server and the local Supabase"
+mkdir -p "$work/pages"
+page="$work/pages/observer.html"
+cp "$root/tests/data/observer_en_60.html" "$page"
+"$build_dir/tests/support/kz_serve_dir" "$work/pages" >"$work/pages.env" &
+pids+=($!)
+"$build_dir/tests/support/gateway/kz_local_supabase" --env-file "$work/supabase.env" >/dev/null &
+pids+=($!)
+wait_for "$work/pages.env" "the page server"
+wait_for "$work/supabase.env" "the local Supabase"
+page_url="$(sed -n 's/^URL=//p' "$work/pages.env")/observer.html"
+set -a
+. "$work/supabase.env"
+set +a
+echo "observer page: $page_url"
+echo "Supabase:      $SUPABASE_URL (PostgreSQL: $SUPABASE_DB_URL)"
+
+# One pool; a baseline of one snapshot so that the drop shows within three runs
+# (the default needs three snapshots of the last hour).
+cat >"$work/pools.json" <<JSON
+{"pools": [{"account_name": "KZPool_001", "observer_url": "$page_url",
+            "client": "Demo Client", "company": "Demo Hosting", "country": "Kazakhstan",
+            "site": "Ekibastuz", "thresholds": {"baseline_min_snapshots": 1}}]}
+JSON
+cat >"$work/kzpool.env" <<ENV
+KZ_CONFIG=$work/pools.json
+DB_PATH=$work/btcpool_data.db
+SUPABASE_URL=$SUPABASE_URL
+SUPABASE_SERVICE_KEY=$SUPABASE_SERVICE_ROLE_KEY
+ENV
+cron() {
+  PATH="$build_dir/src/scrape:$build_dir/src/upload:$PATH" \
+    "$root/scripts/run_scraper_and_upload.sh" --env-file "$work/kzpool.env" || echo "(exit $?)"
+}
+show_cache() {
+  sqlite3 -header -column "$work/btcpool_data.db" \
+    "SELECT account_name, scraped_at, hashrate_current_ths, online_workers, offline_workers,
+            balance_btc FROM v_latest_summary"
+  echo
+  sqlite3 -header -column "$work/btcpool_data.db" \
+    "SELECT alert_type, severity, subject, message FROM v_open_alerts"
+}
+
+say "Run 1: the page as it is"
+cron
+show_cache
+sleep 1
+
+say "Run 2: worker kz01x000 goes offline and the pool hashrate drops to 6.000 PH/s"
+sed -e 's|>8.848 PH/s<|>6.000 PH/s<|' \
+    -e 's|ONLINE</span></td><td>181.037 TH/s</td><td>188.315 TH/s|OFFLINE</span></td><td>0 H/s</td><td>0 H/s|' \
+    "$root/tests/data/observer_en_60.html" >"$page"
+cron
+show_cache
+sleep 1
+
+say "Run 3: everything recovers"
+cp "$root/tests/data/observer_en_60.html" "$page"
+cron
+show_cache
+
+say "What arrived in Supabase (PostgreSQL)"
+psql "$SUPABASE_DB_URL" -X -q -P pager=off <<'SQL'
+SELECT account_name, balance, earn_24_hours, group_name, updated_at FROM accounts;
+SELECT account_name, hashrate_10m, hashrate_1h, hashrate_1d, worker_count, active_workers, "timestamp"
+  FROM hashrates ORDER BY "timestamp";
+SELECT alert_type, severity, resolved, message FROM alerts ORDER BY created_at;
+SELECT count(*) AS devices, count(*) FILTER (WHERE status = 'offline') AS offline FROM devices;
+SQL
+say "Done: the cron line for your own pools is in README.md"
