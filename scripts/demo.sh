@@ -10,10 +10,15 @@ build_dir="${BUILD_DIR:-$root/build-demo}"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "Installing dependencies and building (first time: a few minutes)"
-"$root/scripts/bootstrap.sh"
-cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKZ_BUILD_TESTS=ON >/dev/null
-cmake --build "$build_dir" -j2 --target kzscrape kzupload kz_local_supabase kz_serve_dir >/dev/null
+if [ "${KZ_DEMO_SKIP_BUILD:-}" = 1 ]; then
+  # scripts/test.sh runs the demo on the build it just tested (BUILD_DIR).
+  say "Using the binaries in $build_dir"
+else
+  say "Installing dependencies and building (first time: a few minutes)"
+  "$root/scripts/bootstrap.sh"
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKZ_BUILD_TESTS=ON >/dev/null
+  cmake --build "$build_dir" -j2 --target kzscrape kzupload kz_local_supabase kz_serve_dir >/dev/null
+fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kzpool-demo.XXXXXX")"
 pids=()
@@ -99,4 +104,10 @@ SELECT account_name, hashrate_10m, hashrate_1h, hashrate_1d, worker_count, activ
 SELECT alert_type, severity, resolved, message FROM alerts ORDER BY created_at;
 SELECT count(*) AS devices, count(*) FILTER (WHERE status = 'offline') AS offline FROM devices;
 SQL
+alerts_resolved=$(psql "$SUPABASE_DB_URL" -X -At -c \
+  "SELECT count(*) FROM alerts WHERE resolved AND alert_type IN ('hashrate_drop', 'worker_offline')")
+if [ "$alerts_resolved" != 2 ]; then
+  echo "demo: expected the hashrate_drop and worker_offline alerts to be resolved in Supabase" >&2
+  exit 1
+fi
 say "Done: the cron line for your own pools is in README.md"

@@ -49,12 +49,17 @@ SCRAPE_TIME_LIMIT="${SCRAPE_TIME_LIMIT:-240}"
 UPLOAD_TIME_LIMIT="${UPLOAD_TIME_LIMIT:-240}"
 
 here="$(cd "$(dirname "$0")" && pwd)"
+# KZ_BIN_DIR first, then PATH, then this checkout's build folders.
 find_binary() {
   local name="$1" dir
-  for dir in "${KZ_BIN_DIR:-}" "$here/../build/src/${name#kz}" "$here/../build-test/src/${name#kz}"; do
-    if [ -n "$dir" ] && [ -x "$dir/$name" ]; then echo "$dir/$name"; return; fi
+  if [ -n "${KZ_BIN_DIR:-}" ]; then
+    [ -x "$KZ_BIN_DIR/$name" ] && echo "$KZ_BIN_DIR/$name"
+    return
+  fi
+  if command -v "$name" >/dev/null; then command -v "$name"; return; fi
+  for dir in "$here/../build/src/${name#kz}" "$here/../build-demo/src/${name#kz}"; do
+    if [ -x "$dir/$name" ]; then echo "$dir/$name"; return; fi
   done
-  command -v "$name" || true
 }
 kzscrape="$(find_binary kzscrape)"
 kzupload="$(find_binary kzupload)"
