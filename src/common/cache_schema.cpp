@@ -129,8 +129,37 @@ FROM alert a JOIN pool p ON p.id = a.pool_id
 WHERE a.resolved_at IS NULL;
 )sql";
 
+// What only the pool's API gives (kzscrape --source api): each worker's reject
+// rate (NULL from the page; a trailing NULL costs one header byte per sample),
+// the pps/pplns split of each day, and payouts. payment.revision counts
+// changes for kzupload like income_day's.
+static const char* const kMigration2 = R"sql(
+ALTER TABLE worker_sample ADD COLUMN reject_rate REAL;
+ALTER TABLE income_day ADD COLUMN pps_sat INTEGER;
+ALTER TABLE income_day ADD COLUMN pplns_sat INTEGER;
+
+CREATE TABLE payment (
+  pool_id            INTEGER NOT NULL REFERENCES pool(id),
+  payment_id         TEXT NOT NULL,
+  amount_sat         INTEGER NOT NULL,
+  address            TEXT NOT NULL,
+  tx                 TEXT NOT NULL,
+  created_at         TEXT NOT NULL,
+  first_seen_at      TEXT NOT NULL,
+  updated_at         TEXT NOT NULL,
+  revision           INTEGER NOT NULL DEFAULT 1,
+  uploaded_revision  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (pool_id, payment_id)
+) STRICT;
+
+CREATE VIEW v_payments AS
+SELECT p.observer_url, y.created_at AS paid_at,
+       round(y.amount_sat / 1e8, 8) AS amount_btc, y.address, y.tx
+FROM payment y JOIN pool p ON p.id = y.pool_id;
+)sql";
+
 const std::vector<const char*>& cache_migrations() {
-  static const std::vector<const char*> migrations = {kMigration1};
+  static const std::vector<const char*> migrations = {kMigration1, kMigration2};
   return migrations;
 }
 

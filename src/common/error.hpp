@@ -17,7 +17,10 @@ enum class ExitCode : int {
   upload_rejected = 6, // the server refused the upload (4xx): retrying will not help
   upload_transient = 7, // the upload failed after retries (network, 429, 5xx): retry later
   some_pools_failed = 8, // with a config of several pools: some succeeded, some failed
-  all_pools_failed = 9   // with a config of several pools: every one failed
+  all_pools_failed = 9,  // with a config of several pools: every one failed
+  api_key_rejected = 10, // the pool's API refused the key (HTTP 401/403 or an error naming it)
+  api_error = 11,        // the pool's API answered {"status":"ERROR"} for another reason
+  api_paging = 12        // the API's pages were inconsistent (a page repeated, the total changed)
 };
 
 // The one error type of the project. Thrown anywhere, caught once in main().

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
@@ -23,6 +25,8 @@ struct CliValues {
   std::string account;
   std::string chromium = "/usr/bin/chromium";
   std::string config;
+  std::string source = "page";
+  std::string api_key_file;
   int concurrency = 8;
   double offline_high_percent = 10;
   double drop_medium_percent = 20;
@@ -62,6 +66,13 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
                                        "the fetched page has no usable data) or always")
       ->check(CLI::IsMember({"never", "auto", "always"}))->default_str("auto");
   app.add_option("--chromium", cli.chromium, "Chromium binary for --render")->capture_default_str();
+  app.add_option("--source", cli.source,
+                 "page: read the observer page; api: the pool's JSON API (needs an API key)")
+      ->check(CLI::IsMember({"page", "api"}))->capture_default_str();
+  app.add_option("--api-url", options.api.url, "Base URL of the pool's API for --source api")
+      ->capture_default_str();
+  app.add_option("--api-key-file", cli.api_key_file,
+                 "File holding the API key for --source api (default: $KZPOOL_API_KEY)");
   app.add_flag("--dry-run", options.dry_run, "Fetch and parse, print the page as JSON, write nothing");
   app.add_flag("--insecure", cli.insecure, "Do not verify TLS certificates (not recommended)");
   app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
@@ -95,12 +106,58 @@ std::string from_env(const char* name) {
   return value ? value : "";
 }
 
+// The key for --source api, never echoed: from --api-key-file, else $KZPOOL_API_KEY.
+std::string read_api_key(const std::string& key_file) {
+  std::string key = from_env("KZPOOL_API_KEY");
+  if (!key_file.empty()) {
+    std::ifstream in(key_file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) throw kz::Error(kz::ExitCode::usage, "cannot read --api-key-file " + key_file);
+    key = text.str();
+  }
+  const char* const spaces = " \t\r\n";
+  const auto first = key.find_first_not_of(spaces);
+  key = first == std::string::npos ? ""
+                                   : key.substr(first, key.find_last_not_of(spaces) - first + 1);
+  if (key.empty()) {
+    throw kz::Error(kz::ExitCode::usage,
+                    key_file.empty()
+                        ? "--source api needs a key: --api-key-file PATH or KZPOOL_API_KEY"
+                        : "--api-key-file " + key_file + " is empty");
+  }
+  if (key.find_first_of(spaces) != std::string::npos) {
+    throw kz::Error(kz::ExitCode::usage, "the API key must be one line without spaces");
+  }
+  return key;
+}
+
+// With --source api the pool needs no observer link: without one it is named
+// in the cache by the API URL and its --account.
+void finish_api_options(kz::ScrapeOptions& options, const CliValues& cli) {
+  if (cli.source != "api") return;
+  if (!cli.config.empty()) {
+    throw kz::Error(kz::ExitCode::usage,
+                    "--source api works with --url or --account, not --config");
+  }
+  options.source = kz::PageSource::api;
+  options.api.key = read_api_key(cli.api_key_file);
+  if (options.observer_url.empty() && !cli.account.empty()) {
+    options.observer_url = options.api.url + "#" + cli.account;
+  }
+}
+
 void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
   if (cli.config.empty() && options.observer_url.empty()) cli.config = from_env("KZ_CONFIG");
   if (!cli.config.empty() && !options.observer_url.empty()) {
     throw kz::Error(kz::ExitCode::usage, "give either --url or --config, not both");
   }
   if (cli.config.empty() && options.observer_url.empty()) options.observer_url = from_env("OBSERVER_URL");
+  finish_api_options(options, cli);
+  if (options.observer_url.empty() && cli.source == "api") {
+    throw kz::Error(kz::ExitCode::usage,
+                    "--source api needs --account NAME (or --url, the pool's observer link)");
+  }
   if (cli.config.empty() && options.observer_url.empty()) {
     throw kz::Error(kz::ExitCode::usage,
                     "no observer URL: pass --url URL or set the OBSERVER_URL environment variable"

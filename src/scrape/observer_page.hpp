@@ -19,12 +19,27 @@ struct WorkerRow {
   double hashrate_1h_hs = 0;
   double hashrate_24h_hs = 0;
   std::optional<std::string> last_share_local;  // "2026-11-22T10:33:25"
+  // Only the pool's API gives these; the page parser leaves them empty.
+  std::optional<int64_t> last_share_unix = std::nullopt;  // UTC; wins over last_share_local
+  std::optional<double> reject_rate = std::nullopt;  // as the API gives it: "0.00120000"
 };
 
 struct IncomeRow {
   std::string date;  // "2026-11-21"
   int64_t total_income_sat = 0;
   std::optional<double> hashrate_hs;
+  // The API's split of the total; the page parser leaves them empty.
+  std::optional<int64_t> pps_sat = std::nullopt;
+  std::optional<int64_t> pplns_sat = std::nullopt;
+};
+
+// A payout, only known from the pool's API.
+struct PaymentRow {
+  std::string payment_id;
+  int64_t amount_sat = 0;
+  std::string address;
+  std::string tx;
+  int64_t paid_at_unix = 0;
 };
 
 struct ObserverPage {
@@ -37,6 +52,7 @@ struct ObserverPage {
   std::optional<int64_t> last_income_sat;
   std::vector<WorkerRow> workers;
   std::vector<IncomeRow> income;
+  std::vector<PaymentRow> payments;  // API only
   // Table rows the parser dropped: cut off, missing a required cell, unreadable
   // values, or a repeated worker name / income date (the first one is kept).
   int skipped_rows = 0;

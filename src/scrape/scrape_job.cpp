@@ -9,6 +9,7 @@
 #include "scrape/alert_store.hpp"
 #include "scrape/observer_parser.hpp"
 #include "scrape/page_json.hpp"
+#include "scrape/pool_api_mapping.hpp"
 #include "scrape/snapshot_store.hpp"
 
 namespace kz {
@@ -47,6 +48,10 @@ ObserverPage ScrapeJob::render_page() {
 }
 
 ObserverPage ScrapeJob::load_page() {
+  if (options_.source == PageSource::api) {
+    PoolApiClient client(options_.api, transport_, options_.http, sleeper_);
+    return fetch_api_page(client, clock_.now(), options_.page_utc_offset);
+  }
   if (renderer_ && options_.render == RenderMode::always) return render_page();
   const std::string html = fetch_page();
   if (!renderer_ || options_.render == RenderMode::never) return parse_observer_page(html);

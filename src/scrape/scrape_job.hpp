@@ -11,8 +11,12 @@
 #include "scrape/anomaly_rules.hpp"
 #include "scrape/observer_page.hpp"
 #include "scrape/page_renderer.hpp"
+#include "scrape/pool_api_client.hpp"
 
 namespace kz {
+
+// Where the data comes from: the observer page, or the pool's JSON API.
+enum class PageSource { page, api };
 
 struct ScrapeOptions {
   std::string observer_url;
@@ -24,6 +28,8 @@ struct ScrapeOptions {
   bool dry_run = false;
   AlertThresholds thresholds;
   RenderMode render = RenderMode::automatic;
+  PageSource source = PageSource::page;
+  PoolApiOptions api;  // with PageSource::api; observer_url still names the pool in the cache
 };
 
 // One kzscrape run: fetch -> parse -> (store + detect anomalies, in one
@@ -47,7 +53,8 @@ class ScrapeJob {
  private:
   std::string fetch_page();
   ObserverPage render_page();
-  ObserverPage load_page();  // fetch and/or render as options_.render says, then parse
+  // From the API, or fetched and/or rendered as options_.render says, then parsed.
+  ObserverPage load_page();
   std::string label() const;  // the account name, else the URL, for log lines
 
   ScrapeOptions options_;

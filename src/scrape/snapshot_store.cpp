@@ -87,8 +87,8 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
   SQLite::Statement seen_online(db, "UPDATE worker SET last_online_at = ? WHERE id = ?");
   SQLite::Statement sample(db,
                            "INSERT OR IGNORE INTO worker_sample(sample_key, online,"
-                           " hashrate_10m_ghs, hashrate_1h_ghs, hashrate_24h_ghs, last_share_at)"
-                           " VALUES(? << 24 | ?, ?, ?, ?, ?, ?)");
+                           " hashrate_10m_ghs, hashrate_1h_ghs, hashrate_24h_ghs, last_share_at,"
+                           " reject_rate) VALUES(? << 24 | ?, ?, ?, ?, ?, ?, ?)");
   for (const WorkerRow& worker : page.workers) {
     auto [it, inserted] = worker_ids.try_emplace(worker.name, 0);
     if (inserted) {
@@ -112,14 +112,18 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
     sample.bind(4, to_ghs(worker.hashrate_10m_hs));
     sample.bind(5, to_ghs(worker.hashrate_1h_hs));
     sample.bind(6, to_ghs(worker.hashrate_24h_hs));
-    std::optional<TimePoint> last_share;
-    if (worker.last_share_local) last_share = local_to_utc(*worker.last_share_local, page_utc_offset);
-    if (last_share) sample.bind(7, static_cast<int64_t>(last_share->time_since_epoch().count()));
-    else sample.bind(7);
+    std::optional<int64_t> last_share = worker.last_share_unix;
+    if (!last_share && worker.last_share_local) {
+      const auto utc = local_to_utc(*worker.last_share_local, page_utc_offset);
+      if (utc) last_share = utc->time_since_epoch().count();
+    }
+    bind_optional(sample, 7, last_share);
+    bind_optional(sample, 8, worker.reject_rate);
     sample.exec();
     sample.reset();
   }
   upsert_income(pool_id, page, scraped_at);
+  upsert_payments(pool_id, page, scraped_at);
   return snapshot_id;
 }
 
@@ -127,12 +131,15 @@ void SnapshotStore::upsert_income(int64_t pool_id, const ObserverPage& page, Tim
   SQLite::Statement upsert(
       cache_.db(),
       "INSERT INTO income_day(pool_id, date, total_income_sat, hashrate_ghs, first_seen_at,"
-      " updated_at) VALUES(?, ?, ?, ?, ?, ?)"
+      " updated_at, pps_sat, pplns_sat) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT(pool_id, date) DO UPDATE SET total_income_sat = excluded.total_income_sat,"
       " hashrate_ghs = excluded.hashrate_ghs, updated_at = excluded.updated_at,"
+      " pps_sat = excluded.pps_sat, pplns_sat = excluded.pplns_sat,"
       " revision = income_day.revision + 1"
       " WHERE income_day.total_income_sat IS NOT excluded.total_income_sat"
-      " OR income_day.hashrate_ghs IS NOT excluded.hashrate_ghs");
+      " OR income_day.hashrate_ghs IS NOT excluded.hashrate_ghs"
+      " OR income_day.pps_sat IS NOT excluded.pps_sat"
+      " OR income_day.pplns_sat IS NOT excluded.pplns_sat");
   const std::string stamp = format_utc(now);
   for (const IncomeRow& day : page.income) {
     upsert.bind(1, pool_id);
@@ -141,6 +148,34 @@ void SnapshotStore::upsert_income(int64_t pool_id, const ObserverPage& page, Tim
     bind_optional(upsert, 4, day.hashrate_hs ? std::optional(to_ghs(*day.hashrate_hs)) : std::nullopt);
     upsert.bind(5, stamp);
     upsert.bind(6, stamp);
+    bind_optional(upsert, 7, day.pps_sat);
+    bind_optional(upsert, 8, day.pplns_sat);
+    upsert.exec();
+    upsert.reset();
+  }
+}
+
+void SnapshotStore::upsert_payments(int64_t pool_id, const ObserverPage& page, TimePoint now) {
+  SQLite::Statement upsert(
+      cache_.db(),
+      "INSERT INTO payment(pool_id, payment_id, amount_sat, address, tx, created_at,"
+      " first_seen_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT(pool_id, payment_id) DO UPDATE SET amount_sat = excluded.amount_sat,"
+      " address = excluded.address, tx = excluded.tx, created_at = excluded.created_at,"
+      " updated_at = excluded.updated_at, revision = payment.revision + 1"
+      " WHERE payment.amount_sat IS NOT excluded.amount_sat"
+      " OR payment.address IS NOT excluded.address OR payment.tx IS NOT excluded.tx"
+      " OR payment.created_at IS NOT excluded.created_at");
+  const std::string stamp = format_utc(now);
+  for (const PaymentRow& payment : page.payments) {
+    upsert.bind(1, pool_id);
+    upsert.bind(2, payment.payment_id);
+    upsert.bind(3, payment.amount_sat);
+    upsert.bind(4, payment.address);
+    upsert.bind(5, payment.tx);
+    upsert.bind(6, format_utc(TimePoint{std::chrono::seconds{payment.paid_at_unix}}));
+    upsert.bind(7, stamp);
+    upsert.bind(8, stamp);
     upsert.exec();
     upsert.reset();
   }

@@ -21,7 +21,7 @@ class SnapshotStore {
   int64_t ensure_pool(const std::string& observer_url, const std::optional<std::string>& account,
                       TimePoint now);
 
-  // The snapshot with its worker samples and income days; returns its id.
+  // The snapshot with its worker samples, income days and payments; returns its id.
   // `page_utc_offset` converts the page's zone-less times to UTC.
   int64_t insert_snapshot(int64_t pool_id, const ObserverPage& page, TimePoint scraped_at,
                           std::chrono::minutes page_utc_offset);
@@ -38,6 +38,7 @@ class SnapshotStore {
 
  private:
   void upsert_income(int64_t pool_id, const ObserverPage& page, TimePoint now);
+  void upsert_payments(int64_t pool_id, const ObserverPage& page, TimePoint now);
 
   Cache& cache_;
 };

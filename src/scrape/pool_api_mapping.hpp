@@ -1,0 +1,29 @@
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+#include "scrape/observer_page.hpp"
+#include "scrape/pool_api_client.hpp"
+
+namespace kz {
+
+// Days of profit_history fetched per run, ending with today's date at the pool.
+constexpr int kApiHistoryDays = 30;
+
+// The pool's account read through its API as an ObserverPage: summary_data,
+// every page of workers, the last kApiHistoryDays of profit_history (dates at
+// `pool_utc_offset`) and every payment. Throws what PoolApiClient throws, and
+// no_data for a value that does not parse.
+ObserverPage fetch_api_page(PoolApiClient& client, TimePoint now,
+                            std::chrono::minutes pool_utc_offset);
+
+// One answer or row each, exactly: hashrates are H/s as decimal strings, BTC
+// amounts strings, times unix seconds.
+void map_summary(const nlohmann::json& data, ObserverPage& page);
+WorkerRow map_worker(const nlohmann::json& row);
+IncomeRow map_profit_day(const nlohmann::json& row);
+PaymentRow map_payment(const nlohmann::json& row);
+
+}  // namespace kz
