@@ -1,0 +1,163 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "common/clock.hpp"
+#include "integration/kzscrape_fixture.hpp"
+#include "support/pool_api_server.hpp"
+
+namespace kz::test {
+namespace {
+
+const std::string kKey = "kz-api-key-7f3a9c1e55";
+
+// The UTC date `back` days ago: kzscrape asks for the last 30 days by the real clock.
+std::string days_ago(int back) {
+  using namespace std::chrono;
+  return format_utc(floor<days>(system_clock::now()) - days{back}).substr(0, 10);
+}
+
+// The real kzscrape with --source api against a local API.
+class KzscrapeApi : public KzscrapeTest {
+ protected:
+  void SetUp() override {
+    KzscrapeTest::SetUp();
+    key_file_ = (dir_ / "api.key").string();
+    std::ofstream(key_file_) << kKey << "\n";
+    std::vector<nlohmann::json> workers;
+    for (int i = 0; i < 230; ++i) {
+      workers.push_back(api_worker(i + 1, "kz" + std::to_string(i), i >= 12, "110000000000000",
+                                   1'795'000'000, i % 2 ? "0.00250000" : "0.00000000"));
+    }
+    api_.set_rows("workers", workers);
+    api_.set_summary(api_summary(218, 12, "25300000000000000", "25000000000000000", "0.0123"));
+    api_.set_rows("profit_history",
+                  {api_profit_day(days_ago(2), "0.001", "0.0002", "0.0012", "25000000000000000"),
+                   api_profit_day(days_ago(1), "0.002", "0.0003", "0.0023", "25100000000000000"),
+                   api_profit_day(days_ago(45), "0.1", "0", "0.1", "25100000000000000")});
+    api_.set_rows("payment_history",
+                  {api_payment("p-1", "0.01000000", "bc1qpayout", "ab12cd", 1'795'000'000)});
+  }
+
+  // kzscrape --source api ... --db <cache> plus `extra`, the key from the file.
+  ProcessResult scrape_api(std::vector<std::string> extra = {},
+                           std::vector<std::pair<std::string, std::string>> env = {}) {
+    std::vector<std::string> args = {"--source",  "api",    "--api-url",   api_.url(),
+                                     "--db",      db_,      "--retries",   "1",
+                                     "--account", "KZ_API", "--log-level", "debug"};
+    if (env.empty()) args.insert(args.end(), {"--api-key-file", key_file_});
+    args.insert(args.end(), extra.begin(), extra.end());
+    return kzscrape(args, env);
+  }
+  // Fails the test when the key shows up in the run's output or in the cache files.
+  void expect_key_hidden(const ProcessResult& run) {
+    EXPECT_EQ(run.out.find(kKey), std::string::npos) << run.out;
+    EXPECT_EQ(run.err.find(kKey), std::string::npos) << run.err;
+    for (const char* suffix : {"", "-wal"}) {
+      std::ifstream in(db_ + suffix, std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+      EXPECT_EQ(bytes.find(kKey), std::string::npos) << suffix;
+    }
+  }
+  // Every call of `method` answers `reply`.
+  void answer(const std::string& method, ApiReply reply) {
+    api_.set_override([=](const ApiCall& call) -> std::optional<ApiReply> {
+      if (call.method == method) return reply;
+      return std::nullopt;
+    });
+  }
+
+  PoolApiServer api_{kKey};
+  std::string key_file_;
+};
+
+TEST_F(KzscrapeApi, StoresTheApiDataWithoutEverShowingTheKey) {
+  const auto run = scrape_api();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(api_.call_count("workers"), 3);  // 230 workers in pages of 100
+  EXPECT_EQ(text("SELECT observer_url FROM pool"), api_.url() + "#KZ_API");
+  EXPECT_EQ(count("SELECT count(*) FROM v_latest_workers"), 230);
+  EXPECT_EQ(count("SELECT count(*) FROM v_latest_workers WHERE status = 'offline'"), 12);
+  EXPECT_EQ(text("SELECT hashrate_current_ths FROM v_latest_summary"), "25300.0");
+  EXPECT_EQ(text("SELECT balance_btc FROM v_latest_summary"), "0.0123");
+  EXPECT_EQ(count("SELECT count(*) FROM worker_sample WHERE reject_rate = 0.0025"), 115);
+  EXPECT_EQ(text("SELECT DISTINCT last_share_at FROM v_latest_workers"), "2026-11-18T11:06:40Z");
+  EXPECT_EQ(text("SELECT pps_sat || '+' || pplns_sat || '=' || total_income_sat FROM income_day"
+                 " WHERE date = '" +
+                 days_ago(1) + "'"),
+            "200000+30000=230000");
+  EXPECT_EQ(count("SELECT count(*) FROM income_day"), 2);  // the last 30 days only
+  EXPECT_EQ(count("SELECT last_income_sat FROM snapshot"), 230000);
+  EXPECT_EQ(text("SELECT paid_at || ' ' || amount_btc || ' ' || address || ' ' || tx"
+                 " FROM v_payments"),
+            "2026-11-18T11:06:40Z 0.01 bc1qpayout ab12cd");
+  // The alerts work on API data: 12 of 230 offline opens offline_workers.
+  EXPECT_EQ(count("SELECT count(*) FROM v_open_alerts WHERE alert_type = 'offline_workers'"), 1);
+  expect_key_hidden(run);
+}
+
+TEST_F(KzscrapeApi, TakesTheKeyFromTheEnvironmentAndKeepsTheObserverUrlAsThePool) {
+  const auto run =
+      scrape_api({"--url", "https://btcpool.kz/observer/xyz"}, {{"KZPOOL_API_KEY", kKey}});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(text("SELECT observer_url FROM pool"), "https://btcpool.kz/observer/xyz");
+  EXPECT_EQ(api_.calls().front().key, kKey);
+  expect_key_hidden(run);
+}
+
+TEST_F(KzscrapeApi, ARejectedKeyExits10) {
+  std::ofstream(key_file_) << "not-the-right-key\n";
+  const auto run = scrape_api();
+  EXPECT_EQ(run.exit_code, 10);
+  EXPECT_NE(run.err.find("refused the API key (HTTP 401)"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("not-the-right-key"), std::string::npos) << run.err;
+  EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 0);
+  EXPECT_EQ(text("SELECT outcome || ' ' || exit_code FROM scrape_run"), "failed 10");
+}
+
+TEST_F(KzscrapeApi, AnErrorStatusExits11WithTheApisMessage) {
+  answer("profit_history", {200, R"({"status":"ERROR","message":"Date range too long"})"});
+  const auto run = scrape_api();
+  EXPECT_EQ(run.exit_code, 11);
+  EXPECT_NE(run.err.find("Date range too long"), std::string::npos) << run.err;
+  EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM worker"), 0);
+  expect_key_hidden(run);
+}
+
+TEST_F(KzscrapeApi, MalformedJsonExits4) {
+  answer("workers", {200, "{\"status\":\"OK\",\"data\":[{"});
+  const auto run = scrape_api();
+  EXPECT_EQ(run.exit_code, 4);
+  EXPECT_NE(run.err.find("the API answered something unexpected"), std::string::npos) << run.err;
+  EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 0);
+}
+
+TEST_F(KzscrapeApi, InconsistentPagesExit12) {
+  api_.set_override([](const ApiCall& call) -> std::optional<ApiReply> {
+    if (call.method != "workers" || call.query.at("offset") != "100") return std::nullopt;
+    return ApiReply{200, api_ok(api_page({}, 100, 100, 231))};
+  });
+  const auto run = scrape_api();
+  EXPECT_EQ(run.exit_code, 12);
+  EXPECT_NE(run.err.find("the total changed from 230 to 231"), std::string::npos) << run.err;
+  EXPECT_EQ(count("SELECT count(*) FROM worker_sample"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM payment"), 0);
+  EXPECT_EQ(text("SELECT outcome || ' ' || exit_code FROM scrape_run"), "failed 12");
+}
+
+TEST_F(KzscrapeApi, MissingKeyOrPoolIsAUsageError) {
+  const auto no_key = kzscrape({"--source", "api", "--account", "A", "--db", db_});
+  EXPECT_EQ(no_key.exit_code, 2);
+  EXPECT_NE(no_key.err.find("KZPOOL_API_KEY"), std::string::npos) << no_key.err;
+  const auto no_pool = kzscrape({"--source", "api", "--db", db_}, {{"KZPOOL_API_KEY", kKey}});
+  EXPECT_EQ(no_pool.exit_code, 2);
+  EXPECT_NE(no_pool.err.find("--account"), std::string::npos) << no_pool.err;
+  const auto bad_source = kzscrape({"--source", "rss", "--account", "A", "--db", db_});
+  EXPECT_EQ(bad_source.exit_code, 2);
+  EXPECT_EQ(api_.calls().size(), 0u);
+}
+
+}  // namespace
+}  // namespace kz::test
