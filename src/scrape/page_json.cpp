@@ -1,5 +1,6 @@
 #include "scrape/page_json.hpp"
 
+#include "common/clock.hpp"
 #include "common/units.hpp"
 
 namespace kz {
@@ -32,6 +33,12 @@ nlohmann::json page_to_json(const ObserverPage& page) {
         {"hashrate_24h_ths", ths(w.hashrate_24h_hs)},
         {"last_share", or_null(w.last_share_local, [](const std::string& s) { return s; })},
     });
+    // What only the API gives is shown only when present, so page output keeps its shape.
+    if (w.last_share_unix) {
+      workers.back()["last_share_utc"] =
+          format_utc(TimePoint{std::chrono::seconds{*w.last_share_unix}});
+    }
+    if (w.reject_rate) workers.back()["reject_rate"] = *w.reject_rate;
   }
   nlohmann::json earnings = nlohmann::json::array();
   for (const IncomeRow& row : page.income) {
@@ -41,8 +48,18 @@ nlohmann::json page_to_json(const ObserverPage& page) {
         {"total_income_btc", format_btc(row.total_income_sat)},
         {"hashrate_ths", or_null(row.hashrate_hs, ths)},
     });
+    if (row.pps_sat) earnings.back()["pps_sat"] = *row.pps_sat;
+    if (row.pplns_sat) earnings.back()["pplns_sat"] = *row.pplns_sat;
   }
-  return {
+  nlohmann::json payments = nlohmann::json::array();
+  for (const PaymentRow& p : page.payments) {
+    payments.push_back({{"payment_id", p.payment_id},
+                        {"amount_btc", format_btc(p.amount_sat)},
+                        {"address", p.address},
+                        {"tx", p.tx},
+                        {"paid_at", format_utc(TimePoint{std::chrono::seconds{p.paid_at_unix}})}});
+  }
+  nlohmann::json json = {
       {"locale", page.locale},
       {"current_hashrate_ths", ths(page.current_hashrate_hs)},
       {"avg_hashrate_24h_ths", or_null(page.avg_hashrate_24h_hs, ths)},
@@ -57,6 +74,8 @@ nlohmann::json page_to_json(const ObserverPage& page) {
       {"workers", std::move(workers)},
       {"earnings", std::move(earnings)},
   };
+  if (!payments.empty()) json["payments"] = std::move(payments);
+  return json;
 }
 
 }  // namespace kz

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "scrape/page_json.hpp"
 #include "scrape/pool_api_client.hpp"
 #include "scrape/pool_api_fixture.hpp"
 #include "scrape/pool_api_mapping.hpp"
@@ -151,6 +152,27 @@ TEST_F(PoolApiTest, TransientErrorsAreRetried) {
   });
   EXPECT_EQ(fetch().workers.size(), 3u);
   EXPECT_EQ(api_.call_count("workers"), 3);
+}
+
+}  // namespace
+}  // namespace kz::test
+
+namespace kz::test {
+namespace {
+
+TEST_F(PoolApiTest, DryRunJsonShowsWhatOnlyTheApiGives) {
+  serve_fleet(2, 1);
+  const nlohmann::json j = page_to_json(fetch());
+  EXPECT_EQ(j["workers"][1]["reject_rate"], 0.0012);
+  EXPECT_EQ(j["workers"][1]["last_share_utc"], "2026-11-18T11:06:41Z");
+  EXPECT_EQ(j["earnings"][0]["pps_sat"], 10000);
+  EXPECT_EQ(j["earnings"][0]["pplns_sat"], 1000);
+  EXPECT_EQ(j["payments"][0]["amount_btc"], "0.00500000");
+  EXPECT_EQ(j["payments"][0]["paid_at"],
+            format_utc(TimePoint{std::chrono::seconds{1'794'000'000}}));
+  // A page's JSON keeps its shape.
+  const nlohmann::json page = page_to_json(ObserverPage{});
+  EXPECT_FALSE(page.contains("payments"));
 }
 
 }  // namespace
