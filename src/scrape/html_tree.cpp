@@ -1,0 +1,247 @@
+#include "scrape/html_tree.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <new>
+
+#include "common/units.hpp"
+
+namespace kz::html {
+namespace {
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool iequals(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char c = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+template <size_t N>
+bool in(std::string_view name, const std::string_view (&names)[N]) {
+  for (const std::string_view n : names) {
+    if (iequals(name, n)) return true;
+  }
+  return false;
+}
+
+bool is_tag_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// From just after a tag name: the index of the '>' ending the tag (npos when
+// none), counting the attributes on the way. Quoted values may hold '>'.
+size_t scan_tag(std::string_view s, size_t i, size_t& attributes) {
+  attributes = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (is_tag_space(s[i]) || s[i] == '/')) ++i;
+    if (i >= s.size() || s[i] == '>') return i;
+    ++attributes;
+    while (i < s.size() && !is_tag_space(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '=') ++i;
+    while (i < s.size() && is_tag_space(s[i])) ++i;
+    if (i >= s.size() || s[i] != '=') continue;
+    ++i;
+    while (i < s.size() && is_tag_space(s[i])) ++i;
+    if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
+      const size_t close = s.find(s[i], i + 1);
+      if (close == std::string_view::npos) return close;
+      i = close + 1;
+    } else {
+      while (i < s.size() && !is_tag_space(s[i]) && s[i] != '>') ++i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+}  // namespace
+
+std::optional<std::string> markup_problem(std::string_view s) {
+  static constexpr std::string_view kFlat[] = {
+      "area",  "base",   "br",       "col",   "embed", "hr",    "img",      "input", "link", "meta",
+      "param", "source", "track",    "wbr",   "p",     "li",    "td",       "th",    "tr",   "dt",
+      "dd",    "option", "optgroup", "tbody", "thead", "tfoot", "colgroup", "rp",    "rt"};
+  static constexpr std::string_view kRawText[] = {"script", "style", "textarea", "title"};
+  size_t depth = 0;
+  size_t i = 0;
+  while ((i = s.find('<', i)) != std::string_view::npos && ++i < s.size()) {
+    if (s[i] == '/') {
+      depth -= depth > 0 ? 1 : 0;
+      continue;
+    }
+    if (s[i] == '!') {
+      i = s.substr(i).starts_with("!--") ? s.find("-->", i) : s.find('>', i);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (!is_alpha(s[i])) continue;
+    size_t j = i;
+    while (j < s.size() && (is_alpha(s[j]) || (s[j] >= '0' && s[j] <= '9') || s[j] == '-')) ++j;
+    const std::string_view name = s.substr(i, j - i);
+    size_t attributes = 0;
+    const size_t gt = scan_tag(s, j, attributes);
+    if (attributes > kMaxAttributes) {
+      return "a tag with more than " + std::to_string(kMaxAttributes) + " attributes";
+    }
+    if (gt == std::string_view::npos) break;
+    i = gt + 1;
+    if (in(name, kRawText)) {
+      // Skip to the matching end tag: its content is text, not tags.
+      for (size_t k = s.find("</", i); k != std::string_view::npos; k = s.find("</", k + 2)) {
+        if (iequals(s.substr(k + 2, name.size()), name)) {
+          i = k + 2;
+          break;
+        }
+      }
+      continue;
+    }
+    if (s[gt - 1] != '/' && !in(name, kFlat) && ++depth > kMaxNesting) {
+      return "elements nested more than " + std::to_string(kMaxNesting) + " deep";
+    }
+  }
+  return std::nullopt;
+}
+
+void* Document::Arena::allocate(void* arena, size_t size) {
+  return static_cast<Arena*>(arena)->take(size);
+}
+
+void* Document::Arena::take(size_t size) {
+  size = (size + 15) & ~size_t{15};
+  if (size > left_) {
+    next_block_ = std::max(next_block_ * 2, size);
+    blocks_.push_back(std::make_unique<std::byte[]>(next_block_));
+    cursor_ = blocks_.back().get();
+    left_ = next_block_;
+  }
+  void* p = cursor_;
+  cursor_ += size;
+  left_ -= size;
+  return p;
+}
+
+Document::Document(std::string_view source) : options_(kGumboDefaultOptions) {
+  options_.max_errors = 0;  // gumbo copies the open-element stack into every parse error
+  options_.allocator = &Arena::allocate;
+  options_.deallocator = &Arena::deallocate;
+  options_.userdata = &arena_;
+  output_ = gumbo_parse_with_options(&options_, source.data(), source.size());
+  if (!output_) throw std::bad_alloc();
+}
+
+size_t Document::end_of_input() const {
+  const GumboElement& html = output_->root->v.element;
+  if (html.original_end_tag.length > 0) return std::numeric_limits<size_t>::max();
+  return html.end_pos.offset;
+}
+
+std::string_view attribute(const Node* n, const char* name) {
+  if (n->type != GUMBO_NODE_ELEMENT) return {};
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? a->value : std::string_view();
+}
+
+bool inside_any(const Node* n, const std::vector<const Node*>& ancestors) {
+  for (; n; n = n->parent) {
+    for (const Node* a : ancestors) {
+      if (n == a) return true;
+    }
+  }
+  return false;
+}
+
+void TextWalker::text(const Node* n, std::string& out) {
+  out.clear();
+  bool pending_space = false;
+  stack_.assign(1, n);
+  while (!stack_.empty()) {
+    const Node* cur = stack_.back();
+    stack_.pop_back();
+    if (is_text(cur)) {
+      const std::string_view t = text_of(cur);
+      for (size_t i = 0; i < t.size();) {
+        if (is_ascii_space(t[i])) {
+          pending_space = !out.empty();
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < t.size() && !is_ascii_space(t[j])) ++j;
+        if (pending_space) out += ' ';
+        pending_space = false;
+        out.append(t.substr(i, j - i));
+        i = j;
+      }
+    } else if (!is_hidden(cur)) {
+      push_children_reversed(cur, stack_);
+    }
+  }
+}
+
+bool TextWalker::has_text(const Node* n) {
+  stack_.assign(1, n);
+  while (!stack_.empty()) {
+    const Node* cur = stack_.back();
+    stack_.pop_back();
+    if (is_text(cur)) {
+      if (!trim_space(text_of(cur)).empty()) return true;
+    } else if (!is_hidden(cur)) {
+      push_children_reversed(cur, stack_);
+    }
+  }
+  return false;
+}
+
+const Node* value_after_label(const Node* label, const Node* body, TextWalker& walker) {
+  const Node* block = label;
+  while (block->parent && block->parent != body && block->parent->type == GUMBO_NODE_ELEMENT) {
+    const GumboVector& siblings = block->parent->v.element.children;
+    bool other_text = false;
+    for (size_t i = 0; i < siblings.length && !other_text; ++i) {
+      other_text = child(siblings, i) != block && walker.has_text(child(siblings, i));
+    }
+    if (other_text) break;
+    block = block->parent;
+  }
+  for (const Node* n = block; n != body && n->parent; n = n->parent) {
+    const GumboVector* siblings = children_of(n->parent);
+    for (size_t i = n->index_within_parent + 1; siblings && i < siblings->length; ++i) {
+      if (walker.has_text(child(*siblings, i))) return child(*siblings, i);
+    }
+  }
+  return nullptr;
+}
+
+const Node* table_rows(const Node* table, std::vector<const Node*>& rows) {
+  const Node* thead_row = nullptr;
+  const GumboVector& kids = table->v.element.children;
+  for (size_t i = 0; i < kids.length; ++i) {
+    const Node* c = child(kids, i);
+    if (is_element(c, GUMBO_TAG_TR)) {
+      rows.push_back(c);
+    } else if (is_element(c, GUMBO_TAG_THEAD) || is_element(c, GUMBO_TAG_TBODY) ||
+               is_element(c, GUMBO_TAG_TFOOT)) {
+      const GumboVector& section = c->v.element.children;
+      for (size_t j = 0; j < section.length; ++j) {
+        if (!is_element(child(section, j), GUMBO_TAG_TR)) continue;
+        rows.push_back(child(section, j));
+        if (!thead_row && is_element(c, GUMBO_TAG_THEAD)) thead_row = rows.back();
+      }
+    }
+  }
+  if (thead_row) return thead_row;
+  for (const Node* r : rows) {
+    if (has_cell(r, GUMBO_TAG_TH)) return r;
+  }
+  return rows.empty() ? nullptr : rows.front();
+}
+
+}  // namespace kz::html
