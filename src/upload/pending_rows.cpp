@@ -32,16 +32,21 @@ SnapshotRow read_snapshot(SQLite::Statement& select) {
   row.balance_sat = optional_column<int64_t>(select.getColumn(6));
   row.last_income_sat = optional_column<int64_t>(select.getColumn(7));
   row.workers_1h_sum_ths = optional_column<double>(select.getColumn(8));
+  row.reject_rate = optional_column<double>(select.getColumn(9));
   return row;
 }
 
-// The 1 h sum only when every listed worker still has its sample.
+// The 1 h sum only when every listed worker still has its sample; the reject
+// rate from the samples that have one (API runs), weighted by 1 h hashrate.
 constexpr const char* kSnapshotColumns =
     "SELECT s.id, s.scraped_at, s.hashrate_current_ghs / 1e3, s.hashrate_24h_ghs / 1e3,"
     " s.online_workers, s.offline_workers, s.balance_sat, s.last_income_sat,"
     " (SELECT CASE WHEN s.workers_complete = 1 AND count(*) = s.listed_workers"
     "   THEN total(ws.hashrate_1h_ghs) / 1e3 END"
-    "  FROM worker_sample ws WHERE ws.sample_key BETWEEN s.id << 24 AND (s.id << 24) | 16777215)"
+    "  FROM worker_sample ws WHERE ws.sample_key BETWEEN s.id << 24 AND (s.id << 24) | 16777215),"
+    " (SELECT sum(ws.hashrate_1h_ghs * ws.reject_rate) / nullif(sum(ws.hashrate_1h_ghs), 0)"
+    "  FROM worker_sample ws WHERE ws.sample_key BETWEEN s.id << 24 AND (s.id << 24) | 16777215"
+    "  AND ws.reject_rate IS NOT NULL)"
     " FROM snapshot s ";
 
 }  // namespace

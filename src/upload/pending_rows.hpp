@@ -24,6 +24,8 @@ struct SnapshotRow {
   // Sum of the workers' 1 h column; empty when the page listed only some
   // workers or their samples were pruned.
   std::optional<double> workers_1h_sum_ths;
+  // The workers' reject rates weighted by their 1 h hashrate; only the API gives them.
+  std::optional<double> reject_rate;
 };
 
 struct DeviceState {
@@ -39,6 +41,15 @@ struct DeviceState {
 struct IncomeDay {
   std::string date;  // YYYY-MM-DD
   int64_t total_income_sat = 0;
+  int64_t revision = 0;
+};
+
+struct PaymentState {
+  std::string payment_id;
+  int64_t amount_sat = 0;
+  std::string address;
+  std::string tx;
+  std::string paid_at;
   int64_t revision = 0;
 };
 
@@ -65,6 +76,7 @@ class PendingRows {
   std::size_t pending_snapshot_count() const { return pending_snapshots_; }
   bool has_income();
   bool has_alerts();
+  bool has_payments();
 
   std::optional<SnapshotRow> newest_snapshot();
   std::vector<SnapshotRow> snapshots_after(int64_t after_id, std::size_t limit);
@@ -73,10 +85,12 @@ class PendingRows {
   std::vector<DeviceState> next_devices(std::size_t limit);
   std::vector<IncomeDay> income_after(const std::string& after_date, std::size_t limit);
   std::vector<AlertState> alerts_after(int64_t after_id, std::size_t limit);
+  std::vector<PaymentState> payments_after(const std::string& after_id, std::size_t limit);
 
   void mark_snapshots_uploaded(const std::string& uploaded_at);
   void mark_income_uploaded(const std::vector<IncomeDay>& days);
   void mark_alerts_uploaded(const std::vector<AlertState>& alerts);
+  void mark_payments_uploaded(const std::vector<PaymentState>& payments);  // pending_payments.cpp
 
  private:
   Cache& cache_;

@@ -1,5 +1,6 @@
 #include "upload/row_mapping.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,15 @@ JsonObject& JsonObject::btc(std::string_view key, std::optional<int64_t> sat) {
   if (!sat) return null(key);
   this->key(key);
   text_ += format_btc(*sat);
+  return *this;
+}
+
+JsonObject& JsonObject::number(std::string_view key, std::optional<double> value) {
+  if (!value || !std::isfinite(*value)) return null(key);
+  this->key(key);
+  char digits[32];
+  const auto result = std::to_chars(digits, digits + sizeof digits, *value);
+  text_.append(digits, result.ptr);
   return *this;
 }
 
@@ -146,7 +156,7 @@ std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot
       .integer("hashrate_1d", rounded(snapshot.hashrate_24h_ths))
       .integer("worker_count", snapshot.online_workers + snapshot.offline_workers)
       .integer("active_workers", snapshot.online_workers)
-      .null("reject_rate")
+      .number("reject_rate", snapshot.reject_rate)
       .str();
 }
 
@@ -186,6 +196,17 @@ std::string alert_row(const std::string& account, const AlertState& alert) {
       .boolean("resolved", alert.resolved_at.has_value())
       .string_or_null("resolved_at", alert.resolved_at)
       .string("created_at", alert.opened_at)
+      .str();
+}
+
+std::string payment_row(const std::string& account, const PaymentState& payment) {
+  return JsonObject()
+      .string("account_name", account)
+      .string("payment_id", payment.payment_id)
+      .btc("amount", payment.amount_sat)
+      .string("address", payment.address)
+      .string("tx", payment.tx)
+      .string("paid_at", payment.paid_at)
       .str();
 }
 

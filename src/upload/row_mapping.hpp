@@ -20,7 +20,8 @@ class JsonObject {
   JsonObject& string(std::string_view key, std::string_view value);
   JsonObject& string_or_null(std::string_view key, const std::optional<std::string>& value);
   JsonObject& integer(std::string_view key, std::optional<int64_t> value);
-  JsonObject& btc(std::string_view key, std::optional<int64_t> sat);  // 0.01864218
+  JsonObject& btc(std::string_view key, std::optional<int64_t> sat);      // 0.01864218
+  JsonObject& number(std::string_view key, std::optional<double> value);  // shortest exact form
   JsonObject& boolean(std::string_view key, bool value);
   JsonObject& null(std::string_view key);
   std::string str() const { return text_ + "}"; }
@@ -64,5 +65,6 @@ std::string device_row(const AccountLabels& labels, const DeviceState& device,
                        bool with_created_at);
 std::string income_row(const std::string& account, const IncomeDay& day);
 std::string alert_row(const std::string& account, const AlertState& alert);
+std::string payment_row(const std::string& account, const PaymentState& payment);
 
 }  // namespace kz

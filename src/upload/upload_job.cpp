@@ -100,6 +100,21 @@ void upload_alerts(Context& c) {
   }
 }
 
+void upload_payments(Context& c) {
+  for (std::string after;;) {
+    const auto payments = c.pending.payments_after(after, c.options.batch_size);
+    if (payments.empty()) break;
+    Batch batch;
+    for (const PaymentState& payment : payments) {
+      batch.add(payment.payment_id, payment_row(c.options.labels.account, payment));
+    }
+    send(c, "payments", "payment_id", batch);
+    if (c.mark) c.pending.mark_payments_uploaded(payments);
+    c.summary.payments += batch.size();
+    after = payments.back().payment_id;
+  }
+}
+
 }  // namespace
 
 UploadSummary UploadJob::run(std::ostream& out) {
@@ -118,7 +133,8 @@ UploadSummary UploadJob::run(std::ostream& out) {
       resolve_pool(cache, options_.labels.account, options_.observer_url, !options_.dry_run);
   PendingRows pending(cache, pool_id);
   UploadSummary summary;
-  if (!pending.has_snapshots() && !pending.has_income() && !pending.has_alerts()) {
+  if (!pending.has_snapshots() && !pending.has_income() && !pending.has_alerts() &&
+      !pending.has_payments()) {
     spdlog::info("nothing to upload for {}", options_.labels.account);
     return summary;
   }
@@ -145,6 +161,7 @@ UploadSummary UploadJob::run(std::ostream& out) {
     if (context.mark) pending.mark_snapshots_uploaded(format_utc(clock_.now()));
     upload_income(context);
     upload_alerts(context);
+    upload_payments(context);
   } catch (...) {
     summary.requests = client.requests();
     spdlog::debug(
@@ -156,11 +173,12 @@ UploadSummary UploadJob::run(std::ostream& out) {
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
   spdlog::info(
-      "{}{}: accounts 1, hashrates {}, devices {} ({} new), income_tracking {}, alerts {}"
+      "{}{}: accounts 1, hashrates {}, devices {} ({} new), income_tracking {}, alerts {}{}"
       " in {} request(s), {} ms",
       options_.dry_run ? "dry run, nothing sent for " : "uploaded ", options_.labels.account,
       summary.hashrates, summary.devices, summary.new_devices, summary.income, summary.alerts,
-      summary.requests, took.count());
+      summary.payments ? ", payments " + std::to_string(summary.payments) : "", summary.requests,
+      took.count());
   return summary;
 }
 

@@ -16,11 +16,12 @@ struct UploadSummary {
   std::size_t new_devices = 0;  // also sent first with created_at, as ignore-duplicates
   std::size_t income = 0;
   std::size_t alerts = 0;
-  int requests = 0;  // HTTP attempts, retries included
+  std::size_t payments = 0;  // only pools scraped with --source api have them
+  int requests = 0;          // HTTP attempts, retries included
 };
 
 // One kzupload run: for everything of the pool still pending in the cache,
-// upsert accounts, hashrates, devices, income_tracking and alerts (foreign-key
+// upsert accounts, hashrates, devices, income_tracking, alerts and payments (foreign-key
 // order) in batches, marking rows uploaded only after their batch got a 2xx.
 // Throws kz::Error; whatever was not confirmed stays pending for the next run.
 class UploadJob {
