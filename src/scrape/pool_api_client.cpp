@@ -116,15 +116,21 @@ nlohmann::json PoolApiClient::call(const std::string& method, const QueryParams&
   }
   const HttpResponse& response = *result.response;
   if (response.status == 401 || response.status == 403) {
+    const auto answer = nlohmann::json::parse(response.body, nullptr, false);
+    const std::string said =
+        answer.is_object() ? ": " + quote(error_message(answer), options_.key) : "";
     throw Error(ExitCode::api_key_rejected, where + " refused the API key (HTTP " +
-                                                std::to_string(response.status) +
-                                                "): check --api-key-file or KZPOOL_API_KEY");
+                                                std::to_string(response.status) + said +
+                                                "); check --api-key-file or KZPOOL_API_KEY");
   }
-  if (response.status != 200) {
+  nlohmann::json answer = nlohmann::json::parse(response.body, nullptr, false);
+  // A client error that carries the API's own error answer is reported as that answer.
+  const bool error_answer = response.status >= 400 && response.status < 500 && answer.is_object() &&
+                            answer.contains("status");
+  if (response.status != 200 && !error_answer) {
     throw Error(ExitCode::fetch_failed,
                 "calling " + where + ": HTTP " + std::to_string(response.status) + attempts);
   }
-  nlohmann::json answer = nlohmann::json::parse(response.body, nullptr, false);
   if (answer.is_discarded() || !answer.is_object()) {
     throw_unexpected(method, "not a JSON object: '" + quote(response.body, options_.key) + "'");
   }
@@ -132,7 +138,7 @@ nlohmann::json PoolApiClient::call(const std::string& method, const QueryParams&
   if (status == answer.end() || !status->is_string()) {
     throw_unexpected(method, "no \"status\" member");
   }
-  if (*status != "OK") {
+  if (*status != "OK" || response.status != 200) {
     const std::string message = quote(error_message(answer), options_.key);
     if (names_the_key(message)) {
       throw Error(ExitCode::api_key_rejected, where + " refused the API key: " + message +

@@ -110,7 +110,7 @@ TEST_F(KzscrapeApi, ARejectedKeyExits10) {
   std::ofstream(key_file_) << "not-the-right-key\n";
   const auto run = scrape_api();
   EXPECT_EQ(run.exit_code, 10);
-  EXPECT_NE(run.err.find("refused the API key (HTTP 401)"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("refused the API key (HTTP 401: Unauthorized)"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("not-the-right-key"), std::string::npos) << run.err;
   EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 0);
   EXPECT_EQ(text("SELECT outcome || ' ' || exit_code FROM scrape_run"), "failed 10");

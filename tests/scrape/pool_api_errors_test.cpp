@@ -22,6 +22,15 @@ TEST_F(PoolApiTest, StatusErrorCarriesTheApisMessage) {
   EXPECT_TRUE(Contains(e.what(), "method workers"));
 }
 
+TEST_F(PoolApiTest, AClientErrorWithTheApisErrorAnswerIsThatError) {
+  serve_fleet(3);
+  answer(api_, "profit_history", {400, R"({"status":"ERROR","message":"Bad date range"})"});
+  const Error e = fetch_error();
+  EXPECT_EQ(e.code(), ExitCode::api_error);
+  EXPECT_TRUE(Contains(e.what(), "Bad date range"));
+  EXPECT_EQ(api_.call_count("profit_history"), 1);
+}
+
 TEST_F(PoolApiTest, Http401IsARejectedKey) {
   serve_fleet(3);
   PoolApiOptions options;
