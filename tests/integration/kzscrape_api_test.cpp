@@ -110,7 +110,8 @@ TEST_F(KzscrapeApi, ARejectedKeyExits10) {
   std::ofstream(key_file_) << "not-the-right-key\n";
   const auto run = scrape_api();
   EXPECT_EQ(run.exit_code, 10);
-  EXPECT_NE(run.err.find("refused the API key (HTTP 401: Unauthorized)"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("refused the API key (HTTP 401: Unauthorized)"), std::string::npos)
+      << run.err;
   EXPECT_EQ(run.err.find("not-the-right-key"), std::string::npos) << run.err;
   EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 0);
   EXPECT_EQ(text("SELECT outcome || ' ' || exit_code FROM scrape_run"), "failed 10");
@@ -156,6 +157,14 @@ TEST_F(KzscrapeApi, MissingKeyOrPoolIsAUsageError) {
   EXPECT_NE(no_pool.err.find("--account"), std::string::npos) << no_pool.err;
   const auto bad_source = kzscrape({"--source", "rss", "--account", "A", "--db", db_});
   EXPECT_EQ(bad_source.exit_code, 2);
+  const auto no_file = kzscrape({"--source", "api", "--account", "A", "--db", db_, "--api-key-file",
+                                 (dir_ / "missing.key").string()});
+  EXPECT_EQ(no_file.exit_code, 2);
+  EXPECT_NE(no_file.err.find("cannot read --api-key-file"), std::string::npos) << no_file.err;
+  const auto config = kzscrape({"--source", "api", "--config", (dir_ / "pools.json").string()},
+                               {{"KZPOOL_API_KEY", kKey}});
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_NE(config.err.find("not --config"), std::string::npos) << config.err;
   EXPECT_EQ(api_.calls().size(), 0u);
 }
 
