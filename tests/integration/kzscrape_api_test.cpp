@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
 #include "integration/kzscrape_fixture.hpp"
@@ -103,6 +105,17 @@ TEST_F(KzscrapeApi, TakesTheKeyFromTheEnvironmentAndKeepsTheObserverUrlAsThePool
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(text("SELECT observer_url FROM pool"), "https://btcpool.kz/observer/xyz");
   EXPECT_EQ(api_.calls().front().key, kKey);
+  expect_key_hidden(run);
+}
+
+TEST_F(KzscrapeApi, DryRunPrintsTheApiDataAndWritesNothing) {
+  const auto run = scrape_api({"--dry-run"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["workers"].size(), 230u);
+  EXPECT_EQ(json["payments"][0]["tx"], "ab12cd");
+  EXPECT_EQ(json["earnings"][0]["pplns_sat"], 30000);
+  EXPECT_FALSE(std::filesystem::exists(db_));
   expect_key_hidden(run);
 }
 
