@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "common/cache_schema.hpp"
 #include "scrape/pool_api_fixture.hpp"
 #include "scrape/scrape_job.hpp"
 
@@ -106,6 +107,23 @@ TEST_F(PoolApiStoreTest, AFailureHalfwayWritesNothingButTheFailedRun) {
     EXPECT_EQ(number(std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
   EXPECT_EQ(text("SELECT outcome || ' ' || exit_code FROM scrape_run"), "failed 12");
+}
+
+TEST_F(PoolApiStoreTest, ACacheOfTheFirstSchemaIsMigratedInPlace) {
+  {
+    SQLite::Database old(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(cache_migrations().at(0));
+    old.exec("PRAGMA user_version = 1");
+    old.exec(
+        "INSERT INTO pool VALUES(1, 'https://btcpool.kz/observer/abc', NULL, 'x');"
+        "INSERT INTO income_day(pool_id, date, total_income_sat, first_seen_at, updated_at)"
+        " VALUES(1, '2026-01-01', 5, 'x', 'x')");
+  }
+  serve_fleet(3, 1);
+  run_job();
+  EXPECT_EQ(number("PRAGMA user_version"), static_cast<int64_t>(cache_migrations().size()));
+  EXPECT_EQ(number("SELECT count(*) FROM income_day WHERE pps_sat IS NULL"), 1);  // the old day
+  EXPECT_EQ(number("SELECT count(*) FROM v_payments"), 1);
 }
 
 }  // namespace
