@@ -62,14 +62,20 @@ class StandInTest : public ::testing::Test {
     db_path_ = (dir_ / "cache.db").string();
     filler_ = std::make_unique<CacheFiller>(db_path_);
     // An earlier test may have broken the schema on purpose; the migrations repair it.
-    for (const char* file : {"001_schema.sql", "002_upsert_keys.sql"}) {
-      std::ifstream in(std::string(KZ_SQL_DIR) + "/" + file);
+    std::vector<std::filesystem::path> migrations;
+    for (const auto& entry : std::filesystem::directory_iterator(KZ_SQL_DIR)) {
+      if (entry.path().extension() == ".sql") migrations.push_back(entry.path());
+    }
+    std::sort(migrations.begin(), migrations.end());
+    for (const auto& file : migrations) {
+      std::ifstream in(file);
       std::stringstream sql;
       sql << in.rdbuf();
       db().execute("SET client_min_messages = warning;\n" + sql.str());
     }
     db().execute(
-        "TRUNCATE accounts, hashrates, devices, income_tracking, alerts RESTART IDENTITY CASCADE");
+        "TRUNCATE accounts, hashrates, devices, income_tracking, alerts, payments"
+        " RESTART IDENTITY CASCADE");
     supabase().gateway().reload_schema();
     supabase().faults().clear();
     supabase().requests().clear();

@@ -3,19 +3,8 @@
 namespace kz::test {
 namespace {
 
-// The stand-in with sql/003_payments.sql applied too (the fixture applies 001 and 002).
 class UploadPayments : public StandInTest {
  protected:
-  void SetUp() override {
-    StandInTest::SetUp();
-    std::ifstream in(std::string(KZ_SQL_DIR) + "/003_payments.sql");
-    std::stringstream sql;
-    sql << in.rdbuf();
-    db().execute("SET client_min_messages = warning;\n" + sql.str());
-    db().execute("TRUNCATE payments RESTART IDENTITY");
-    supabase().gateway().reload_schema();
-  }
-
   // A pool page as kzscrape --source api maps it: reject rates and payments.
   static ObserverPage api_page(int64_t first_amount_sat = 500'001) {
     ObserverPage page = make_pool_page(4);
