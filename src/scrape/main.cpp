@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/cli_main.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/pool_config.hpp"
@@ -220,17 +221,7 @@ int main(int argc, char** argv) {
   kz::ScrapeOptions options;
   CliValues cli;
   add_options(app, options, cli);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "kzscrape: error: " << e.what() << " (see --help)\n";
-    return kz::to_int(kz::ExitCode::usage);
-  }
-  try {
+  return kz::run_cli(app, argc, argv, "kzscrape", options.api.key, [&] {
     kz::init_logging("kzscrape", cli.log_level, cli.quiet);
     finish_options(options, cli);
     kz::SystemClock clock;
@@ -243,11 +234,5 @@ int main(int argc, char** argv) {
     kz::ScrapeJob job(options, transport, clock, kz::real_sleeper(), &renderer);
     job.run(std::cout);
     return 0;
-  } catch (const kz::Error& e) {
-    std::cerr << "kzscrape: error: " << e.what() << '\n';
-    return kz::to_int(e.code());
-  } catch (const std::exception& e) {
-    std::cerr << "kzscrape: error: internal: " << e.what() << '\n';
-    return kz::to_int(kz::ExitCode::internal);
-  }
+  });
 }

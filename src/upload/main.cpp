@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/cli_main.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/pool_config.hpp"
@@ -121,17 +122,7 @@ int main(int argc, char** argv) {
   kz::UploadOptions options;
   CliValues cli;
   add_options(app, options, cli);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "kzupload: error: " << e.what() << " (see --help)\n";
-    return kz::to_int(kz::ExitCode::usage);
-  }
-  try {
+  return kz::run_cli(app, argc, argv, "kzupload", options.service_key, [&] {
     kz::init_logging("kzupload", cli.log_level, cli.quiet);
     finish_options(options, cli);
     kz::CurlTransport transport(options.http);
@@ -146,11 +137,5 @@ int main(int argc, char** argv) {
     kz::UploadJob job(options, transport, clock, kz::real_sleeper());
     job.run(std::cout);
     return 0;
-  } catch (const kz::Error& e) {
-    std::cerr << "kzupload: error: " << kz::redact(e.what(), options.service_key) << '\n';
-    return kz::to_int(e.code());
-  } catch (const std::exception& e) {
-    std::cerr << "kzupload: error: internal: " << kz::redact(e.what(), options.service_key) << '\n';
-    return kz::to_int(kz::ExitCode::internal);
-  }
+  });
 }
