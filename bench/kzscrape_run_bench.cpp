@@ -8,19 +8,13 @@
 
 #include "support/page_server.hpp"
 #include "support/process.hpp"
+#include "support/test_data.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using kz::test::PageServer;
 using kz::test::Step;
-
-std::string sample_200() {
-  std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/observer_ru_200.html");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 fs::path fresh_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("kz_bench_" + name);
@@ -35,7 +29,7 @@ std::vector<std::string> kzscrape_args(const PageServer& server, const fs::path&
 
 void BM_KzscrapeRun200Workers(benchmark::State& state) {
   PageServer server;
-  server.set("/observer", {Step::ok(sample_200())});
+  server.set("/observer", {Step::ok(kz::test::read_test_data("observer_ru_200.html"))});
   const fs::path dir = fresh_dir("run");
   const auto args = kzscrape_args(server, dir / "cache.db");
   kz::test::run_process(args);  // create the cache outside the timing
@@ -53,7 +47,7 @@ BENCHMARK(BM_KzscrapeRun200Workers)->Unit(benchmark::kMillisecond)->UseRealTime(
 // kzscrape --config with 100 pools of 200 workers each, all served locally.
 void BM_KzscrapeConfig100Pools(benchmark::State& state) {
   PageServer server;
-  const std::string page = sample_200();
+  const std::string page = kz::test::read_test_data("observer_ru_200.html");
   std::string config = "{\"pools\": [";
   for (int i = 0; i < 100; ++i) {
     const std::string path = "/pool/" + std::to_string(i);
@@ -64,8 +58,9 @@ void BM_KzscrapeConfig100Pools(benchmark::State& state) {
   config += "]}";
   const fs::path dir = fresh_dir("fleet");
   std::ofstream(dir / "pools.json") << config;
-  const std::vector<std::string> args = {KZSCRAPE_PATH, "--config", (dir / "pools.json").string(),
-                                         "--db", (dir / "cache.db").string(), "--quiet"};
+  const std::vector<std::string> args = {
+      KZSCRAPE_PATH, "--config", (dir / "pools.json").string(), "--db", (dir / "cache.db").string(),
+      "--quiet"};
   kz::test::run_process(args);  // create the cache and the pools outside the timing
   long max_rss_kb = 0;
   for (auto _ : state) {
@@ -81,7 +76,7 @@ BENCHMARK(BM_KzscrapeConfig100Pools)->Unit(benchmark::kMillisecond)->UseRealTime
 // 144 runs = one day at a 10-minute cadence; reports the cache size.
 void BM_CacheGrowthOneDay(benchmark::State& state) {
   PageServer server;
-  server.set("/observer", {Step::ok(sample_200())});
+  server.set("/observer", {Step::ok(kz::test::read_test_data("observer_ru_200.html"))});
   for (auto _ : state) {
     const fs::path dir = fresh_dir("growth");
     const auto args = kzscrape_args(server, dir / "cache.db");

@@ -10,16 +10,9 @@
 
 #include "scrape/observer_parser.hpp"
 #include "support/page_generator.hpp"
+#include "support/test_data.hpp"
 
 namespace {
-
-std::string read_sample(const std::string& name) {
-  std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void parse_loop(benchmark::State& state, const std::string& html, size_t workers) {
   for (auto _ : state) {
@@ -32,7 +25,7 @@ void parse_loop(benchmark::State& state, const std::string& html, size_t workers
 }
 
 void BM_ParseSample200(benchmark::State& state) {
-  parse_loop(state, read_sample("observer_ru_200.html"), 200);
+  parse_loop(state, kz::test::read_test_data("observer_ru_200.html"), 200);
 }
 BENCHMARK(BM_ParseSample200)->Unit(benchmark::kMillisecond);
 

@@ -23,7 +23,7 @@ class CronScript : public KzscrapeTest {
   void SetUp() override {
     KzscrapeTest::SetUp();
     supabase().database().truncate_public_tables();
-    server_.set("/observer", {Step::ok(read_test_file("observer_en_60.html"))});
+    server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
   }
 
   std::vector<std::pair<std::string, std::string>> env(const std::string& key) {

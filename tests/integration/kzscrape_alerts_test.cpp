@@ -14,7 +14,7 @@ class KzscrapeAlerts : public KzscrapeTest {
 };
 
 TEST_F(KzscrapeAlerts, ScrapeFailedOpensAfterThreeFailuresAndResolvesOnSuccess) {
-  const std::string page = read_test_file("observer_en_60.html");
+  const std::string page = read_test_data("observer_en_60.html");
   server_.set("/observer", {Step::ok(page)});
   ASSERT_EQ(scrape().exit_code, 0);
   const int64_t offline_before = count("SELECT count(*) FROM alert");
@@ -44,7 +44,7 @@ TEST_F(KzscrapeAlerts, ScrapeFailedOpensAfterThreeFailuresAndResolvesOnSuccess) 
 }
 
 TEST_F(KzscrapeAlerts, AWorkerGoingOfflineOpensThenResolvesOneAlert) {
-  const std::string online = read_test_file("observer_en_60.html");
+  const std::string online = read_test_data("observer_en_60.html");
   std::string offline = online;
   const std::string row = "ONLINE</span></td><td>181.037 TH/s</td><td>188.315 TH/s";
   offline.replace(offline.find(row), row.size(), "OFFLINE</span></td><td>0 H/s</td><td>0 H/s");

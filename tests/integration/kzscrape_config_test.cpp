@@ -26,7 +26,7 @@ class KzscrapeConfig : public KzscrapeTest {
 };
 
 TEST_F(KzscrapeConfig, ScrapesEveryPoolAndReportsAPartialFailure) {
-  const std::string page = read_test_file("observer_en_60.html");
+  const std::string page = read_test_data("observer_en_60.html");
   for (int i = 0; i < 20; ++i) {
     const bool failing = i == 3 || i == 11 || i == 17;
     server_.set("/pool/" + std::to_string(i),
@@ -55,7 +55,7 @@ TEST_F(KzscrapeConfig, AllPoolsFailingHasItsOwnCode) {
 }
 
 TEST_F(KzscrapeConfig, AccountSelectsOnePoolAndKeepsItsExitCode) {
-  server_.set("/pool/1", {Step::ok(read_test_file("observer_shell.html"))});
+  server_.set("/pool/1", {Step::ok(read_test_data("observer_shell.html"))});
   const auto run = kzscrape(
       {"--config", write_config(pools_json(3)), "--db", db_, "--account", "KZPool_1"});
   EXPECT_EQ(run.exit_code, 4) << run.err;
@@ -65,7 +65,7 @@ TEST_F(KzscrapeConfig, AccountSelectsOnePoolAndKeepsItsExitCode) {
 }
 
 TEST_F(KzscrapeConfig, AnInvalidConfigRunsNothingAndSaysWhere) {
-  server_.set("/pool/0", {Step::ok(read_test_file("observer_en_60.html"))});
+  server_.set("/pool/0", {Step::ok(read_test_data("observer_en_60.html"))});
   std::string json = pools_json(2);
   json.replace(json.find("\"client\""), 8, "\"clinet\"");
   const auto run = kzscrape({"--config", write_config(json), "--db", db_});
@@ -77,7 +77,7 @@ TEST_F(KzscrapeConfig, AnInvalidConfigRunsNothingAndSaysWhere) {
 }
 
 TEST_F(KzscrapeConfig, ConfigFromTheEnvironmentAndNotWithUrl) {
-  server_.set("/pool/0", {Step::ok(read_test_file("observer_en_60.html"))});
+  server_.set("/pool/0", {Step::ok(read_test_data("observer_en_60.html"))});
   const std::string config = write_config(pools_json(1));
   const auto run = kzscrape({"--db", db_}, {{"KZ_CONFIG", config}});
   EXPECT_EQ(run.exit_code, 0) << run.err;

@@ -11,15 +11,9 @@
 
 #include "support/page_server.hpp"
 #include "support/process.hpp"
+#include "support/test_data.hpp"
 
 namespace kz::test {
-
-inline std::string read_test_file(const std::string& name) {
-  std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A scratch folder with a cache path, a page server, and a way to run the
 // real kzscrape binary against them.

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 // The English sample with an empty body that a script fills in 50 ms after DOMContentLoaded.
 std::string script_built_page() {
-  const std::string page = read_test_file("observer_en_60.html");
+  const std::string page = read_test_data("observer_en_60.html");
   const auto open = page.find("<body>");
   const auto close = page.rfind("</body>");
   std::string body = nlohmann::json(page.substr(open + 6, close - open - 6)).dump();

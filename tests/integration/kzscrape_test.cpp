@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 class Kzscrape : public KzscrapeTest {};
 
 TEST_F(Kzscrape, StoresTheSamplePageAndReportsIt) {
-  server_.set("/observer", {Step::ok(read_test_file("observer_en_60.html"))});
+  server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
   const auto run = scrape({"--account", "KZPool_001"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 1);
@@ -33,7 +33,7 @@ TEST_F(Kzscrape, StoresTheSamplePageAndReportsIt) {
 
 TEST_F(Kzscrape, RetriesTransientErrorsThenSucceeds) {
   server_.set("/observer", {Step::respond(503, "busy", {{"Retry-After", "0"}}), Step::respond(503),
-                            Step::ok(read_test_file("observer_en_60.html"))});
+                            Step::ok(read_test_data("observer_en_60.html"))});
   const auto run = scrape();
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(server_.request_count("/observer"), 3);
@@ -69,7 +69,7 @@ TEST_F(Kzscrape, AnOversizedPageIsRefused) {
 }
 
 TEST_F(Kzscrape, AShellPageIsNoDataAndNeverZeroWorkers) {
-  server_.set("/observer", {Step::ok(read_test_file("observer_shell.html"))});
+  server_.set("/observer", {Step::ok(read_test_data("observer_shell.html"))});
   const auto run = scrape();
   EXPECT_EQ(run.exit_code, 4);
   EXPECT_NE(run.err.find("no usable data"), std::string::npos) << run.err;
@@ -80,7 +80,7 @@ TEST_F(Kzscrape, AShellPageIsNoDataAndNeverZeroWorkers) {
 }
 
 TEST_F(Kzscrape, AConnectionCutMidBodyStoresNothing) {
-  const std::string page = read_test_file("observer_en_60.html");
+  const std::string page = read_test_data("observer_en_60.html");
   server_.set("/observer", {Step::truncated(page.substr(0, page.size() / 2), page.size())});
   const auto run = scrape({"--retries", "0"});
   EXPECT_EQ(run.exit_code, 3) << run.err;
@@ -88,7 +88,7 @@ TEST_F(Kzscrape, AConnectionCutMidBodyStoresNothing) {
 }
 
 TEST_F(Kzscrape, APageCutInsideTheWorkersTableStoresOnlyWholeRowsAsIncomplete) {
-  const std::string page = read_test_file("observer_en_60.html");
+  const std::string page = read_test_data("observer_en_60.html");
   const size_t cut = page.find("<tr><td>kz01x012</td>") + 30;  // inside a row
   server_.set("/observer", {Step::ok(page.substr(0, cut))});
   const auto run = scrape();
@@ -99,7 +99,7 @@ TEST_F(Kzscrape, APageCutInsideTheWorkersTableStoresOnlyWholeRowsAsIncomplete) {
 }
 
 TEST_F(Kzscrape, TwoProcessesWritingOneCacheBothComplete) {
-  server_.set("/observer", {Step::ok(read_test_file("observer_ru_200.html"))});
+  server_.set("/observer", {Step::ok(read_test_data("observer_ru_200.html"))});
   std::vector<std::string> args = {KZSCRAPE_PATH, "--url", server_.url("/observer"), "--db", db_};
   ProcessResult first, second;
   std::thread other([&] { second = run_process(args); });
@@ -114,7 +114,7 @@ TEST_F(Kzscrape, TwoProcessesWritingOneCacheBothComplete) {
 }
 
 TEST_F(Kzscrape, AReadOnlyCacheIsACacheError) {
-  server_.set("/observer", {Step::ok(read_test_file("observer_en_60.html"))});
+  server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
   ASSERT_EQ(scrape().exit_code, 0);
   ::chmod(db_.c_str(), 0444);
   const auto run = scrape();
@@ -126,7 +126,7 @@ TEST_F(Kzscrape, AReadOnlyCacheIsACacheError) {
 
 TEST_F(Kzscrape, ACorruptCacheIsACacheError) {
   std::ofstream(db_) << std::string(10000, 'z');
-  server_.set("/observer", {Step::ok(read_test_file("observer_en_60.html"))});
+  server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
   const auto run = scrape();
   EXPECT_EQ(run.exit_code, 5);
   EXPECT_NE(run.err.find("not a database"), std::string::npos) << run.err;
@@ -142,7 +142,7 @@ TEST_F(Kzscrape, WithoutAUrlItSaysHowToGiveOne) {
 }
 
 TEST_F(Kzscrape, ReadsTheUrlFromTheEnvironment) {
-  server_.set("/observer", {Step::ok(read_test_file("observer_en_60.html"))});
+  server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
   const auto run = kzscrape({"--db", db_}, {{"OBSERVER_URL", server_.url("/observer")}});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(text("SELECT observer_url FROM pool"), server_.url("/observer"));
@@ -155,7 +155,7 @@ TEST_F(Kzscrape, UnknownOptionIsAUsageError) {
 }
 
 TEST_F(Kzscrape, DryRunPrintsThePageAndWritesNothing) {
-  server_.set("/observer", {Step::ok(read_test_file("observer_en_60.html"))});
+  server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
   const auto run = scrape({"--dry-run"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto page = nlohmann::json::parse(run.out);

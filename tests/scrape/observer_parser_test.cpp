@@ -14,17 +14,10 @@
 #include "common/error.hpp"
 #include "scrape/page_text.hpp"
 #include "support/page_generator.hpp"
+#include "support/test_data.hpp"
 
 namespace kz {
 namespace {
-
-std::string read_file(const std::string& name) {
-  std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Truth files give TH/s as shown on the page; compare at that precision.
 void expect_ths(double hs, const nlohmann::json& truth_ths, const std::string& what) {
@@ -70,21 +63,24 @@ void expect_matches_truth(const ObserverPage& page, const nlohmann::json& truth)
 }
 
 TEST(ObserverSamples, Russian200MatchesTruth) {
-  const ObserverPage page = parse_observer_page(read_file("observer_ru_200.html"));
-  expect_matches_truth(page, nlohmann::json::parse(read_file("observer_ru_200.truth.json")));
+  const ObserverPage page = parse_observer_page(test::read_test_data("observer_ru_200.html"));
+  expect_matches_truth(page,
+                       nlohmann::json::parse(test::read_test_data("observer_ru_200.truth.json")));
   EXPECT_TRUE(page.workers_complete());
 }
 
 TEST(ObserverSamples, English60MatchesTruth) {
-  const ObserverPage page = parse_observer_page(read_file("observer_en_60.html"));
-  expect_matches_truth(page, nlohmann::json::parse(read_file("observer_en_60.truth.json")));
+  const ObserverPage page = parse_observer_page(test::read_test_data("observer_en_60.html"));
+  expect_matches_truth(page,
+                       nlohmann::json::parse(test::read_test_data("observer_en_60.truth.json")));
   EXPECT_TRUE(page.workers_complete());
 }
 
 TEST(ObserverSamples, ShellIsNoData) {
-  ASSERT_TRUE(nlohmann::json::parse(read_file("observer_shell.truth.json"))["shell"].get<bool>());
+  ASSERT_TRUE(nlohmann::json::parse(test::read_test_data("observer_shell.truth.json"))["shell"]
+                  .get<bool>());
   try {
-    parse_observer_page(read_file("observer_shell.html"));
+    parse_observer_page(test::read_test_data("observer_shell.html"));
     FAIL() << "a shell page parsed";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::no_data);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "scrape/observer_parser.hpp"
+#include "support/test_data.hpp"
 
 namespace kz {
 namespace {
@@ -54,14 +55,10 @@ TEST(PageJson, ShapeOfTheTruthFilesWithExactBtcStrings) {
 }
 
 TEST(PageJson, ParsedSampleAgreesWithItsTruthFile) {
-  const auto read = [](const std::string& name) {
-    std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  };
-  const nlohmann::json got = page_to_json(parse_observer_page(read("observer_en_60.html")));
-  const nlohmann::json truth = nlohmann::json::parse(read("observer_en_60.truth.json"));
+  const nlohmann::json got =
+      page_to_json(parse_observer_page(test::read_test_data("observer_en_60.html")));
+  const nlohmann::json truth =
+      nlohmann::json::parse(test::read_test_data("observer_en_60.truth.json"));
   for (const char* key :
        {"locale", "online_workers", "offline_workers", "balance_sat", "last_income_sat"}) {
     EXPECT_EQ(got[key], truth[key]) << key;

@@ -16,6 +16,7 @@
 #include "scrape/observer_parser.hpp"
 #include "scrape/scrape_job.hpp"
 #include "support/page_server.hpp"
+#include "support/test_data.hpp"
 
 namespace kz {
 namespace {
@@ -24,16 +25,9 @@ using namespace std::chrono_literals;
 using test::PageServer;
 using test::Step;
 
-std::string sample(const std::string& name) {
-  std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/" + name);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The English sample with an empty body that a script fills in 50 ms after DOMContentLoaded.
 std::string script_built_page() {
-  const std::string page = sample("observer_en_60.html");
+  const std::string page = test::read_test_data("observer_en_60.html");
   const auto open = page.find("<body>");
   const auto close = page.rfind("</body>");
   std::string body = nlohmann::json(page.substr(open + 6, close - open - 6)).dump();
@@ -170,7 +164,7 @@ class FakeRenderer : public PageRenderer {
     if (error) throw *error;
     return html;
   }
-  std::string html = sample("observer_en_60.html");
+  std::string html = test::read_test_data("observer_en_60.html");
   std::optional<Error> error;
   int calls = 0;
   std::string last_url;
@@ -214,9 +208,11 @@ class RenderModeTest : public ::testing::Test {
 };
 
 TEST_F(RenderModeTest, AutoRendersOnlyWhenTheFetchedPageHasNoData) {
-  EXPECT_EQ(run(RenderMode::automatic, sample("observer_en_60.html"), &renderer_), 55);
+  EXPECT_EQ(run(RenderMode::automatic, test::read_test_data("observer_en_60.html"), &renderer_),
+            55);
   EXPECT_EQ(renderer_.calls, 0);
-  EXPECT_EQ(run(RenderMode::automatic, sample("observer_shell.html"), &renderer_), 55);
+  EXPECT_EQ(run(RenderMode::automatic, test::read_test_data("observer_shell.html"), &renderer_),
+            55);
   EXPECT_EQ(renderer_.calls, 1);
   EXPECT_EQ(renderer_.last_url, server_.url("/o"));
   EXPECT_EQ(renderer_.last_timeout, 7s);
@@ -236,20 +232,20 @@ TEST_F(RenderModeTest, AutoDoesNotRenderAfterAFetchError) {
 }
 
 TEST_F(RenderModeTest, AlwaysRendersWithoutFetching) {
-  EXPECT_EQ(run(RenderMode::always, sample("observer_shell.html"), &renderer_), 55);
+  EXPECT_EQ(run(RenderMode::always, test::read_test_data("observer_shell.html"), &renderer_), 55);
   EXPECT_EQ(renderer_.calls, 1);
   EXPECT_EQ(server_.request_count("/o"), 0);
 }
 
 TEST_F(RenderModeTest, NeverAndNoRendererKeepTheNoDataError) {
-  const std::string shell = sample("observer_shell.html");
+  const std::string shell = test::read_test_data("observer_shell.html");
   EXPECT_EQ(code_of([&] { run(RenderMode::never, shell, &renderer_); }), ExitCode::no_data);
   EXPECT_EQ(code_of([&] { run(RenderMode::always, shell, nullptr); }), ExitCode::no_data);
   EXPECT_EQ(renderer_.calls, 0);
 }
 
 TEST_F(RenderModeTest, RendererErrorsAndARenderedShellAreReported) {
-  const std::string shell = sample("observer_shell.html");
+  const std::string shell = test::read_test_data("observer_shell.html");
   renderer_.error = Error(ExitCode::fetch_failed, "chromium broke");
   EXPECT_EQ(code_of([&] { run(RenderMode::automatic, shell, &renderer_); }),
             ExitCode::fetch_failed);

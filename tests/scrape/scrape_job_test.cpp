@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "support/page_server.hpp"
+#include "support/test_data.hpp"
 
 namespace kz {
 namespace {
@@ -17,16 +18,9 @@ using namespace std::chrono;
 using test::PageServer;
 using test::Step;
 
-std::string sample(const std::string& name) {
-  std::ifstream in(std::string(KZ_TEST_DATA_DIR) + "/" + name);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The English sample with its current-hashrate card set to `value`.
 std::string page_with_hashrate(const std::string& value) {
-  std::string page = sample("observer_en_60.html");
+  std::string page = test::read_test_data("observer_en_60.html");
   const std::string card = ">8.848 PH/s<";
   page.replace(page.find(card), card.size(), ">" + value + "<");
   return page;
@@ -61,8 +55,8 @@ class ScrapeJobTest : public ::testing::Test {
   }
   std::string open_drop_severity() {
     SQLite::Database db(db_);
-    SQLite::Statement select(db,
-                             "SELECT severity FROM v_open_alerts WHERE alert_type = 'hashrate_drop'");
+    SQLite::Statement select(
+        db, "SELECT severity FROM v_open_alerts WHERE alert_type = 'hashrate_drop'");
     return select.executeStep() ? select.getColumn(0).getString() : "";
   }
 
@@ -83,7 +77,8 @@ TEST_F(ScrapeJobTest, HashrateDropOpensEscalatesAndResolvesWithHysteresis) {
   tick(page_with_hashrate("9.500 PH/s"));  // within 10% of the baseline at opening
   EXPECT_EQ(open_drop_severity(), "");
   SQLite::Database db(db_);
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM alert WHERE alert_type = 'hashrate_drop'").getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM alert WHERE alert_type = 'hashrate_drop'").getInt(),
+            1);
 }
 
 TEST_F(ScrapeJobTest, NoBaselineBeforeThreeSnapshots) {
@@ -94,7 +89,7 @@ TEST_F(ScrapeJobTest, NoBaselineBeforeThreeSnapshots) {
 }
 
 TEST_F(ScrapeJobTest, WorkersMissingFromAShortTableAreNotOffline) {
-  const std::string full = sample("observer_en_60.html");
+  const std::string full = test::read_test_data("observer_en_60.html");
   tick(full);
   // Drop kz02x001's row: the table now lists 59 of 60 workers.
   std::string shorter = full;
@@ -108,9 +103,9 @@ TEST_F(ScrapeJobTest, WorkersMissingFromAShortTableAreNotOffline) {
 }
 
 TEST_F(ScrapeJobTest, RetentionKeepsRecentSamplesOnly) {
-  tick(sample("observer_en_60.html"));
+  tick(test::read_test_data("observer_en_60.html"));
   clock_.advance(hours{24 * 31});
-  tick(sample("observer_en_60.html"));
+  tick(test::read_test_data("observer_en_60.html"));
   SQLite::Database db(db_);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM worker_sample").getInt(), 60);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM snapshot").getInt(), 2);
