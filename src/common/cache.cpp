@@ -86,7 +86,9 @@ Cache::Cache(const std::string& path, std::chrono::milliseconds busy_timeout)
   }
 }
 
-int Cache::schema_version() { return db_.execAndGet("PRAGMA user_version").getInt(); }
+int Cache::schema_version() {
+  return db_.execAndGet("PRAGMA user_version").getInt();
+}
 
 void Cache::migrate() {
   const auto& migrations = cache_migrations();

@@ -32,8 +32,8 @@ bool read_int(std::string_view text, size_t pos, size_t len, int& out) {
 // "YYYY-MM-DDTHH:MM:SS" (a space also accepted for the T).
 std::optional<TimePoint> parse_naive(std::string_view text) {
   int y, mo, d, h, mi, s;
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
-      text[13] != ':' || text[16] != ':')
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
     return std::nullopt;
   if (!read_int(text, 0, 4, y) || !read_int(text, 5, 2, mo) || !read_int(text, 8, 2, d) ||
       !read_int(text, 11, 2, h) || !read_int(text, 14, 2, mi) || !read_int(text, 17, 2, s))
@@ -67,7 +67,8 @@ std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text) {
   int hours = 0, minutes = 0;
   const size_t colon = text.find(':');
   std::string_view hours_text = text.substr(0, colon);
-  if (hours_text.empty() || hours_text.size() > 2 || !read_int(hours_text, 0, hours_text.size(), hours))
+  if (hours_text.empty() || hours_text.size() > 2 ||
+      !read_int(hours_text, 0, hours_text.size(), hours))
     return std::nullopt;
   if (colon != std::string_view::npos &&
       (text.size() - colon - 1 != 2 || !read_int(text, colon + 1, 2, minutes)))

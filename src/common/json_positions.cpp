@@ -16,12 +16,18 @@ class PositionScanner {
     }
     if (at_end()) return;
     switch (text_[index_]) {
-      case '{': object(pointer); break;
-      case '[': array(pointer); break;
-      case '"': string(); break;
+      case '{':
+        object(pointer);
+        break;
+      case '[':
+        array(pointer);
+        break;
+      case '"':
+        string();
+        break;
       default:
-        while (!at_end() && text_[index_] != ',' && text_[index_] != '}' &&
-               text_[index_] != ']' && !std::isspace(static_cast<unsigned char>(text_[index_]))) {
+        while (!at_end() && text_[index_] != ',' && text_[index_] != '}' && text_[index_] != ']' &&
+               !std::isspace(static_cast<unsigned char>(text_[index_]))) {
           advance();
         }
     }
@@ -77,9 +83,12 @@ class PositionScanner {
   static std::string escape(const std::string& key) {
     std::string escaped;
     for (char c : key) {
-      if (c == '~') escaped += "~0";
-      else if (c == '/') escaped += "~1";
-      else escaped += c;
+      if (c == '~')
+        escaped += "~0";
+      else if (c == '/')
+        escaped += "~1";
+      else
+        escaped += c;
     }
     return escaped;
   }

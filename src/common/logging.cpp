@@ -14,8 +14,8 @@ void init_logging(std::string_view program, std::string_view level, bool quiet) 
                                      "' (trace, debug, info, warn, error, off)");
   }
   if (quiet && parsed < spdlog::level::warn) parsed = spdlog::level::warn;
-  auto logger = std::make_shared<spdlog::logger>(
-      std::string(program), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>(std::string(program),
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_pattern("%n: %l: %v");
   logger->set_level(parsed);
   spdlog::set_default_logger(std::move(logger));

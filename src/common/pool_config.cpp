@@ -41,9 +41,11 @@ class ConfigReader {
       return "";
     }
     const json& value = pool.at(key);
-    if (!value.is_string()) fail(pointer + "/" + key, "'" + std::string(key) + "' must be a string");
+    if (!value.is_string())
+      fail(pointer + "/" + key, "'" + std::string(key) + "' must be a string");
     std::string result = value.get<std::string>();
-    if (required && result.empty()) fail(pointer + "/" + key, "'" + std::string(key) + "' is empty");
+    if (required && result.empty())
+      fail(pointer + "/" + key, "'" + std::string(key) + "' is empty");
     return result;
   }
 
@@ -67,9 +69,10 @@ class ConfigReader {
   }
 
   ThresholdSettings thresholds(const json& object, const std::string& pointer) {
-    static const std::set<std::string> known = {
-        "offline_high_count", "offline_high_percent", "drop_medium_percent", "drop_high_percent",
-        "drop_resolve_percent", "baseline_minutes", "baseline_min_snapshots", "failed_runs"};
+    static const std::set<std::string> known = {"offline_high_count",     "offline_high_percent",
+                                                "drop_medium_percent",    "drop_high_percent",
+                                                "drop_resolve_percent",   "baseline_minutes",
+                                                "baseline_min_snapshots", "failed_runs"};
     if (!object.is_object()) fail(pointer, "'thresholds' must be an object");
     for (const auto& [key, value] : object.items()) {
       if (!known.contains(key)) fail(pointer + "/" + key, "unknown threshold '" + key + "'");
@@ -99,7 +102,8 @@ class ConfigReader {
     pool.account_name = text(object, pointer, "account_name", true, where);
     pool.observer_url = text(object, pointer, "observer_url", true, where);
     const std::string& url = pool.observer_url;
-    if (!url.starts_with("https://") && !url.starts_with("http://") && !url.starts_with("file://")) {
+    if (!url.starts_with("https://") && !url.starts_with("http://") &&
+        !url.starts_with("file://")) {
       fail(pointer + "/observer_url", "'" + url + "' is not an http(s):// or file:// URL");
     }
     if (url.find_first_of(" \t\r\n") != std::string::npos) {
@@ -116,7 +120,8 @@ class ConfigReader {
       }
     }
     if (object.contains("enabled")) {
-      if (!object.at("enabled").is_boolean()) fail(pointer + "/enabled", "'enabled' must be true or false");
+      if (!object.at("enabled").is_boolean())
+        fail(pointer + "/enabled", "'enabled' must be true or false");
       pool.enabled = object.at("enabled").get<bool>();
     }
     if (object.contains("thresholds")) {
@@ -140,8 +145,10 @@ std::vector<PoolConfig> parse_pool_config(const std::string& text, const std::st
     // Turn the byte offset into a line and column.
     int line = 1, column = 1;
     for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') line++, column = 1;
-      else column++;
+      if (text[i] == '\n')
+        line++, column = 1;
+      else
+        column++;
     }
     std::string what = e.what();
     if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);

@@ -44,12 +44,13 @@ void AlertStore::load_history(int64_t pool_id, TimePoint now, const AlertThresho
   drop_opened.bind(1, pool_id);
   if (drop_opened.executeStep()) {
     if (auto opened = parse_utc(drop_opened.getColumn(0).getString())) {
-      context.hashrates_before_drop_opened_hs = hashrates_between(pool_id, *opened - window, *opened);
+      context.hashrates_before_drop_opened_hs =
+          hashrates_between(pool_id, *opened - window, *opened);
     }
   }
 
-  SQLite::Statement seen(cache_.db(),
-                         "SELECT name FROM worker WHERE pool_id = ? AND last_online_at IS NOT NULL");
+  SQLite::Statement seen(
+      cache_.db(), "SELECT name FROM worker WHERE pool_id = ? AND last_online_at IS NOT NULL");
   seen.bind(1, pool_id);
   while (seen.executeStep()) context.workers_seen_online.insert(seen.getColumn(0).getString());
 }

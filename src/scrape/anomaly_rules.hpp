@@ -16,7 +16,7 @@ const char* to_string(Severity severity);  // "low", "medium", "high"
 // An alert is identified per pool by its type and subject ("" for pool-wide
 // alerts, the worker name for worker alerts). At most one is open per key.
 struct AlertKey {
-  std::string type;     // offline_workers, worker_offline, hashrate_drop, zero_hashrate, scrape_failed
+  std::string type;  // offline_workers, worker_offline, hashrate_drop, zero_hashrate, scrape_failed
   std::string subject;  // "" or a worker name
   auto operator<=>(const AlertKey&) const = default;
 };
@@ -28,14 +28,14 @@ struct OpenAlert {
 };
 
 struct AlertThresholds {
-  int offline_high_count = 5;             // more offline workers than this: high
-  double offline_high_fraction = 0.10;    // or more than this share of the fleet: high
-  double drop_medium_fraction = 0.20;     // current below baseline by this much: medium
-  double drop_high_fraction = 0.30;       // by this much: high
-  double drop_resolve_fraction = 0.10;    // resolves once back within this of the baseline
+  int offline_high_count = 5;           // more offline workers than this: high
+  double offline_high_fraction = 0.10;  // or more than this share of the fleet: high
+  double drop_medium_fraction = 0.20;   // current below baseline by this much: medium
+  double drop_high_fraction = 0.30;     // by this much: high
+  double drop_resolve_fraction = 0.10;  // resolves once back within this of the baseline
   int baseline_window_minutes = 60;
   int baseline_min_snapshots = 3;
-  int scrape_failed_after = 3;            // consecutive failed runs
+  int scrape_failed_after = 3;  // consecutive failed runs
 };
 
 // Everything the rules need to judge one run; filled from the cache by the scrape job.

@@ -1,6 +1,6 @@
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -43,20 +43,25 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   app.add_option("--config", cli.config,
                  "Pools file (JSON) to scrape them all (default: $KZ_CONFIG); see README");
   app.add_option("--concurrency", cli.concurrency, "Pools fetched at once with --config")
-      ->capture_default_str()->check(CLI::Range(1, 64));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   app.add_option("--db", options.db_path, "SQLite cache file")->capture_default_str();
   app.add_option("--account", cli.account, "Label for this pool in the cache, e.g. KZPool_001");
   app.add_option("--timeout", cli.timeout_s, "Seconds the whole fetch may take, retries included")
-      ->capture_default_str()->check(CLI::Range(1.0, 3600.0));
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
   app.add_option("--retries", options.http.max_retries, "Retries on transient network errors")
-      ->capture_default_str()->check(CLI::Range(0, 10));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
   app.add_option("--max-page-mb", cli.max_page_mb, "Refuse pages larger than this (MiB)")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   app.add_option("--page-tz", cli.page_tz, "UTC offset of the times shown on the page")
       ->capture_default_str();
   app.add_option("--retain-days", options.retain_days,
                  "Days of worker samples to keep (0 keeps all)")
-      ->capture_default_str()->check(CLI::Range(0, 100000));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   const auto set_render = [&options](const std::string& mode) {
     options.render = mode == "never"    ? kz::RenderMode::never
                      : mode == "always" ? kz::RenderMode::always
@@ -65,16 +70,19 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   app.add_option_function<std::string>("--render", set_render,
                                        "Render the page with headless Chromium: never, auto (when "
                                        "the fetched page has no usable data) or always")
-      ->check(CLI::IsMember({"never", "auto", "always"}))->default_str("auto");
+      ->check(CLI::IsMember({"never", "auto", "always"}))
+      ->default_str("auto");
   app.add_option("--chromium", cli.chromium, "Chromium binary for --render")->capture_default_str();
   app.add_option("--source", cli.source,
                  "page: read the observer page; api: the pool's JSON API (needs an API key)")
-      ->check(CLI::IsMember({"page", "api"}))->capture_default_str();
+      ->check(CLI::IsMember({"page", "api"}))
+      ->capture_default_str();
   app.add_option("--api-url", options.api.url, "Base URL of the pool's API for --source api")
       ->capture_default_str();
   app.add_option("--api-key-file", cli.api_key_file,
                  "File holding the API key for --source api (default: $KZPOOL_API_KEY)");
-  app.add_flag("--dry-run", options.dry_run, "Fetch and parse, print the page as JSON, write nothing");
+  app.add_flag("--dry-run", options.dry_run,
+               "Fetch and parse, print the page as JSON, write nothing");
   app.add_flag("--insecure", cli.insecure, "Do not verify TLS certificates (not recommended)");
   app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
@@ -83,23 +91,35 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   auto& t = options.thresholds;
   const char* group = "Alert thresholds";
   app.add_option("--offline-high-count", t.offline_high_count,
-                 "offline_workers is high above this many offline")->capture_default_str()->group(group);
+                 "offline_workers is high above this many offline")
+      ->capture_default_str()
+      ->group(group);
   app.add_option("--offline-high-percent", cli.offline_high_percent,
-                 "... or above this share of the fleet")->capture_default_str()->group(group);
+                 "... or above this share of the fleet")
+      ->capture_default_str()
+      ->group(group);
   app.add_option("--drop-medium-percent", cli.drop_medium_percent,
                  "hashrate_drop (medium) below the 1 h baseline by this much")
-      ->capture_default_str()->group(group);
+      ->capture_default_str()
+      ->group(group);
   app.add_option("--drop-high-percent", cli.drop_high_percent, "hashrate_drop high from this drop")
-      ->capture_default_str()->group(group);
+      ->capture_default_str()
+      ->group(group);
   app.add_option("--drop-resolve-percent", cli.drop_resolve_percent,
                  "hashrate_drop resolves back within this of the baseline")
-      ->capture_default_str()->group(group);
+      ->capture_default_str()
+      ->group(group);
   app.add_option("--baseline-minutes", t.baseline_window_minutes, "Baseline window")
-      ->capture_default_str()->group(group);
+      ->capture_default_str()
+      ->group(group);
   app.add_option("--baseline-min-snapshots", t.baseline_min_snapshots,
-                 "Snapshots needed for a baseline")->capture_default_str()->group(group);
-  app.add_option("--failed-runs", t.scrape_failed_after, "scrape_failed after this many failed runs")
-      ->capture_default_str()->group(group);
+                 "Snapshots needed for a baseline")
+      ->capture_default_str()
+      ->group(group);
+  app.add_option("--failed-runs", t.scrape_failed_after,
+                 "scrape_failed after this many failed runs")
+      ->capture_default_str()
+      ->group(group);
 }
 
 std::string from_env(const char* name) {
@@ -119,8 +139,8 @@ std::string read_api_key(const std::string& key_file) {
   }
   const char* const spaces = " \t\r\n";
   const auto first = key.find_first_not_of(spaces);
-  key = first == std::string::npos ? ""
-                                   : key.substr(first, key.find_last_not_of(spaces) - first + 1);
+  key =
+      first == std::string::npos ? "" : key.substr(first, key.find_last_not_of(spaces) - first + 1);
   if (key.empty()) {
     throw kz::Error(kz::ExitCode::usage,
                     key_file.empty()
@@ -153,7 +173,8 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
   if (!cli.config.empty() && !options.observer_url.empty()) {
     throw kz::Error(kz::ExitCode::usage, "give either --url or --config, not both");
   }
-  if (cli.config.empty() && options.observer_url.empty()) options.observer_url = from_env("OBSERVER_URL");
+  if (cli.config.empty() && options.observer_url.empty())
+    options.observer_url = from_env("OBSERVER_URL");
   finish_api_options(options, cli);
   if (options.observer_url.empty() && cli.source == "api") {
     throw kz::Error(kz::ExitCode::usage,
@@ -186,7 +207,8 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
 // Validates the whole file before any work, then scrapes the selected pools.
 int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Clock& clock,
                kz::PageRenderer& renderer) {
-  const auto pools = kz::select_pools(kz::load_pool_config(cli.config), base.account_name, cli.config);
+  const auto pools =
+      kz::select_pools(kz::load_pool_config(cli.config), base.account_name, cli.config);
   if (base.dry_run && pools.size() != 1) {
     throw kz::Error(kz::ExitCode::usage, "--dry-run with --config needs --account NAME");
   }

@@ -21,7 +21,7 @@ struct WorkerRow {
   std::optional<std::string> last_share_local;  // "2026-11-22T10:33:25"
   // Only the pool's API gives these; the page parser leaves them empty.
   std::optional<int64_t> last_share_unix = std::nullopt;  // UTC; wins over last_share_local
-  std::optional<double> reject_rate = std::nullopt;  // as the API gives it: "0.00120000"
+  std::optional<double> reject_rate = std::nullopt;       // as the API gives it: "0.00120000"
 };
 
 struct IncomeRow {
@@ -60,7 +60,8 @@ struct ObserverPage {
   // The table may list fewer workers than the cards count; missing workers
   // are unknown, never offline.
   bool workers_complete() const {
-    return workers.size() >= static_cast<size_t>(online_workers) + static_cast<size_t>(offline_workers);
+    return workers.size() >=
+           static_cast<size_t>(online_workers) + static_cast<size_t>(offline_workers);
   }
 };
 

@@ -87,7 +87,8 @@ void ScrapeJob::run(std::ostream& out) {
   const TimePoint now = clock_.now();
 
   cache.write_transaction([&] {
-    const int64_t pool_id = snapshots.ensure_pool(options_.observer_url, options_.account_name, now);
+    const int64_t pool_id =
+        snapshots.ensure_pool(options_.observer_url, options_.account_name, now);
     RuleContext context;
     if (page) {
       context.page = &*page;
@@ -97,7 +98,8 @@ void ScrapeJob::run(std::ostream& out) {
       context.last_error = failure->what();
     }
     const std::vector<OpenAlert> open = alerts.open_alerts(pool_id);
-    const auto changes = plan_alert_changes(open, evaluate_rules(context, open, options_.thresholds));
+    const auto changes =
+        plan_alert_changes(open, evaluate_rules(context, open, options_.thresholds));
 
     std::optional<int64_t> snapshot_id;
     if (page) {
@@ -111,9 +113,9 @@ void ScrapeJob::run(std::ostream& out) {
                          failure ? failure->what() : "", snapshot_id);
     for (const AlertChange& change : changes) {
       if (change.action == AlertAction::update) continue;
-      spdlog::warn("{}: alert {} {}{}{}: {}", label(), change.action == AlertAction::open ? "opened" : "resolved",
-                   change.key.type, change.key.subject.empty() ? "" : " ", change.key.subject,
-                   change.message);
+      spdlog::warn("{}: alert {} {}{}{}: {}", label(),
+                   change.action == AlertAction::open ? "opened" : "resolved", change.key.type,
+                   change.key.subject.empty() ? "" : " ", change.key.subject, change.message);
     }
   });
   if (failure) throw *failure;

@@ -40,8 +40,11 @@ class ScrapeJob {
   // Without a renderer (null) the page is only fetched, whatever options.render says.
   ScrapeJob(ScrapeOptions options, HttpTransport& transport, const Clock& clock, Sleeper sleeper,
             PageRenderer* renderer = nullptr)
-      : options_(std::move(options)), transport_(transport), clock_(clock),
-        sleeper_(std::move(sleeper)), renderer_(renderer) {}
+      : options_(std::move(options)),
+        transport_(transport),
+        clock_(clock),
+        sleeper_(std::move(sleeper)),
+        renderer_(renderer) {}
 
   // Dry run: prints the parsed page as JSON on `out` and writes nothing.
   void run(std::ostream& out);

@@ -27,11 +27,12 @@ int64_t SnapshotStore::ensure_pool(const std::string& observer_url,
                                        cache_.path());
     }
   }
-  SQLite::Statement insert(db,
-                           "INSERT INTO pool(observer_url, account_name, created_at) VALUES(?, ?, ?)"
-                           " ON CONFLICT(observer_url) DO UPDATE SET"
-                           " account_name = coalesce(excluded.account_name, pool.account_name)"
-                           " RETURNING id");
+  SQLite::Statement insert(
+      db,
+      "INSERT INTO pool(observer_url, account_name, created_at) VALUES(?, ?, ?)"
+      " ON CONFLICT(observer_url) DO UPDATE SET"
+      " account_name = coalesce(excluded.account_name, pool.account_name)"
+      " RETURNING id");
   insert.bind(1, observer_url);
   if (account) insert.bind(2, *account);
   insert.bind(3, format_utc(now));
@@ -45,14 +46,17 @@ std::unordered_map<std::string, int64_t> load_worker_ids(SQLite::Database& db, i
   std::unordered_map<std::string, int64_t> ids;
   SQLite::Statement select(db, "SELECT name, id FROM worker WHERE pool_id = ?");
   select.bind(1, pool_id);
-  while (select.executeStep()) ids.emplace(select.getColumn(0).getString(), select.getColumn(1).getInt64());
+  while (select.executeStep())
+    ids.emplace(select.getColumn(0).getString(), select.getColumn(1).getInt64());
   return ids;
 }
 
 template <typename T>
 void bind_optional(SQLite::Statement& statement, int index, const std::optional<T>& value) {
-  if (value) statement.bind(index, *value);
-  else statement.bind(index);
+  if (value)
+    statement.bind(index, *value);
+  else
+    statement.bind(index);
 }
 
 }  // namespace
@@ -69,9 +73,9 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
   snapshot.bind(1, pool_id);
   snapshot.bind(2, now);
   snapshot.bind(3, to_ghs(page.current_hashrate_hs));
-  bind_optional(snapshot, 4,
-                page.avg_hashrate_24h_hs ? std::optional(to_ghs(*page.avg_hashrate_24h_hs))
-                                         : std::nullopt);
+  bind_optional(
+      snapshot, 4,
+      page.avg_hashrate_24h_hs ? std::optional(to_ghs(*page.avg_hashrate_24h_hs)) : std::nullopt);
   snapshot.bind(5, page.online_workers);
   snapshot.bind(6, page.offline_workers);
   bind_optional(snapshot, 7, page.balance_sat);
@@ -145,7 +149,8 @@ void SnapshotStore::upsert_income(int64_t pool_id, const ObserverPage& page, Tim
     upsert.bind(1, pool_id);
     upsert.bind(2, day.date);
     upsert.bind(3, day.total_income_sat);
-    bind_optional(upsert, 4, day.hashrate_hs ? std::optional(to_ghs(*day.hashrate_hs)) : std::nullopt);
+    bind_optional(upsert, 4,
+                  day.hashrate_hs ? std::optional(to_ghs(*day.hashrate_hs)) : std::nullopt);
     upsert.bind(5, stamp);
     upsert.bind(6, stamp);
     bind_optional(upsert, 7, day.pps_sat);
@@ -192,17 +197,20 @@ void SnapshotStore::insert_run(int64_t pool_id, TimePoint started_at, TimePoint 
   insert.bind(3, format_utc(finished_at));
   insert.bind(4, exit_code == 0 ? "ok" : "failed");
   insert.bind(5, exit_code);
-  if (error.empty()) insert.bind(6);
-  else insert.bind(6, error);
+  if (error.empty())
+    insert.bind(6);
+  else
+    insert.bind(6, error);
   bind_optional(insert, 7, snapshot_id);
   insert.exec();
 }
 
 int SnapshotStore::failed_runs_in_a_row(int64_t pool_id) {
-  SQLite::Statement count(cache_.db(),
-                          "SELECT count(*) FROM scrape_run WHERE pool_id = ?1 AND outcome = 'failed'"
-                          " AND id > coalesce((SELECT max(id) FROM scrape_run"
-                          " WHERE pool_id = ?1 AND outcome = 'ok'), 0)");
+  SQLite::Statement count(
+      cache_.db(),
+      "SELECT count(*) FROM scrape_run WHERE pool_id = ?1 AND outcome = 'failed'"
+      " AND id > coalesce((SELECT max(id) FROM scrape_run"
+      " WHERE pool_id = ?1 AND outcome = 'ok'), 0)");
   count.bind(1, pool_id);
   count.executeStep();
   return count.getColumn(0).getInt();
@@ -210,11 +218,12 @@ int SnapshotStore::failed_runs_in_a_row(int64_t pool_id) {
 
 int64_t SnapshotStore::prune_worker_samples(int64_t pool_id, TimePoint cutoff) {
   // The key range bounds the scan to samples older than the cutoff.
-  SQLite::Statement prune(cache_.db(),
-                          "DELETE FROM worker_sample"
-                          " WHERE sample_key < (SELECT min(id) FROM snapshot WHERE scraped_at >= ?2) << 24"
-                          " AND snapshot_id IN"
-                          " (SELECT id FROM snapshot WHERE pool_id = ?1 AND scraped_at < ?2)");
+  SQLite::Statement prune(
+      cache_.db(),
+      "DELETE FROM worker_sample"
+      " WHERE sample_key < (SELECT min(id) FROM snapshot WHERE scraped_at >= ?2) << 24"
+      " AND snapshot_id IN"
+      " (SELECT id FROM snapshot WHERE pool_id = ?1 AND scraped_at < ?2)");
   prune.bind(1, pool_id);
   prune.bind(2, format_utc(cutoff));
   return prune.exec();

@@ -17,8 +17,9 @@ namespace fs = std::filesystem;
 class CacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("kz_cache_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("kz_cache_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -36,10 +37,13 @@ TEST_F(CacheTest, CreatesSchemaInWalModeWithForeignKeys) {
   EXPECT_EQ(cache.schema_version(), static_cast<int>(cache_migrations().size()));
   EXPECT_EQ(cache.db().execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(cache.db().execAndGet("PRAGMA foreign_keys").getInt(), 1);
-  for (const char* view : {"v_latest_summary", "v_latest_workers", "v_daily_income", "v_open_alerts"}) {
+  for (const char* view :
+       {"v_latest_summary", "v_latest_workers", "v_daily_income", "v_open_alerts"}) {
     EXPECT_TRUE(cache.db().tableExists(view) ||
-                cache.db().execAndGet(std::string("SELECT count(*) FROM sqlite_schema WHERE name='") +
-                                      view + "' AND type='view'").getInt() == 1)
+                cache.db()
+                        .execAndGet(std::string("SELECT count(*) FROM sqlite_schema WHERE name='") +
+                                    view + "' AND type='view'")
+                        .getInt() == 1)
         << view;
   }
 }

@@ -43,30 +43,37 @@ TEST(PoolConfig, ReadsPoolsWithOptionalSettings) {
 }
 
 TEST(PoolConfig, AcceptsABareList) {
-  EXPECT_EQ(parse_pool_config(R"([{"account_name": "a", "observer_url": "http://x/1"}])", "p")
-                .size(),
-            1u);
+  EXPECT_EQ(
+      parse_pool_config(R"([{"account_name": "a", "observer_url": "http://x/1"}])", "p").size(),
+      1u);
 }
 
 TEST(PoolConfig, ReportsTheFilePositionOfEachProblem) {
-  EXPECT_EQ(error_of("{\"pools\": [\n  {\"account_name\": \"a\", \"observer_url\": \"http://x/1\",\n"
-                     "   \"acount\": 1}\n]}"),
-            "pools.json:3:14: unknown key 'acount' in pool 1");
-  EXPECT_EQ(error_of("{\"pools\": [\n {\"account_name\": \"a\", \"observer_url\": \"http://x/1\"},\n"
-                     " {\"account_name\": \"a\", \"observer_url\": \"http://x/2\"}]}"),
-            "pools.json:3:19: duplicate account_name 'a'");
+  EXPECT_EQ(
+      error_of("{\"pools\": [\n  {\"account_name\": \"a\", \"observer_url\": \"http://x/1\",\n"
+               "   \"acount\": 1}\n]}"),
+      "pools.json:3:14: unknown key 'acount' in pool 1");
+  EXPECT_EQ(
+      error_of("{\"pools\": [\n {\"account_name\": \"a\", \"observer_url\": \"http://x/1\"},\n"
+               " {\"account_name\": \"a\", \"observer_url\": \"http://x/2\"}]}"),
+      "pools.json:3:19: duplicate account_name 'a'");
   EXPECT_EQ(error_of("[{\"account_name\": \"a\", \"observer_url\": \"http://x/1\"},\n"
                      " {\"account_name\": \"b\", \"observer_url\": \"http://x/1\"}]"),
             "pools.json:2:40: duplicate observer_url 'http://x/1'");
   EXPECT_EQ(error_of("[{\"account_name\": \"a\", \"observer_url\": \"btcpool.kz/x\"}]"),
             "pools.json:1:40: 'btcpool.kz/x' is not an http(s):// or file:// URL");
-  EXPECT_EQ(error_of("[{\"account_name\": \"a\"}]"), "pools.json:1:2: missing 'observer_url' in pool 1");
-  EXPECT_EQ(error_of("[{\"account_name\": \"a\", \"observer_url\": \"http://x\", \"page_tz\": \"Asia/Almaty\"}]"),
+  EXPECT_EQ(error_of("[{\"account_name\": \"a\"}]"),
+            "pools.json:1:2: missing 'observer_url' in pool 1");
+  EXPECT_EQ(error_of("[{\"account_name\": \"a\", \"observer_url\": \"http://x\", \"page_tz\": "
+                     "\"Asia/Almaty\"}]"),
             "pools.json:1:63: 'Asia/Almaty' is not a UTC offset like +05:00");
-  EXPECT_EQ(error_of("[{\"account_name\": \"a\", \"observer_url\": \"http://x\", \"thresholds\": {\"failed_runs\": 0.5}}]"),
+  EXPECT_EQ(error_of("[{\"account_name\": \"a\", \"observer_url\": \"http://x\", \"thresholds\": "
+                     "{\"failed_runs\": 0.5}}]"),
             "pools.json:1:82: 'failed_runs' must be a whole number");
-  EXPECT_EQ(error_of("[{\"account_name\": \"a\", \"account_name\": \"b\", \"observer_url\": \"http://x\"}]"),
-            "pools.json:1:40: duplicate key 'account_name'");
+  EXPECT_EQ(
+      error_of(
+          "[{\"account_name\": \"a\", \"account_name\": \"b\", \"observer_url\": \"http://x\"}]"),
+      "pools.json:1:40: duplicate key 'account_name'");
 }
 
 TEST(PoolConfig, ReportsSyntaxErrorsWithLineAndColumn) {

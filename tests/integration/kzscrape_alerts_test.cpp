@@ -28,7 +28,8 @@ TEST_F(KzscrapeAlerts, ScrapeFailedOpensAfterThreeFailuresAndResolvesOnSuccess) 
   EXPECT_EQ(open_alerts("scrape_failed"), 1);
   EXPECT_EQ(text("SELECT severity FROM alert WHERE alert_type = 'scrape_failed'"), "high");
   // A failed fetch never reads as workers going offline.
-  EXPECT_EQ(count("SELECT count(*) FROM alert WHERE alert_type != 'scrape_failed'"), offline_before);
+  EXPECT_EQ(count("SELECT count(*) FROM alert WHERE alert_type != 'scrape_failed'"),
+            offline_before);
   EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 1);
 
   EXPECT_EQ(scrape({"--retries", "0"}).exit_code, 3);

@@ -29,10 +29,10 @@ TEST_F(KzscrapeConfig, ScrapesEveryPoolAndReportsAPartialFailure) {
   const std::string page = read_test_data("observer_en_60.html");
   for (int i = 0; i < 20; ++i) {
     const bool failing = i == 3 || i == 11 || i == 17;
-    server_.set("/pool/" + std::to_string(i),
-                {failing ? Step::respond(500) : Step::ok(page)});
+    server_.set("/pool/" + std::to_string(i), {failing ? Step::respond(500) : Step::ok(page)});
   }
-  const auto run = kzscrape({"--config", write_config(pools_json(20)), "--db", db_, "--retries", "0"});
+  const auto run =
+      kzscrape({"--config", write_config(pools_json(20)), "--db", db_, "--retries", "0"});
   EXPECT_EQ(run.exit_code, 8) << run.err;
   EXPECT_NE(run.err.find("3 of 20 pools failed"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("KZPool_11: fetching"), std::string::npos) << run.err;
@@ -56,8 +56,8 @@ TEST_F(KzscrapeConfig, AllPoolsFailingHasItsOwnCode) {
 
 TEST_F(KzscrapeConfig, AccountSelectsOnePoolAndKeepsItsExitCode) {
   server_.set("/pool/1", {Step::ok(read_test_data("observer_shell.html"))});
-  const auto run = kzscrape(
-      {"--config", write_config(pools_json(3)), "--db", db_, "--account", "KZPool_1"});
+  const auto run =
+      kzscrape({"--config", write_config(pools_json(3)), "--db", db_, "--account", "KZPool_1"});
   EXPECT_EQ(run.exit_code, 4) << run.err;
   EXPECT_EQ(server_.request_count("/pool/0"), 0);
   EXPECT_EQ(server_.request_count("/pool/1"), 2) << "the fetch, then Chromium (--render auto)";

@@ -54,7 +54,8 @@ class SnapshotStoreTest : public ::testing::Test {
 TEST_F(SnapshotStoreTest, StoresExactValuesReadableThroughTheViews) {
   SnapshotStore store(*cache_);
   cache_->write_transaction([&] {
-    const int64_t pool = store.ensure_pool("https://btcpool.kz/observer-link/ab", "KZPool_001", now_);
+    const int64_t pool =
+        store.ensure_pool("https://btcpool.kz/observer-link/ab", "KZPool_001", now_);
     store.insert_snapshot(pool, two_worker_page(), now_, minutes{300});
   });
   SQLite::Statement summary(cache_->db(), "SELECT * FROM v_latest_summary");

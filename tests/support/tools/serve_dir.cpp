@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
 
   httplib::Server server;
   server.Get(R"(/(.*))", [&](const httplib::Request& request, httplib::Response& response) {
-    const std::filesystem::path file = std::filesystem::weakly_canonical(root / request.matches[1].str());
+    const std::filesystem::path file =
+        std::filesystem::weakly_canonical(root / request.matches[1].str());
     if (file.string().rfind(root.string(), 0) != 0 || !std::filesystem::is_regular_file(file)) {
       response.status = 404;
       response.set_content("not found\n", "text/plain");
