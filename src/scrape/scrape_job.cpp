@@ -86,6 +86,7 @@ void ScrapeJob::run(std::ostream& out) {
   if (write_lock_) write_turn = std::unique_lock(*write_lock_);
   const TimePoint now = clock_.now();
 
+  std::vector<AlertChange> changes;
   cache.write_transaction([&] {
     const int64_t pool_id =
         snapshots.ensure_pool(options_.observer_url, options_.account_name, now);
@@ -98,8 +99,7 @@ void ScrapeJob::run(std::ostream& out) {
       context.last_error = failure->what();
     }
     const std::vector<OpenAlert> open = alerts.open_alerts(pool_id);
-    const auto changes =
-        plan_alert_changes(open, evaluate_rules(context, open, options_.thresholds));
+    changes = plan_alert_changes(open, evaluate_rules(context, open, options_.thresholds));
 
     std::optional<int64_t> snapshot_id;
     if (page) {
@@ -111,13 +111,14 @@ void ScrapeJob::run(std::ostream& out) {
     alerts.apply(pool_id, changes, now);
     snapshots.insert_run(pool_id, started, clock_.now(), failure ? to_int(failure->code()) : 0,
                          failure ? failure->what() : "", snapshot_id);
-    for (const AlertChange& change : changes) {
-      if (change.action == AlertAction::update) continue;
-      spdlog::warn("{}: alert {} {}{}{}: {}", label(),
-                   change.action == AlertAction::open ? "opened" : "resolved", change.key.type,
-                   change.key.subject.empty() ? "" : " ", change.key.subject, change.message);
-    }
   });
+  // Logged once committed, so that a failed write never reports alerts that were not stored.
+  for (const AlertChange& change : changes) {
+    if (change.action == AlertAction::update) continue;
+    spdlog::warn("{}: alert {} {}{}{}: {}", label(),
+                 change.action == AlertAction::open ? "opened" : "resolved", change.key.type,
+                 change.key.subject.empty() ? "" : " ", change.key.subject, change.message);
+  }
   if (failure) throw *failure;
   if (page->skipped_rows > 0) {
     spdlog::warn("{}: skipped {} table rows that were cut off or did not parse", label(),
