@@ -10,10 +10,11 @@
 # KZ_BIN_DIR (where kzscrape and kzupload are), SCRAPE_TIME_LIMIT and
 # UPLOAD_TIME_LIMIT in seconds (default 240 each: the run fits in 10 minutes).
 #
-# Exit codes: 0 both stages succeeded; 10 + kzscrape's code when only the
-# scrape failed (10: it hit its time limit); 20 + kzupload's code when only the
-# upload failed (20: time limit); 30 + kzupload's code when both failed;
-# 2 bad settings; 75 another run holds the lock.
+# Exit codes: 0 both stages succeeded; 20 + kzscrape's code when only the
+# scrape failed (20: it hit its time limit); 40 + kzupload's code when only the
+# upload failed (40: time limit); 60 + kzupload's code when both failed;
+# 2 bad settings; 75 another run holds the lock. (The programs' own codes are
+# below 20, so the ranges never overlap.)
 set -uo pipefail
 
 env_file=""
@@ -128,9 +129,9 @@ stage_code() { [ "$1" -eq 100 ] && echo 0 || echo "$1"; }
 if [ $scrape_code -eq 0 ] && [ $upload_code -eq 0 ]; then
   exit 0
 elif [ $upload_code -eq 0 ]; then
-  exit $((10 + $(stage_code $scrape_code)))
+  exit $((20 + $(stage_code $scrape_code)))
 elif [ $scrape_code -eq 0 ]; then
-  exit $((20 + $(stage_code $upload_code)))
+  exit $((40 + $(stage_code $upload_code)))
 else
-  exit $((30 + $(stage_code $upload_code)))
+  exit $((60 + $(stage_code $upload_code)))
 fi

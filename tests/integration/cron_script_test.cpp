@@ -68,11 +68,11 @@ TEST_F(CronScript, ScrapesAndUploadsWithOneLinePerStage) {
 }
 
 TEST_F(CronScript, AFailedScrapeStillUploadsTheBacklog) {
-  ASSERT_EQ(cron("wrong-key").exit_code, 26) << log();  // scrape ok, upload rejected (401)
+  ASSERT_EQ(cron("wrong-key").exit_code, 46) << log();  // scrape ok, upload rejected (401)
   EXPECT_EQ(pg("SELECT count(*) FROM hashrates"), "0");
   server_.set("/observer", {Step::respond(404)});
   const auto run = cron(supabase().service_key());
-  EXPECT_EQ(run.exit_code, 13) << log();  // 10 + kzscrape's fetch_failed
+  EXPECT_EQ(run.exit_code, 23) << log();  // 20 + kzscrape's fetch_failed
   EXPECT_EQ(pg("SELECT count(*) FROM hashrates"), "1") << "the earlier snapshot was sent";
   EXPECT_NE(log().find("kzscrape: failed with exit code 3"), std::string::npos) << log();
   EXPECT_NE(log().find("kzupload: ok"), std::string::npos) << log();
@@ -80,9 +80,9 @@ TEST_F(CronScript, AFailedScrapeStillUploadsTheBacklog) {
 }
 
 TEST_F(CronScript, BothStagesFailing) {
-  ASSERT_EQ(cron("wrong-key").exit_code, 26) << log();  // leaves a snapshot pending
+  ASSERT_EQ(cron("wrong-key").exit_code, 46) << log();  // leaves a snapshot pending
   server_.set("/observer", {Step::respond(404)});
-  EXPECT_EQ(cron("wrong-key").exit_code, 36) << log();  // 30 + kzupload's rejected
+  EXPECT_EQ(cron("wrong-key").exit_code, 66) << log();  // 60 + kzupload's rejected
 }
 
 TEST_F(CronScript, AnOverlappingRunExitsQuietlyWithItsOwnCode) {
@@ -116,7 +116,7 @@ TEST_F(CronScript, AStageOverItsTimeLimitIsStopped) {
   settings.emplace_back("SCRAPE_TIME_LIMIT", "1");
   const auto run = run_process({std::string(KZ_SCRIPTS_DIR) + "/run_scraper_and_upload.sh"},
                                settings, std::chrono::seconds(60));
-  EXPECT_EQ(run.exit_code, 10) << log();
+  EXPECT_EQ(run.exit_code, 20) << log();
   EXPECT_NE(log().find("kzscrape: failed: time limit of 1s reached"), std::string::npos) << log();
   EXPECT_LT(run.elapsed, std::chrono::seconds(15));
 }
