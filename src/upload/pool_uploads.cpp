@@ -2,6 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
+#include "common/cache.hpp"
+#include "upload/pool_selection.hpp"
+#include "upload/shared_batch.hpp"
 #include "upload/upload_job.hpp"
 
 namespace kz {
@@ -10,6 +15,77 @@ namespace {
 std::optional<std::string> non_empty(const std::string& value) {
   if (value.empty()) return std::nullopt;
   return value;
+}
+
+struct Outcome {
+  std::size_t failed = 0;
+  ExitCode last = ExitCode::ok;
+
+  void fail(const std::string& account, const Error& e) {
+    ++failed;
+    last = e.code();
+    spdlog::error("{}: {}", account, e.what());
+  }
+};
+
+// The pools with something pending; a pool that cannot be resolved fails on its own.
+std::vector<PoolUpload> pending_pools(Cache& cache, const UploadOptions& base,
+                                      const std::vector<PoolConfig>& pools, Outcome& outcome) {
+  std::vector<PoolUpload> uploads;
+  uploads.reserve(pools.size());
+  for (const PoolConfig& pool : pools) {
+    const UploadOptions options = options_for_pool(base, pool);
+    try {
+      if (!pool_in_cache(cache, options.labels.account, options.observer_url)) {
+        spdlog::info("{}: not in the cache yet, nothing to upload", options.labels.account);
+        continue;
+      }
+      const int64_t id =
+          resolve_pool(cache, options.labels.account, options.observer_url, !options.dry_run);
+      PoolUpload upload{options.labels, PendingRows(cache, id), {}, {}};
+      if (!has_pending(upload.pending)) {
+        spdlog::info("nothing to upload for {}", options.labels.account);
+        continue;
+      }
+      uploads.push_back(std::move(upload));
+    } catch (const Error& e) {
+      outcome.fail(pool.account_name, e);
+    }
+  }
+  return uploads;
+}
+
+void upload_all(const UploadOptions& base, const std::vector<PoolConfig>& pools,
+                HttpTransport& transport, const Clock& clock, const Sleeper& sleeper,
+                std::ostream& out, Outcome& outcome) {
+  const auto started = std::chrono::steady_clock::now();
+  Cache cache(base.db_path);
+  std::vector<PoolUpload> uploads = pending_pools(cache, base, pools, outcome);
+  if (uploads.empty()) return;
+  PostgrestClient client(postgrest_config(base, started), transport, sleeper,
+                         base.dry_run ? &out : nullptr);
+  try {
+    upload_tables(uploads, client, base.batch_size, !base.dry_run, clock);
+  } catch (const Error& e) {  // the cache: every pool not stopped yet fails with it
+    for (PoolUpload& upload : uploads) {
+      if (!upload.failed()) upload.error = e;
+    }
+  }
+  std::size_t uploaded = 0;
+  for (const PoolUpload& upload : uploads) {
+    if (upload.failed()) {
+      outcome.fail(upload.labels.account, *upload.error);
+      continue;
+    }
+    ++uploaded;
+    UploadOptions options = base;
+    options.labels = upload.labels;
+    spdlog::info("{}", describe_upload(options, upload.summary));
+  }
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  spdlog::info("{} of {} pool(s) with pending rows uploaded in {} request(s), {} ms", uploaded,
+               uploads.size(), client.requests(), took.count());
 }
 
 }  // namespace
@@ -29,27 +105,24 @@ UploadOptions options_for_pool(const UploadOptions& base, const PoolConfig& pool
 ExitCode upload_pools(const UploadOptions& base, const std::vector<PoolConfig>& pools,
                       HttpTransport& transport, const Clock& clock, const Sleeper& sleeper,
                       std::ostream& out) {
-  const auto deadline = std::chrono::steady_clock::now() + base.timeout;
-  std::size_t failed = 0;
-  ExitCode last = ExitCode::ok;
-  for (const PoolConfig& pool : pools) {
-    UploadOptions options = options_for_pool(base, pool);
-    options.deadline = deadline;
-    try {
-      UploadJob(std::move(options), transport, clock, sleeper).run(out);
-    } catch (const Error& e) {
-      ++failed;
-      last = e.code();
-      spdlog::error("{}: {}", pool.account_name, e.what());
+  Outcome outcome;
+  try {
+    if (!std::filesystem::exists(base.db_path)) {
+      throw Error(ExitCode::cache_failed,
+                  "cache " + base.db_path + " does not exist; run kzscrape first (or pass --db)");
     }
+    upload_all(base, pools, transport, clock, sleeper, out, outcome);
+  } catch (const Error& e) {  // the cache cannot be opened: no pool can be uploaded
+    outcome = {};
+    for (const PoolConfig& pool : pools) outcome.fail(pool.account_name, e);
   }
-  if (pools.size() == 1) return last;
-  if (failed == 0) {
+  if (pools.size() == 1) return outcome.last;
+  if (outcome.failed == 0) {
     spdlog::info("all {} pools uploaded", pools.size());
     return ExitCode::ok;
   }
-  spdlog::error("{} of {} pools failed (see the lines above)", failed, pools.size());
-  return failed == pools.size() ? ExitCode::all_pools_failed : ExitCode::some_pools_failed;
+  spdlog::error("{} of {} pools failed (see the lines above)", outcome.failed, pools.size());
+  return outcome.failed == pools.size() ? ExitCode::all_pools_failed : ExitCode::some_pools_failed;
 }
 
 }  // namespace kz

@@ -14,11 +14,17 @@ namespace kz {
 // The options of one pool of a pools file: its account name, labels and observer URL.
 UploadOptions options_for_pool(const UploadOptions& base, const PoolConfig& pool);
 
-// kzupload --config: uploads the pools one after the other within one deadline
-// (base.timeout). One failing pool never stops the others; each failure is
-// logged as "<account>: <error>". A pool kzscrape has not stored yet has
-// nothing to upload. Returns a single pool's own code, else ok,
-// some_pools_failed or all_pools_failed.
+// kzupload --config: uploads the pools within one deadline (base.timeout),
+// each table in batches shared by all pools (upload_tables): 100 pools with
+// one new snapshot each take one request per table (per --batch-size rows, and
+// per set of columns: pools without a label send rows without that key), not
+// one per pool and table. A failing pool never stops the others: a refused
+// batch is sent again pool by pool, and only the pools whose rows are refused
+// fail; a batch that fails transiently fails the pools in it and leaves their
+// rows pending. A failed pool sends nothing more. Each failure is logged as
+// "<account>: <error>". A pool kzscrape has not stored yet has nothing to
+// upload. Returns a single pool's own code, else ok, some_pools_failed or
+// all_pools_failed.
 ExitCode upload_pools(const UploadOptions& base, const std::vector<PoolConfig>& pools,
                       HttpTransport& transport, const Clock& clock, const Sleeper& sleeper,
                       std::ostream& out);

@@ -73,10 +73,15 @@ void Batch::add(const std::string& conflict_key, std::string row) {
   auto [it, inserted] = index_.try_emplace(conflict_key, rows_.size());
   if (inserted) {
     rows_.push_back(std::move(row));
+    keys_.push_back(conflict_key);
   } else {
     rows_[it->second] = std::move(row);
     ++replaced_;
   }
+}
+
+void Batch::add_all(const Batch& other) {
+  for (std::size_t i = 0; i < other.rows_.size(); ++i) add(other.keys_[i], other.rows_[i]);
 }
 
 std::string Batch::body() const {

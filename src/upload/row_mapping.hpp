@@ -37,6 +37,7 @@ class JsonObject {
 class Batch {
  public:
   void add(const std::string& conflict_key, std::string row);
+  void add_all(const Batch& other);  // every row of `other`, by the same rule
   std::size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
   std::size_t replaced() const { return replaced_; }
@@ -44,6 +45,7 @@ class Batch {
 
  private:
   std::vector<std::string> rows_;
+  std::vector<std::string> keys_;  // of rows_
   std::unordered_map<std::string, std::size_t> index_;
   std::size_t replaced_ = 0;
 };

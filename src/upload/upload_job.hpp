@@ -5,6 +5,8 @@
 
 #include "common/clock.hpp"
 #include "common/http.hpp"
+#include "upload/pending_rows.hpp"
+#include "upload/postgrest_client.hpp"
 #include "upload/upload_options.hpp"
 
 namespace kz {
@@ -24,6 +26,8 @@ struct UploadSummary {
 // upsert accounts, hashrates, devices, income_tracking, alerts and payments (foreign-key
 // order) in batches, marking rows uploaded only after their batch got a 2xx.
 // Throws kz::Error; whatever was not confirmed stays pending for the next run.
+// It is the one-pool case of upload_tables (shared_batch.hpp), which kzupload
+// --config runs for all its pools at once.
 class UploadJob {
  public:
   UploadJob(UploadOptions options, HttpTransport& transport, const Clock& clock, Sleeper sleeper)
@@ -41,5 +45,15 @@ class UploadJob {
   const Clock& clock_;
   Sleeper sleeper_;
 };
+
+// The client settings of a run that started at `started` (deadline, timeouts, URL).
+PostgrestConfig postgrest_config(const UploadOptions& options,
+                                 std::chrono::steady_clock::time_point started);
+
+// Whether the pool has a snapshot, income day, alert or payment to send.
+bool has_pending(PendingRows& pending);
+
+// "uploaded KZPool_001: accounts 1, hashrates 3, devices 20 (0 new), ..." (no request count).
+std::string describe_upload(const UploadOptions& options, const UploadSummary& summary);
 
 }  // namespace kz

@@ -1,0 +1,193 @@
+// kzupload --config: every table in batches shared by the pools (upload_tables).
+#include <fstream>
+
+#include "common/pool_config.hpp"
+#include "upload/pool_uploads.hpp"
+#include "upload/stand_in_fixture.hpp"
+
+namespace kz::test {
+namespace {
+
+class SharedBatches : public StandInTest {
+ protected:
+  // `n` pools KZPool_101... with their own client, company, country and site, each scraped once
+  // with 3 workers (so 3 devices, 2 income days).
+  std::vector<PoolConfig> scrape_pools(int n) {
+    std::vector<PoolConfig> pools;
+    for (int i = 1; i <= n; ++i) {
+      PoolConfig& pool = pools.emplace_back();
+      const std::string number = std::to_string(100 + i);
+      pool.account_name = "KZPool_" + number;
+      pool.observer_url = "https://btcpool.kz/observer?access_key=k" + number;
+      pool.client = "Client " + number;
+      pool.company = "Company " + number;
+      pool.country = "Kazakhstan";
+      pool.site = "Site " + number;
+      scrape(pool);
+    }
+    return pools;
+  }
+  void scrape(const PoolConfig& pool) {
+    CacheFiller filler(db_path_, pool.account_name, pool.observer_url);
+    filler.scrape(make_pool_page(3));
+  }
+
+  ExitCode upload_pools(const std::vector<PoolConfig>& pools, std::size_t batch_size = 500,
+                        HttpTransport* transport = nullptr) {
+    UploadOptions o = options();
+    o.batch_size = batch_size;
+    CurlTransport curl(o.http);
+    FixedClock clock(cache().clock().now());
+    std::ostringstream out;
+    return kz::upload_pools(
+        o, pools, transport ? *transport : curl, clock, [](std::chrono::milliseconds) {}, out);
+  }
+
+  std::string write_pools_file(const std::vector<PoolConfig>& pools) {
+    const std::string path = (dir_ / "pools.json").string();
+    std::ofstream file(path);
+    file << "{\"pools\": [";
+    for (std::size_t i = 0; i < pools.size(); ++i) {
+      const PoolConfig& p = pools[i];
+      file << (i ? ",\n" : "\n") << R"({"account_name": ")" << p.account_name
+           << R"(", "observer_url": ")" << p.observer_url << R"(", "client": ")" << p.client
+           << R"(", "company": ")" << p.company << R"(", "country": ")" << p.country
+           << R"(", "site": ")" << p.site << "\"}";
+    }
+    file << "]}\n";
+    return path;
+  }
+
+  static std::vector<int> rows_per_post(const std::string& table) {
+    std::vector<int> rows;
+    for (const LoggedRequest& request : posts(table)) rows.push_back(request.rows);
+    return rows;
+  }
+};
+
+TEST_F(SharedBatches, TwentyPoolsOneRequestPerTable) {
+  const auto pools = scrape_pools(20);
+  const auto r =
+      kzupload({"--config", write_pools_file(pools)}, supabase_env(supabase().service_key()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(rows_per_post("accounts"), std::vector<int>{20});
+  EXPECT_EQ(rows_per_post("hashrates"), std::vector<int>{20});
+  EXPECT_EQ(rows_per_post("devices"), (std::vector<int>{60, 60}));  // new ones, then all
+  EXPECT_EQ(rows_per_post("income_tracking"), std::vector<int>{40});
+  EXPECT_EQ(posts().size(), 5U);
+  EXPECT_NE(r.err.find("20 of 20 pool(s) with pending rows uploaded in 5 request(s)"),
+            std::string::npos)
+      << r.err;
+
+  EXPECT_EQ(count("SELECT count(*) FROM accounts WHERE group_name = 'Client ' || substr("
+                  "account_name, 8) AND company = 'Company ' || substr(account_name, 8)"
+                  " AND site = 'Site ' || substr(account_name, 8)"),
+            20);
+  EXPECT_EQ(count("SELECT count(*) FROM devices d JOIN accounts a USING (account_name)"
+                  " WHERE d.site = a.site AND d.location = 'Kazakhstan'"
+                  " AND d.device_id LIKE 'KZ_' || a.account_name || '_rig%'"),
+            60);
+  EXPECT_EQ(count("SELECT count(DISTINCT account_name) FROM hashrates"), 20);
+  EXPECT_EQ(count("SELECT count(DISTINCT account_name) FROM income_tracking"), 20);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 0);
+
+  supabase().requests().clear();
+  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_EQ(posts().size(), 0U);
+}
+
+TEST_F(SharedBatches, ABatchSizeBelowThePoolCountSplitsEveryTable) {
+  const auto pools = scrape_pools(20);
+  ASSERT_EQ(upload_pools(pools, 6), ExitCode::ok);
+  EXPECT_EQ(rows_per_post("accounts"), (std::vector<int>{6, 6, 6, 2}));
+  EXPECT_EQ(rows_per_post("hashrates"), (std::vector<int>{6, 6, 6, 2}));
+  EXPECT_EQ(posts("income_tracking").size(), 7U);  // 40 rows
+  EXPECT_EQ(posts("devices").size(), 20U);         // 60 rows, inserted then upserted
+  for (const LoggedRequest& request : posts()) EXPECT_LE(request.rows, 6);
+  EXPECT_EQ(count("accounts"), 20);
+  EXPECT_EQ(count("hashrates"), 20);
+  EXPECT_EQ(count("devices"), 60);
+  EXPECT_EQ(count("income_tracking"), 40);
+}
+
+TEST_F(SharedBatches, ATransientFailureLeavesTheRowsPendingForTheNextRun) {
+  const auto pools = scrape_pools(20);
+  CurlTransport curl(HttpOptions{});
+  HookedTransport hooked(curl, [](const HttpRequest& request) {
+    if (request.url.find("/rest/v1/hashrates") != std::string::npos) {
+      supabase().faults().add({FaultKind::kServiceUnavailable, 1, 0});
+    }
+  });
+  EXPECT_EQ(upload_pools(pools, 500, &hooked), ExitCode::all_pools_failed);
+  EXPECT_EQ(count("accounts"), 20);
+  EXPECT_EQ(count("hashrates"), 0);
+  EXPECT_EQ(count("devices"), 0);  // the pools stopped at the failed batch
+  EXPECT_EQ(count("income_tracking"), 0);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 20);
+
+  supabase().faults().clear();
+  supabase().requests().clear();
+  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_EQ(rows_per_post("hashrates"), std::vector<int>{20});
+  EXPECT_EQ(count("SELECT count(*) FROM (SELECT DISTINCT account_name, \"timestamp\""
+                  " FROM hashrates) t"),
+            20);
+  EXPECT_EQ(count("hashrates"), 20);
+  EXPECT_EQ(count("devices"), 60);
+  EXPECT_EQ(count("income_tracking"), 40);
+  supabase().requests().clear();
+  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_EQ(posts().size(), 0U);
+}
+
+// An existing deployment whose devices.site is varchar(20), and one pool whose site label is
+// longer: its devices are refused (22001), every other pool's rows get in.
+TEST_F(SharedBatches, OnePoolsRefusedRowsFailOnlyThatPool) {
+  auto pools = scrape_pools(20);
+  pools[6].site = "Almaty Data Center, Hall B, Row 12";
+  db().execute("ALTER TABLE devices ALTER COLUMN site TYPE varchar(20)");
+  supabase().gateway().reload_schema();
+  const auto r =
+      kzupload({"--config", write_pools_file(pools)}, supabase_env(supabase().service_key()));
+  db().execute("ALTER TABLE devices ALTER COLUMN site TYPE text");
+  supabase().gateway().reload_schema();
+
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_NE(r.err.find("kzupload: error: KZPool_107: POST /rest/v1/devices (3 rows): HTTP 400 "
+                       "22001"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("1 of 20 pools failed"), std::string::npos) << r.err;
+  EXPECT_EQ(count("accounts"), 20);
+  EXPECT_EQ(count("devices"), 57);
+  EXPECT_EQ(count("SELECT count(*) FROM devices WHERE account_name = 'KZPool_107'"), 0);
+  EXPECT_EQ(count("income_tracking"), 38);  // KZPool_107 stopped before its income
+  EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 1);
+  // The refused batch was sent again pool by pool: 20 rows, then 1 request per pool.
+  EXPECT_EQ(rows_per_post("devices").front(), 60);
+  EXPECT_EQ(posts("devices").size(), 1U + 20U + 1U);
+
+  pools[6].site = "Almaty DC";
+  supabase().requests().clear();
+  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_EQ(posts("hashrates").size(), 1U);
+  EXPECT_EQ(count("devices"), 60);
+  EXPECT_EQ(count("income_tracking"), 40);
+  EXPECT_EQ(count("hashrates"), 20);
+}
+
+// PostgREST wants the same keys in every object of a request: pools without a site (absent
+// labels are not sent) share another accounts and devices request.
+TEST_F(SharedBatches, RowsWithOtherColumnsGoInTheirOwnRequest) {
+  auto pools = scrape_pools(6);
+  for (int i = 0; i < 3; ++i) pools[i].site.clear();
+  ASSERT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_EQ(rows_per_post("accounts"), (std::vector<int>{3, 3}));
+  EXPECT_EQ(rows_per_post("hashrates"), std::vector<int>{6});
+  EXPECT_EQ(rows_per_post("devices"), (std::vector<int>{9, 9, 9, 9}));
+  EXPECT_EQ(count("SELECT count(*) FROM accounts WHERE site IS NULL"), 3);
+  EXPECT_EQ(count("devices"), 18);
+}
+
+}  // namespace
+}  // namespace kz::test
