@@ -27,12 +27,10 @@ std::vector<std::string> kzscrape_args(const PageServer& server, const fs::path&
   return {KZSCRAPE_PATH, "--url", server.url("/observer"), "--db", db.string(), "--quiet"};
 }
 
-void BM_KzscrapeRun200Workers(benchmark::State& state) {
-  PageServer server;
-  server.set("/observer", {Step::ok(kz::test::read_test_data("observer_ru_200.html"))});
-  const fs::path dir = fresh_dir("run");
-  const auto args = kzscrape_args(server, dir / "cache.db");
-  kz::test::run_process(args);  // create the cache outside the timing
+// Times one kzscrape process per iteration (after a first run that creates the cache) and
+// reports the peak memory of the children.
+void time_runs(benchmark::State& state, const std::vector<std::string>& args) {
+  kz::test::run_process(args);
   long max_rss_kb = 0;
   for (auto _ : state) {
     const auto result = kz::test::run_process(args);
@@ -40,6 +38,14 @@ void BM_KzscrapeRun200Workers(benchmark::State& state) {
     max_rss_kb = std::max(max_rss_kb, result.max_rss_kb);
   }
   state.counters["peak_rss_MB"] = static_cast<double>(max_rss_kb) / 1024.0;
+}
+
+void BM_KzscrapeRun200Workers(benchmark::State& state) {
+  PageServer server;
+  server.set("/observer", {Step::ok(kz::test::read_test_data("observer_ru_200.html"))});
+  const fs::path dir = fresh_dir("run");
+  const auto args = kzscrape_args(server, dir / "cache.db");
+  time_runs(state, args);
   fs::remove_all(dir);
 }
 BENCHMARK(BM_KzscrapeRun200Workers)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(30);
@@ -61,14 +67,7 @@ void BM_KzscrapeConfig100Pools(benchmark::State& state) {
   const std::vector<std::string> args = {
       KZSCRAPE_PATH, "--config", (dir / "pools.json").string(), "--db", (dir / "cache.db").string(),
       "--quiet"};
-  kz::test::run_process(args);  // create the cache and the pools outside the timing
-  long max_rss_kb = 0;
-  for (auto _ : state) {
-    const auto result = kz::test::run_process(args);
-    if (result.exit_code != 0) state.SkipWithError(result.err.c_str());
-    max_rss_kb = std::max(max_rss_kb, result.max_rss_kb);
-  }
-  state.counters["peak_rss_MB"] = static_cast<double>(max_rss_kb) / 1024.0;
+  time_runs(state, args);
   fs::remove_all(dir);
 }
 BENCHMARK(BM_KzscrapeConfig100Pools)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
