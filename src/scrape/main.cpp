@@ -11,6 +11,8 @@
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/pool_config.hpp"
+#include "common/secret_file.hpp"
+#include "common/units.hpp"
 #include "scrape/fleet_scrape.hpp"
 #include "scrape/scrape_job.hpp"
 
@@ -129,25 +131,13 @@ std::string from_env(const char* name) {
 
 // The key for --source api, never echoed: from --api-key-file, else $KZPOOL_API_KEY.
 std::string read_api_key(const std::string& key_file) {
-  std::string key = from_env("KZPOOL_API_KEY");
-  if (!key_file.empty()) {
-    std::ifstream in(key_file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) throw kz::Error(kz::ExitCode::usage, "cannot read --api-key-file " + key_file);
-    key = text.str();
-  }
-  const char* const spaces = " \t\r\n";
-  const auto first = key.find_first_not_of(spaces);
-  key =
-      first == std::string::npos ? "" : key.substr(first, key.find_last_not_of(spaces) - first + 1);
+  const std::string key = key_file.empty() ? std::string(kz::trim_space(from_env("KZPOOL_API_KEY")))
+                                           : kz::read_secret_file(key_file, "--api-key-file");
   if (key.empty()) {
     throw kz::Error(kz::ExitCode::usage,
-                    key_file.empty()
-                        ? "--source api needs a key: --api-key-file PATH or KZPOOL_API_KEY"
-                        : "--api-key-file " + key_file + " is empty");
+                    "--source api needs a key: --api-key-file PATH or KZPOOL_API_KEY");
   }
-  if (key.find_first_of(spaces) != std::string::npos) {
+  if (key.find_first_of(" \t\r\n") != std::string::npos) {
     throw kz::Error(kz::ExitCode::usage, "the API key must be one line without spaces");
   }
   return key;
@@ -169,7 +159,9 @@ void finish_api_options(kz::ScrapeOptions& options, const CliValues& cli) {
 }
 
 void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
-  if (cli.config.empty() && options.observer_url.empty()) cli.config = from_env("KZ_CONFIG");
+  if (cli.config.empty() && options.observer_url.empty() && cli.source != "api") {
+    cli.config = from_env("KZ_CONFIG");
+  }
   if (!cli.config.empty() && !options.observer_url.empty()) {
     throw kz::Error(kz::ExitCode::usage, "give either --url or --config, not both");
   }

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/pool_config.hpp"
+#include "common/secret_file.hpp"
 #include "upload/pool_uploads.hpp"
 #include "upload/postgrest_client.hpp"
 #include "upload/upload_job.hpp"
@@ -63,16 +64,6 @@ std::string trimmed(std::string text) {
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-std::string read_key_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream content;
-  content << file.rdbuf();
-  if (!file) throw kz::Error(kz::ExitCode::usage, "cannot read --key-file " + path);
-  std::string key = trimmed(content.str());
-  if (key.empty()) throw kz::Error(kz::ExitCode::usage, "--key-file " + path + " is empty");
-  return key;
-}
-
 void finish_options(kz::UploadOptions& options, CliValues& cli) {
   if (cli.config.empty() && options.labels.account.empty()) {
     if (const char* config = std::getenv("KZ_CONFIG")) cli.config = config;
@@ -94,7 +85,7 @@ void finish_options(kz::UploadOptions& options, CliValues& cli) {
   options.observer_url = non_empty(cli.observer_url);
   if (const char* url = std::getenv("SUPABASE_URL")) options.supabase_url = trimmed(url);
   if (!cli.key_file.empty()) {
-    options.service_key = read_key_file(cli.key_file);
+    options.service_key = kz::read_secret_file(cli.key_file, "--key-file");
   } else if (const char* key = std::getenv("SUPABASE_SERVICE_KEY")) {
     options.service_key = trimmed(key);
   }

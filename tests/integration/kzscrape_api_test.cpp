@@ -108,6 +108,14 @@ TEST_F(KzscrapeApi, TakesTheKeyFromTheEnvironmentAndKeepsTheObserverUrlAsThePool
   expect_key_hidden(run);
 }
 
+TEST_F(KzscrapeApi, AKzConfigInTheEnvironmentDoesNotCaptureAnApiRun) {
+  // Cron hosts often export KZ_CONFIG for their page pools; --source api --account is explicit.
+  const auto run = scrape_api(
+      {}, {{"KZPOOL_API_KEY", kKey}, {"KZ_CONFIG", (dir_ / "no-such-pools.json").string()}});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(text("SELECT account_name FROM pool"), "KZ_API");
+}
+
 TEST_F(KzscrapeApi, DryRunPrintsTheApiDataAndWritesNothing) {
   const auto run = scrape_api({"--dry-run"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
