@@ -38,7 +38,7 @@ struct HeaderGroup {
 
 class Renderer {
  public:
-  Renderer(const Variant& v) : v_(v), rng_(v.seed), ru_(v.locale == "ru") {}
+  Renderer(const Variant& v) : v_(v), rng_(v.seed), split_rng_(v.seed), ru_(v.locale == "ru") {}
 
   std::string page(const ObserverPage& p);
 
@@ -63,7 +63,7 @@ class Renderer {
     for (size_t i = 0; i < out.size(); ++i) {
       const auto c = static_cast<unsigned char>(out[i]);
       const bool boundary = i > 0 && (c & 0xC0) != 0x80;
-      if (boundary && !in_entity && rng_.below(4) == 0) split += kComment;
+      if (boundary && !in_entity && split_rng_.below(4) == 0) split += kComment;
       if (c == '&') in_entity = true;
       if (c == ';') in_entity = false;
       split += out[i];
@@ -145,6 +145,7 @@ class Renderer {
 
   const Variant& v_;
   Rng rng_;
+  Rng split_rng_;  // its own, so that a page with splits is the page without them plus comments
   bool ru_;
 };
 
