@@ -43,14 +43,15 @@ size_t separator_at(std::string_view s, Sep& sep) {
 size_t numeric_prefix_length(std::string_view s) {
   size_t i = minus_length(s);
   while (i < s.size()) {
-    Sep sep{};
-    if (is_digit(s[i])) {
+    const char c = s[i];
+    if (is_digit(c) || c == '.' || c == ',') {
       ++i;
-    } else if (size_t n = separator_at(s.substr(i), sep); n > 0) {
-      i += n;
-    } else {
-      break;
+      continue;
     }
+    Sep sep{};
+    const size_t n = separator_at(s.substr(i), sep);
+    if (n == 0) break;
+    i += n;
   }
   return i;
 }
@@ -58,6 +59,7 @@ size_t numeric_prefix_length(std::string_view s) {
 }  // namespace
 
 std::optional<NumberText> split_groups(std::string_view s) {
+  if (s.size() > kMaxLength) return std::nullopt;
   NumberText t;
   t.text = s;
   size_t i = minus_length(s);
@@ -65,9 +67,10 @@ std::optional<NumberText> split_groups(std::string_view s) {
   while (true) {
     if (t.n_groups == kMaxGroups || i >= s.size() || !is_digit(s[i])) return std::nullopt;
     NumberText::Group& g = t.groups[t.n_groups++];
-    g.start = i;
+    const size_t start = i;
     while (i < s.size() && is_digit(s[i])) ++i;
-    g.len = i - g.start;
+    g.start = static_cast<uint8_t>(start);
+    g.len = static_cast<uint8_t>(i - start);
     if (i == s.size()) return t;
     const size_t n = separator_at(s.substr(i), t.seps[t.n_groups - 1]);
     if (n == 0) return std::nullopt;

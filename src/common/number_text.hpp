@@ -12,6 +12,7 @@ namespace kz::number_text {
 
 constexpr size_t kMaxDigits = 40;
 constexpr size_t kMaxGroups = 16;
+constexpr size_t kMaxLength = 255;  // bytes of a number's text: offsets fit a uint8_t
 
 // The separators between digit groups. `space` stands for every space
 // character of space_length(), `apostrophe` for ' and U+2019.
@@ -22,18 +23,19 @@ enum class Sep : uint8_t { dot, comma, space, apostrophe };
 // `text` is the caller's string: a NumberText lives no longer than it.
 struct NumberText {
   struct Group {
-    size_t start = 0;
-    size_t len = 0;
+    uint8_t start = 0;
+    uint8_t len = 0;
   };
   std::string_view text;
   bool negative = false;
-  std::array<Group, kMaxGroups> groups{};
-  std::array<Sep, kMaxGroups> seps{};  // seps[i] joins groups[i] and groups[i + 1]
+  std::array<Group, kMaxGroups> groups;
+  std::array<Sep, kMaxGroups> seps;  // seps[i] joins groups[i] and groups[i + 1]
   size_t n_groups = 0;
 };
 
 // "1 234,5" -> its groups; nullopt unless `number` is exactly a number (no
-// unit, no outer spaces), or with more than kMaxGroups groups.
+// unit, no outer spaces), or with more than kMaxGroups groups or kMaxLength
+// bytes.
 std::optional<NumberText> split_groups(std::string_view number);
 
 // How many leading groups of `t` form the integer part when `decimal` is the

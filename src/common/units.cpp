@@ -175,8 +175,12 @@ std::string_view trim_space(std::string_view text) {
   while (size_t n = space_length(text)) text.remove_prefix(n);
   while (!text.empty()) {
     size_t n = 0;
-    for (size_t len = 1; len <= 3 && len <= text.size(); ++len) {
-      if (space_length(text.substr(text.size() - len)) == len) n = len;
+    if (static_cast<unsigned char>(text.back()) < 0x80) {
+      n = space_length(text.substr(text.size() - 1));
+    } else if (text.ends_with("\u00A0")) {
+      n = 2;
+    } else if (text.ends_with("\u2009") || text.ends_with("\u202F")) {
+      n = 3;
     }
     if (n == 0) break;
     text.remove_suffix(n);
@@ -185,7 +189,9 @@ std::string_view trim_space(std::string_view text) {
 }
 
 std::optional<DecimalMark> implied_decimal_mark(std::string_view text) {
-  if (text.find_first_of(".,") == std::string_view::npos) return std::nullopt;
+  bool has_mark = false;  // a plain loop: find_first_of(".,") is a memchr per character
+  for (const char c : text) has_mark = has_mark || c == '.' || c == ',';
+  if (!has_mark) return std::nullopt;
   const auto [number, unit] = number_text::split_unit(text);
   if (has_digit(unit)) return std::nullopt;  // a date, a time, a version: not one number
   const std::optional<NumberText> t = number_text::split_groups(number);

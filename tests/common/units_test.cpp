@@ -192,6 +192,19 @@ TEST(GivenMark, MinusSignsGiveNoValue) {
     }
   }
   EXPECT_FALSE(parse_count("\u22121").has_value());
+}
+
+TEST(GivenMark, OverlongNumbersGiveNoValue) {
+  std::string grouped = "1";
+  for (int i = 0; i < 100; ++i) grouped += " 000";
+  std::string spaced = "1";
+  for (int i = 0; i < 300; ++i) spaced += " ";
+  for (const std::string& text : {grouped, spaced + "5", std::string(300, '0') + "1"}) {
+    EXPECT_FALSE(parse_count(text).has_value());
+    EXPECT_FALSE(parse_btc_sat(text, DecimalMark::dot).has_value());
+    EXPECT_FALSE(parse_hashrate_hs(text + " H/s", DecimalMark::comma).has_value());
+    EXPECT_FALSE(implied_decimal_mark(text + ",5").has_value());
+  }
   EXPECT_FALSE(parse_hashrate_hs("\u22125 TH/s").has_value());
 }
 
@@ -210,6 +223,8 @@ TEST(FormatBtc, AlwaysEightExactDecimals) {
 
 TEST(TrimSpace, TrimsAsciiAndUnicodeSpaces) {
   EXPECT_EQ(trim_space(std::string(kNbsp) + " a b\t" + kNarrowNbsp), "a b");
+  EXPECT_EQ(trim_space("\u2009a\u2009\u00A0 \u202F"), "a");
+  EXPECT_EQ(trim_space("a\u00A1"), "a\u00A1");
   EXPECT_EQ(trim_space("   "), "");
   EXPECT_EQ(trim_space("x"), "x");
   EXPECT_EQ(space_length(kNbsp), 2u);
