@@ -1,5 +1,6 @@
 #include "common/units.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
