@@ -99,6 +99,115 @@ TEST(Count, ReadsPlainAndGroupedIntegers) {
   }
 }
 
+TEST(ImpliedDecimalMark, BothMarksPresentTheLastIsDecimal) {
+  EXPECT_EQ(implied_decimal_mark("1,234.5 TH/s"), DecimalMark::dot);
+  EXPECT_EQ(implied_decimal_mark("1.234,5 TH/s"), DecimalMark::comma);
+  EXPECT_EQ(implied_decimal_mark("1,234,567.891"), DecimalMark::dot);
+  EXPECT_EQ(implied_decimal_mark("1.234.567,891"), DecimalMark::comma);
+  for (const char* malformed : {"1.234,5.6", "1,23.5", "1.2345,6", "12,34.5"}) {
+    EXPECT_EQ(implied_decimal_mark(malformed), std::nullopt) << malformed;
+  }
+}
+
+TEST(ImpliedDecimalMark, ARepeatedMarkGroupsSoTheOtherIsDecimal) {
+  EXPECT_EQ(implied_decimal_mark("1,234,567"), DecimalMark::dot);
+  EXPECT_EQ(implied_decimal_mark("1.234.567 H/s"), DecimalMark::comma);
+  EXPECT_EQ(implied_decimal_mark("1,2,3"), std::nullopt);  // groups of one digit: no number
+}
+
+TEST(ImpliedDecimalMark, ALoneMarkIsDecimalWhenItCannotGroup) {
+  EXPECT_EQ(implied_decimal_mark("1,5 TH/s"), DecimalMark::comma);
+  EXPECT_EQ(implied_decimal_mark("1.2345"), DecimalMark::dot);
+  EXPECT_EQ(implied_decimal_mark("0.01864218BTC"), DecimalMark::dot);  // 8 digits after it
+  EXPECT_EQ(implied_decimal_mark("0,123"), DecimalMark::comma);        // a leading "0" group
+  EXPECT_EQ(implied_decimal_mark("012.345"), DecimalMark::dot);
+  EXPECT_EQ(implied_decimal_mark("1234,567"), DecimalMark::comma);  // first group too long
+  EXPECT_EQ(implied_decimal_mark("1 234,567 TH/s"), DecimalMark::comma);
+  EXPECT_EQ(implied_decimal_mark(std::string("1") + kNarrowNbsp + "234.567"), DecimalMark::dot);
+  EXPECT_EQ(implied_decimal_mark("1'234.567"), DecimalMark::dot);
+  EXPECT_EQ(implied_decimal_mark("1\u2019234,567"), DecimalMark::comma);
+  EXPECT_EQ(implied_decimal_mark("\u22121,5 TH/s"), DecimalMark::comma);
+}
+
+TEST(ImpliedDecimalMark, AmbiguousFormsAndNonNumbersSayNothing) {
+  for (const char* text : {"1,234",
+                           "1.234 TH/s",
+                           "12,345",
+                           "123.456",
+                           "1 234",
+                           "1'234",
+                           "12",
+                           "0",
+                           "0 H/s",
+                           "",
+                           "ONLINE",
+                           "v1.5",
+                           "22.11.2026",
+                           "22.11.2026 10:33:25",
+                           "11/22/2026, 10:33:25",
+                           "10:33",
+                           "100x1.10X12X100X1",
+                           "1,5 TH/s 2",
+                           ".5",
+                           "5.",
+                           "1..5",
+                           "1, 5"}) {
+    EXPECT_EQ(implied_decimal_mark(text), std::nullopt) << text;
+  }
+}
+
+TEST(GivenMark, TheOtherMarkGroupsInThrees) {
+  EXPECT_EQ(parse_hashrate_hs("1,234 TH/s", DecimalMark::dot), 1234e12);
+  EXPECT_EQ(parse_hashrate_hs("1,234 TH/s", DecimalMark::comma), 1.234e12);
+  EXPECT_EQ(parse_hashrate_hs("1.234 TH/s", DecimalMark::comma), 1234e12);
+  EXPECT_EQ(parse_hashrate_hs("137.937 TH/s", DecimalMark::dot), 137937e9);
+  EXPECT_EQ(parse_btc_sat("1.234,5 BTC", DecimalMark::comma), 123450000000);
+  EXPECT_EQ(parse_btc_sat("1,234", DecimalMark::dot), 123400000000);
+  for (const char* text : {"1,5 TH/s", "0,123 TH/s", "1234,567 TH/s", "1,234.5,6 TH/s",
+                           "1.234,5 TH/s", "1,2345 TH/s", "1 234,5 TH/s", "1,234 567 TH/s"}) {
+    EXPECT_FALSE(parse_hashrate_hs(text, DecimalMark::dot).has_value()) << text;
+  }
+}
+
+TEST(GivenMark, ApostrophesAndUnicodeSpacesGroup) {
+  EXPECT_EQ(parse_hashrate_hs("1'234.5 TH/s", DecimalMark::dot), 1234.5e12);
+  EXPECT_EQ(parse_hashrate_hs("1\u2019234\u2019567 H/s", DecimalMark::dot), 1234567.0);
+  EXPECT_EQ(parse_btc_sat("1\u2009234,5 BTC", DecimalMark::comma), 123450000000);
+  EXPECT_EQ(parse_count("1'234"), 1234);
+  EXPECT_EQ(parse_count("1\u2019234\u2019567"), 1234567);
+  EXPECT_EQ(parse_count(std::string("1") + kNarrowNbsp + "234"), 1234);
+  EXPECT_EQ(parse_count("1\u2009234"), 1234);
+  for (const char* text : {"1'23", "1,234 567", "1'234,567", "0 123", "'123"}) {
+    EXPECT_FALSE(parse_count(text).has_value()) << text;
+  }
+}
+
+TEST(GivenMark, MinusSignsGiveNoValue) {
+  for (const DecimalMark mark : {DecimalMark::dot, DecimalMark::comma}) {
+    for (const char* text : {"-5 TH/s", "\u22125 TH/s", "\u22120 H/s", "-0,5 TH/s"}) {
+      EXPECT_FALSE(parse_hashrate_hs(text, mark).has_value()) << text;
+    }
+    for (const char* text : {"-0.5 BTC", "\u22120,5 BTC", "\u22121", "-0"}) {
+      EXPECT_FALSE(parse_btc_sat(text, mark).has_value()) << text;
+    }
+  }
+  EXPECT_FALSE(parse_count("\u22121").has_value());
+}
+
+TEST(GivenMark, OverlongNumbersGiveNoValue) {
+  std::string grouped = "1";
+  for (int i = 0; i < 100; ++i) grouped += " 000";
+  std::string spaced = "1";
+  for (int i = 0; i < 300; ++i) spaced += " ";
+  for (const std::string& text : {grouped, spaced + "5", std::string(300, '0') + "1"}) {
+    EXPECT_FALSE(parse_count(text).has_value());
+    EXPECT_FALSE(parse_btc_sat(text, DecimalMark::dot).has_value());
+    EXPECT_FALSE(parse_hashrate_hs(text + " H/s", DecimalMark::comma).has_value());
+    EXPECT_FALSE(implied_decimal_mark(text + ",5").has_value());
+  }
+  EXPECT_FALSE(parse_hashrate_hs("\u22125 TH/s").has_value());
+}
+
 TEST(FormatBtc, AlwaysEightExactDecimals) {
   EXPECT_EQ(format_btc(1864218), "0.01864218");
   EXPECT_EQ(format_btc(0), "0.00000000");
@@ -114,6 +223,8 @@ TEST(FormatBtc, AlwaysEightExactDecimals) {
 
 TEST(TrimSpace, TrimsAsciiAndUnicodeSpaces) {
   EXPECT_EQ(trim_space(std::string(kNbsp) + " a b\t" + kNarrowNbsp), "a b");
+  EXPECT_EQ(trim_space("\u2009a\u2009\u00A0 \u202F"), "a");
+  EXPECT_EQ(trim_space("a\u00A1"), "a\u00A1");
   EXPECT_EQ(trim_space("   "), "");
   EXPECT_EQ(trim_space("x"), "x");
   EXPECT_EQ(space_length(kNbsp), 2u);
