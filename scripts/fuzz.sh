@@ -39,7 +39,7 @@ cp "${seeds[@]}" "$corpus/"
 
 log="$build_dir/fuzz.log"
 echo "fuzz: page_parser_fuzz for ${seconds}s on ${#seeds[@]} seeds (log: $log)"
-if ! "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+if ! "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=131072 \
   -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1; then
   grep -E "ERROR|INVARIANT|SUMMARY|#[0-9]+ in " "$log" | head -n 40 >&2 || tail -n 40 "$log" >&2
   echo "fuzz: finding(s) in $artifacts:" >&2
