@@ -22,13 +22,17 @@ if [ "${KZ_FUZZ_SKIP_BUILD:-0}" != 1 ]; then
   cmake --build "$build_dir" --target page_parser_fuzz -j"${KZ_FUZZ_JOBS:-2}"
 fi
 
-# Earlier findings first: each must now be refused or parsed, never crash.
+# Earlier findings: each must now be refused or parsed, never crash.
 shopt -s nullglob
+failed=0
 findings=("$root"/fuzz/findings/*)
-if [ ${#findings[@]} -gt 0 ]; then
-  "$target" -timeout=10 -rss_limit_mb=2048 "${findings[@]}" >"$build_dir/fuzz-findings.log" 2>&1 ||
-    { tail -n 40 "$build_dir/fuzz-findings.log"; echo "fuzz: an earlier finding still fails" >&2; exit 1; }
-fi
+for finding in "${findings[@]}"; do
+  if ! "$target" -timeout=10 -rss_limit_mb=2048 "$finding" >"$build_dir/fuzz-finding.log" 2>&1; then
+    grep -E "ERROR|INVARIANT|SUMMARY" "$build_dir/fuzz-finding.log" >&2 || true
+    echo "fuzz: earlier finding still fails: $finding" >&2
+    failed=1
+  fi
+done
 
 corpus="$build_dir/fuzz-corpus"
 artifacts="$build_dir/fuzz-artifacts"
@@ -48,3 +52,4 @@ if ! "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_le
 fi
 grep -E "stat::number_of_executed_units|Done" "$log" || true
 echo "fuzz: no crash, no sanitizer report, no hang in ${seconds}s"
+exit "$failed"
