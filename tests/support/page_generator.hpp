@@ -41,11 +41,12 @@ enum class ShareStyle { us_comma, us_ampm, iso, dotted };  // last share times
 enum class StatusStyle { upper, title, russian };
 
 struct Variant {
-  std::string locale = "en";  // labels and headers: "ru" or "en"
-  bool set_lang = true;       // write <html lang="..">
-  bool alt_headers = false;   // other wordings ("Name", "10m", "Последняя шара", ...)
-  bool decimal_comma = false;
-  // Separator of thousands groups; punctuation is ',' with a decimal point and
+  std::string locale = "en";   // labels and headers: "ru" or "en"
+  bool set_lang = true;        // write <html lang="..">
+  bool alt_headers = false;    // other wordings ("Name", "10m", "Последняя шара", ...)
+  bool decimal_comma = false;  // with Numbers::fields only
+  // Separator of thousands groups (with Numbers::fields, and the space of Numbers::ru); punctuation
+  // is ',' with a decimal point and
   // '.' with a decimal comma. Values below 1000 in their unit show none.
   Thousands thousands = Thousands::none;
   HashUnit unit = HashUnit::automatic;  // automatic: the largest unit with a value >= 1
