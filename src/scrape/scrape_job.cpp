@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "scrape/alert_store.hpp"
 #include "scrape/observer_parser.hpp"
+#include "scrape/page_charset.hpp"
 #include "scrape/page_json.hpp"
 #include "scrape/pool_api_mapping.hpp"
 #include "scrape/snapshot_store.hpp"
@@ -33,8 +34,17 @@ std::string ScrapeJob::fetch_page() {
     throw Error(ExitCode::fetch_failed, "fetching " + options_.observer_url + ": HTTP " +
                                             std::to_string(result.response->status) + attempts);
   }
-  spdlog::debug("fetched {} bytes in {} attempt(s)", result.response->body.size(), result.attempts);
-  return result.response->body;
+  const HttpResponse& response = *result.response;
+  // Decoded before parsing, so the parser only ever sees UTF-8 (file:// URLs have no
+  // Content-Type: the BOM or a meta tag decides).
+  DecodedPage page =
+      decode_page_detailed(response.body, response.header("content-type").value_or(""));
+  spdlog::debug("fetched {} bytes in {} attempt(s), {} from the {}{}", response.body.size(),
+                result.attempts, page.charset, page.source,
+                page.replaced == 0
+                    ? ""
+                    : ", " + std::to_string(page.replaced) + " invalid byte sequences replaced");
+  return std::move(page.text);
 }
 
 ObserverPage ScrapeJob::render_page() {
