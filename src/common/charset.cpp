@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <memory>
+#include <optional>
 
 #include "common/error.hpp"
 
@@ -45,10 +46,20 @@ struct Output {
   }
 };
 
-// One iconv pass over `bytes`. With `replace`, invalid input becomes U+FFFD (skipping
-// `unit` bytes each time); without it, the first invalid or unencodable sequence returns false.
-bool convert(iconv_t cd, std::string_view bytes, std::size_t unit, bool replace, Output& out,
-             std::size_t& replaced) {
+// Writes what stands for the invalid bytes `bad`.
+template <typename Out>
+void write_invalid(std::string_view bad, InvalidBytes invalid, Out& out) {
+  if (invalid == InvalidBytes::replace) {
+    out.append(kReplacement);
+    return;
+  }
+  for (char c : bad) out.append(invalid_byte_mark(static_cast<unsigned char>(c)));
+}
+
+// One iconv pass over `bytes`. Invalid input is written as `invalid` says (skipping `unit`
+// bytes each time); without `invalid`, the first invalid or unencodable sequence returns false.
+bool convert(iconv_t cd, std::string_view bytes, std::size_t unit,
+             std::optional<InvalidBytes> invalid, Output& out, std::size_t& replaced) {
   char* in = const_cast<char*>(bytes.data());
   std::size_t in_left = bytes.size();
   out.reserve_more(bytes.size() * 2 + 16);
@@ -71,11 +82,11 @@ bool convert(iconv_t cd, std::string_view bytes, std::size_t unit, bool replace,
       continue;
     }
     if (flushing) break;
-    if (!replace) return false;
+    if (!invalid) return false;
     ++replaced;
-    out.append(kReplacement);
     // EINVAL: an incomplete sequence at the end; EILSEQ: skip one unit and go on.
     const std::size_t skip = error == EINVAL ? in_left : std::min(unit, in_left);
+    write_invalid(std::string_view(in, skip), *invalid, out);
     in += skip;
     in_left -= skip;
   }
@@ -118,13 +129,19 @@ std::size_t sequence_at(std::string_view s, std::size_t i, std::size_t& bad) {
 
 }  // namespace
 
+std::string invalid_byte_mark(unsigned char byte) {
+  // U+10FF00 + byte: F4 8F BC|BD|BE|BF 80..BF.
+  return {'\xF4', '\x8F', static_cast<char>(0xBC + (byte >> 6)),
+          static_cast<char>(0x80 + (byte & 0x3F))};
+}
+
 bool iconv_knows(const std::string& charset) {
   return open_converter("UTF-8", charset) != nullptr;
 }
 
-Utf8Text to_utf8(std::string_view bytes, const std::string& charset) {
+Utf8Text to_utf8(std::string_view bytes, const std::string& charset, InvalidBytes invalid) {
   const std::string name = upper(charset);
-  if (name == "UTF-8") return valid_utf8(bytes);
+  if (name == "UTF-8") return valid_utf8(bytes, invalid);
   Converter cd = open_converter("UTF-8", name);
   if (!cd) {
     throw Error(ExitCode::no_data, "the page's charset \"" + charset + "\" is not supported");
@@ -132,12 +149,12 @@ Utf8Text to_utf8(std::string_view bytes, const std::string& charset) {
   const std::size_t unit = name.starts_with("UTF-16") || name.starts_with("UCS-2") ? 2 : 1;
   Utf8Text result;
   Output out;
-  convert(static_cast<iconv_t>(cd.get()), bytes, unit, true, out, result.replaced);
+  convert(static_cast<iconv_t>(cd.get()), bytes, unit, invalid, out, result.replaced);
   result.text = std::move(out.data);
   return result;
 }
 
-Utf8Text valid_utf8(std::string_view utf8) {
+Utf8Text valid_utf8(std::string_view utf8, InvalidBytes invalid) {
   Utf8Text result;
   std::size_t i = 0, bad = 0;
   while (i < utf8.size()) {
@@ -157,7 +174,7 @@ Utf8Text valid_utf8(std::string_view utf8) {
       result.text.append(utf8.substr(i, n));
       i += n;
     } else {
-      result.text.append(kReplacement);
+      write_invalid(utf8.substr(i, bad), invalid, result.text);
       ++result.replaced;
       i += bad;
     }
@@ -170,7 +187,7 @@ std::string from_utf8(std::string_view utf8, const std::string& charset) {
   if (!cd) throw Error(ExitCode::no_data, "the charset \"" + charset + "\" is not supported");
   Output out;
   std::size_t replaced = 0;
-  if (!convert(static_cast<iconv_t>(cd.get()), utf8, 1, false, out, replaced)) {
+  if (!convert(static_cast<iconv_t>(cd.get()), utf8, 1, std::nullopt, out, replaced)) {
     throw Error(ExitCode::internal, "the text cannot be written in " + charset);
   }
   return std::move(out.data);

@@ -290,7 +290,8 @@ std::optional<std::string> prescan_meta_charset(std::string_view bytes) {
   return std::nullopt;
 }
 
-DecodedPage decode_page_detailed(std::string_view body, std::string_view content_type) {
+DecodedPage decode_page_detailed(std::string_view body, std::string_view content_type,
+                                 InvalidBytes invalid) {
   DecodedPage page;
   PageEncoding encoding{"UTF-8", "UTF-8"};
   page.source = "default";
@@ -312,7 +313,8 @@ DecodedPage decode_page_detailed(std::string_view body, std::string_view content
     if (encoding.name.starts_with("UTF-16")) encoding = {"UTF-8", "UTF-8"};
     page.source = "meta tag";
   }
-  Utf8Text text = encoding.name == "UTF-8" ? valid_utf8(body) : to_utf8(body, encoding.iconv_name);
+  Utf8Text text = encoding.name == "UTF-8" ? valid_utf8(body, invalid)
+                                           : to_utf8(body, encoding.iconv_name, invalid);
   page.text = std::move(text.text);
   page.charset = encoding.name;
   page.replaced = text.replaced;

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/charset.hpp"
+
 namespace kz {
 
 // An encoding: its WHATWG name (e.g. "windows-1251") and the name iconv knows it by.
@@ -40,8 +42,9 @@ struct DecodedPage {
   std::size_t replaced;  // byte sequences invalid in the charset, now U+FFFD
 };
 
-// decode_page with the details. Same errors.
-DecodedPage decode_page_detailed(std::string_view body, std::string_view content_type = {});
+// decode_page with the details; `invalid` says what invalid bytes become. Same errors.
+DecodedPage decode_page_detailed(std::string_view body, std::string_view content_type = {},
+                                 InvalidBytes invalid = InvalidBytes::replace);
 
 // The page as UTF-8. The charset comes from the BOM (UTF-8, UTF-16LE/BE), else the
 // Content-Type header's charset parameter, else <meta charset> / <meta http-equiv=

@@ -7,6 +7,7 @@
 
 #include "common/charset.hpp"
 #include "common/error.hpp"
+#include "scrape/decoded_worker_names.hpp"
 #include "scrape/observer_parser.hpp"
 #include "scrape/page_json.hpp"
 #include "support/page_generator.hpp"
@@ -198,6 +199,55 @@ TEST(PageCharset, InvalidUtf8BecomesReplacementCharacters) {
             "<p>a\xEF\xBF\xBD"
             "b</p>");
   EXPECT_EQ(page.replaced, 1u);
+}
+
+// An English page whose first two workers have Cyrillic names that differ in one letter.
+std::string page_with_names(const std::string& a, const std::string& b, uint32_t seed) {
+  ObserverPage model = test::make_model(6, seed);
+  model.workers[0].name = a;
+  model.workers[1].name = b;
+  test::Variant variant;
+  variant.seed = seed;
+  return test::render_page(model, variant);
+}
+
+TEST(DecodedWorkerNames, NamesThatDecodingWouldMergeAreAnErrorNamingBoth) {
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    // Declared UTF-8 but sent in windows-1251: "Ю" and "Я" are the invalid bytes DE and DF.
+    const std::string body = from_utf8(page_with_names("Ферма-Ю", "Ферма-Я", seed), "WINDOWS-1251");
+    const DecodedPage decoded = decode_page_detailed(body, "text/html; charset=utf-8");
+    ASSERT_GT(decoded.replaced, 0u);
+    try {
+      check_decoding_keeps_workers_apart(body, "text/html; charset=utf-8");
+      ADD_FAILURE() << "no error, seed " << seed;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::no_data);
+      const std::string what = e.what();
+      EXPECT_NE(what.find("\\xDE"), std::string::npos) << what;
+      EXPECT_NE(what.find("\\xDF"), std::string::npos) << what;
+      EXPECT_NE(what.find("UTF-8"), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(DecodedWorkerNames, NamesThatStayApartPass) {
+  // Invalid bytes, but the names still differ in valid letters.
+  const std::string body = from_utf8(page_with_names("Ю-a", "Ю-b", 2), "WINDOWS-1251");
+  EXPECT_NO_THROW(check_decoding_keeps_workers_apart(body, "text/html; charset=utf-8"));
+  // Decoded in the right charset nothing is invalid.
+  EXPECT_NO_THROW(check_decoding_keeps_workers_apart(body, "text/html; charset=windows-1251"));
+}
+
+TEST(InvalidBytes, MarksTellEveryInvalidByteApart) {
+  for (int byte = 0x80; byte <= 0xFF; ++byte) {
+    const std::string mark = invalid_byte_mark(static_cast<unsigned char>(byte));
+    EXPECT_EQ(valid_utf8(mark).replaced, 0u);  // a valid code point itself
+    const Utf8Text text = valid_utf8(std::string(1, static_cast<char>(byte)), InvalidBytes::mark);
+    EXPECT_EQ(text.text, mark);
+    for (int other = 0x80; other < byte; ++other) {
+      EXPECT_NE(invalid_byte_mark(static_cast<unsigned char>(other)), mark);
+    }
+  }
 }
 
 }  // namespace
