@@ -52,7 +52,9 @@ TEST(PageCharset, EachCharsetDeclaredInAMetaTagDecodesToTheSamePage) {
       for (uint32_t seed = 1; seed <= 3; ++seed) {
         const std::string utf8 = observer_page(locale, seed, "<meta charset=\"" + c.label + "\">");
         const std::string encoded = from_utf8(utf8, c.iconv);
-        if (locale == "ru") EXPECT_NE(encoded, utf8);
+        if (locale == "ru") {
+          EXPECT_NE(encoded, utf8);
+        }
         EXPECT_EQ(decode_page(encoded), utf8) << c.label;
         EXPECT_EQ(parsed_json(decode_page(encoded)), parsed_json(utf8)) << c.label;
       }
@@ -122,8 +124,11 @@ TEST(PageCharset, AMetaTagCountsOnlyWithinTheFirst1024Bytes) {
     const bool within = page.find(meta) + meta.size() <= 1024;
     const DecodedPage decoded = decode_page_detailed(from_utf8(page, "WINDOWS-1251"));
     EXPECT_EQ(decoded.source, within ? "meta tag" : "default") << padding;
-    if (within) EXPECT_EQ(decoded.text, page);
-    if (!within) EXPECT_GT(decoded.replaced, 0u);  // cp1251 bytes are not UTF-8
+    if (within) {
+      EXPECT_EQ(decoded.text, page);
+    } else {
+      EXPECT_GT(decoded.replaced, 0u);  // cp1251 bytes are not UTF-8
+    }
   }
 }
 
