@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -158,6 +160,15 @@ Utf8Text valid_utf8(std::string_view utf8, InvalidBytes invalid) {
   Utf8Text result;
   std::size_t i = 0, bad = 0;
   while (i < utf8.size()) {
+    // Pages are mostly ASCII: 8 bytes at a time while none has its high bit set.
+    if (utf8.size() - i >= 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, utf8.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const std::size_t n = sequence_at(utf8, i, bad);
     if (n == 0) break;
     i += n;

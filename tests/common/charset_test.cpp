@@ -102,6 +102,18 @@ TEST(Charset, IllFormedUtf8IsReplacedPerMaximalSubpart) {
   }
 }
 
+TEST(Charset, AnIllFormedByteIsFoundAtEveryOffsetOfLongAsciiText) {
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string text(40, 'a');
+    text[at] = '\xFF';
+    std::string expected(40, 'a');
+    expected.replace(at, 1, kFffd);
+    const Utf8Text valid = valid_utf8(text);
+    EXPECT_EQ(valid.text, expected) << at;
+    EXPECT_EQ(valid.replaced, 1u) << at;
+  }
+}
+
 TEST(Charset, TextACharsetCannotWriteIsAnError) {
   EXPECT_THROW((void)from_utf8("Привет", "ISO-8859-1"), Error);
 }
