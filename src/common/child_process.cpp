@@ -133,10 +133,17 @@ std::string last_line(const std::string& text) {
   return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start + 1));
 }
 
-pid_t spawn(const std::vector<std::string>& argv, Pipe& out, Pipe& err) {
+pid_t spawn(const std::vector<std::string>& argv,
+            const std::optional<std::vector<std::string>>& environment, Pipe& out, Pipe& err) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  std::vector<char*> env;
+  if (environment) {
+    for (const std::string& entry : *environment) env.push_back(const_cast<char*>(entry.c_str()));
+    env.push_back(nullptr);
+  }
+  char** const envp = environment ? env.data() : environ;
   Pipe exec_error = make_pipe();
   Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   const pid_t parent = ::getpid();
@@ -160,7 +167,7 @@ pid_t spawn(const std::vector<std::string>& argv, Pipe& out, Pipe& err) {
     ::dup2(err.write.get(), 2);
     for (int signal : {SIGINT, SIGTERM, SIGPIPE}) ::sigaction(signal, &default_action, nullptr);
     ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp);
     const int error = errno;
     [[maybe_unused]] ssize_t ignored = ::write(exec_error.write.get(), &error, sizeof error);
     ::_exit(127);
@@ -193,7 +200,7 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
   Pipe out = make_pipe();
   Pipe err = make_pipe();
   const auto start = SteadyClock::now();
-  const pid_t pid = spawn(argv, out, err);
+  const pid_t pid = spawn(argv, options.environment, out, err);
   // Kills and reaps the child should anything below throw.
   struct Reaper {
     pid_t pid;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@ struct ChildOptions {
   std::chrono::milliseconds timeout{30'000};
   std::size_t max_stdout_bytes = 32 * 1024 * 1024;
   std::chrono::milliseconds kill_grace{2'000};  // between SIGTERM and SIGKILL
+  // The child's whole environment, "NAME=value" each; nullopt: this process's environment.
+  std::optional<std::vector<std::string>> environment;
 };
 
 struct ChildResult {
@@ -28,7 +31,8 @@ struct ChildResult {
   std::chrono::milliseconds elapsed{0};
 };
 
-// Runs argv (argv[0] is a path, PATH is not searched) in its own process group with stdin on
+// Runs argv (argv[0] is a path, PATH is not searched) with options.environment, in its own
+// process group with stdin on
 // /dev/null, captures stdout and keeps the tail of stderr. Whatever happens, the whole group is
 // killed (SIGTERM, then SIGKILL after kill_grace) and the child is reaped before this returns,
 // so no descendant that stayed in the group outlives the call. While it runs, SIGINT and

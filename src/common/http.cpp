@@ -11,6 +11,8 @@
 #include <string_view>
 #include <thread>
 
+#include "common/body_decoding.hpp"
+
 namespace kz {
 namespace {
 
@@ -39,17 +41,34 @@ struct Transfer {
   Headers headers;
   std::size_t max_body = 0;
   bool body_too_large = false;
+  bool saw_status_line = false;
+  // Created at the first body byte, from the response's Content-Encoding: libcurl hands us
+  // the body as sent, so that a compressed stream cut short is noticed (see body_decoding.hpp).
+  std::unique_ptr<BodyDecoder> decoder;
+  bool malformed_body = false;
 };
 
 size_t write_cb(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * count;
-  if (t->body.size() + n > t->max_body) {
-    t->body_too_large = true;
-    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  if (!t->decoder) {
+    std::string encoding;
+    for (const auto& [name, value] : t->headers) {
+      if (name == "content-encoding") encoding = value;
+    }
+    t->decoder = std::make_unique<BodyDecoder>(encoding);
   }
-  t->body.append(data, n);
-  return n;
+  switch (t->decoder->write(std::string_view(data, n), t->body, t->max_body)) {
+    case BodyDecoder::Status::ok:
+      return n;
+    case BodyDecoder::Status::too_large:
+      t->body_too_large = true;
+      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    case BodyDecoder::Status::malformed:
+      t->malformed_body = true;
+      return 0;
+  }
+  return 0;
 }
 
 size_t header_cb(char* data, size_t size, size_t count, void* user) {
@@ -57,7 +76,11 @@ size_t header_cb(char* data, size_t size, size_t count, void* user) {
   const size_t n = size * count;
   std::string_view line(data, n);
   if (line.starts_with("HTTP/")) {
-    t->headers.clear();  // a new response (after a redirect or 100-continue)
+    // A new response (after a redirect or 100-continue): nothing of the previous one is kept.
+    t->headers.clear();
+    t->body.clear();
+    t->decoder.reset();
+    t->saw_status_line = true;
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
     t->headers.emplace_back(to_lower(trim(line.substr(0, colon))),
                             std::string(trim(line.substr(colon + 1))));
@@ -93,6 +116,12 @@ std::string describe_error(CURLcode code, const char* errbuf, const Transfer& t,
   std::string what;
   if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
     what = "response body exceeds " + std::to_string(options.max_body_bytes) + " bytes";
+  } else if (t.malformed_body) {
+    what = "the body cannot be decoded: " + t.decoder->problem();
+  } else if (code == CURLE_OK) {
+    what = "the body ended early: " + t.decoder->problem();
+  } else if (code == CURLE_PARTIAL_FILE || (code == CURLE_RECV_ERROR && t.saw_status_line)) {
+    what = "the body ended early: " + detail;
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     const bool connecting = to_lower(detail).find("connect") != std::string::npos;
     const auto limit = connecting ? std::min(options.connect_timeout, timeout) : timeout;
@@ -183,7 +212,8 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+  curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L);  // write_cb decodes
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, options_.max_redirects);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -224,7 +254,8 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
   if (header_list) curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
 
   const CURLcode code = curl_easy_perform(c);
-  if (code != CURLE_OK || transfer.body_too_large) {
+  const bool body_cut = transfer.decoder && !transfer.decoder->complete();
+  if (code != CURLE_OK || transfer.body_too_large || body_cut) {
     result.transport_error = describe_error(code, errbuf, transfer, request, options_, timeout);
     return result;
   }

@@ -13,7 +13,9 @@ DecimalMark locale_decimal_mark(std::string_view locale);
 
 // The page's decimal mark, decided once for the whole page: the mark its
 // unambiguous numbers imply (implied_decimal_mark) when they agree, else the
-// locale's convention (locale_decimal_mark). The page's own numbers win over
+// locale's convention (locale_decimal_mark), except that on a comma locale's
+// page whose ambiguous numbers all use '.' ("137.937 TH/s") the dot is decimal:
+// such locales group digits with spaces, never with '.'. The page's own numbers win over
 // its locale: a page labelled "ru" that shows "0.01761204BTC" writes a decimal
 // dot. `values` are the value texts of the page's cards and numeric cells;
 // texts that are no number ("ONLINE", "22.11.2026 10:33") are no evidence.

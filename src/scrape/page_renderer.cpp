@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <system_error>
@@ -61,7 +63,62 @@ std::string signal_name(int signal) {
   return name ? "SIG" + std::string(name) : std::to_string(signal);
 }
 
+// +05:30, -09:30
+std::string offset_text(std::chrono::minutes offset) {
+  const auto minutes = std::abs(offset.count());
+  char text[16];
+  std::snprintf(text, sizeof text, "%c%02d:%02d", offset.count() < 0 ? '-' : '+',
+                static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+  return text;
+}
+
+// Zones whose offset is not whole hours and has been the same all year for decades.
+struct FixedZone {
+  int minutes;
+  const char* name;
+};
+constexpr FixedZone kFixedZones[] = {
+    {-9 * 60 - 30, "Pacific/Marquesas"}, {3 * 60 + 30, "Asia/Tehran"},
+    {4 * 60 + 30, "Asia/Kabul"},         {5 * 60 + 30, "Asia/Kolkata"},
+    {5 * 60 + 45, "Asia/Kathmandu"},     {6 * 60 + 30, "Asia/Yangon"},
+    {9 * 60 + 30, "Australia/Darwin"},
+};
+
 }  // namespace
+
+std::optional<std::string> chromium_time_zone(std::chrono::minutes utc_offset) {
+  const auto minutes = utc_offset.count();
+  if (minutes % 60 == 0 && minutes >= -12 * 60 && minutes <= 14 * 60) {
+    const auto hours = minutes / 60;
+    // tzdata's Etc/GMT+N is N hours behind UTC (POSIX sign).
+    return hours == 0 ? "Etc/UTC"
+                      : (hours > 0 ? "Etc/GMT-" : "Etc/GMT+") + std::to_string(std::abs(hours));
+  }
+  for (const FixedZone& zone : kFixedZones) {
+    if (zone.minutes == minutes) return zone.name;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> ChromiumRenderer::environment(const std::string& profile_dir,
+                                                       std::chrono::minutes utc_offset) {
+  const auto zone = chromium_time_zone(utc_offset);
+  if (!zone) {
+    throw Error(ExitCode::usage,
+                "cannot render the page at UTC" + offset_text(utc_offset) +
+                    ": Chromium has no time zone for it; use --render never or a --page-tz in "
+                    "whole hours");
+  }
+  const char* path = std::getenv("PATH");
+  return {std::string("PATH=") + (path && *path ? path : "/usr/local/bin:/usr/bin:/bin"),
+          "HOME=" + profile_dir, "TZ=" + *zone, "LANG=C.UTF-8", "LC_ALL=C.UTF-8"};
+}
+
+std::string PoolZoneRenderer::render(const std::string& url, std::chrono::milliseconds timeout) {
+  const auto it = utc_offset_by_url_.find(url);
+  if (it == utc_offset_by_url_.end()) return chromium_.render(url, timeout);
+  return chromium_.render(url, timeout, it->second);
+}
 
 std::vector<std::string> ChromiumRenderer::command_line(const std::string& url,
                                                         const std::string& profile_dir) const {
@@ -74,6 +131,7 @@ std::vector<std::string> ChromiumRenderer::command_line(const std::string& url,
         "--mute-audio", "--hide-scrollbars"}) {
     args.emplace_back(flag);
   }
+  args.push_back("--lang=en-US");
   args.push_back("--user-data-dir=" + profile_dir);
   args.push_back("--virtual-time-budget=" + std::to_string(options_.virtual_time_budget.count()));
   args.push_back("--dump-dom");
@@ -82,6 +140,11 @@ std::vector<std::string> ChromiumRenderer::command_line(const std::string& url,
 }
 
 std::string ChromiumRenderer::render(const std::string& url, std::chrono::milliseconds timeout) {
+  return render(url, timeout, options_.utc_offset);
+}
+
+std::string ChromiumRenderer::render(const std::string& url, std::chrono::milliseconds timeout,
+                                     std::chrono::minutes utc_offset) {
   if (url.empty() || url.front() == '-') {
     throw Error(ExitCode::usage, "cannot render '" + url + "': not a URL");
   }
@@ -98,7 +161,9 @@ std::string ChromiumRenderer::render(const std::string& url, std::chrono::millis
   ChildResult result;
   {
     TempDir profile(options_.profile_parent);
-    spdlog::debug("rendering {} with {} (profile {})", url, options_.binary, profile.path());
+    child.environment = environment(profile.path(), utc_offset);
+    spdlog::debug("rendering {} with {} (profile {}, {})", url, options_.binary, profile.path(),
+                  child.environment->at(2));
     try {
       result = run_child(command_line(url, profile.path()), child);
     } catch (const std::system_error& e) {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +30,17 @@ struct ChromiumOptions {
   std::chrono::milliseconds virtual_time_budget{10'000};
   std::filesystem::path profile_parent;  // where the temporary profile goes; empty: $TMPDIR
   std::chrono::milliseconds kill_grace{2'000};
+  // The zone the browser runs in, for pages whose scripts format times in the browser's zone:
+  // the page's own zone (--page-tz), so that its times read as the page shows them.
+  std::chrono::minutes utc_offset{5 * 60};
 };
+
+// The TZ value under which Chromium's clock runs at `utc_offset`, or nullopt when there is
+// none. Chromium (its ICU) takes only zone names, not POSIX strings like "<+05>-5": whole
+// hours -12..+14 are tzdata's "Etc/GMT-5" (+05:00; the sign is inverted), and the other
+// offsets with a zone that has kept them all year for decades are that zone's name
+// (+05:30 "Asia/Kolkata", +05:45 "Asia/Kathmandu", -09:30 "Pacific/Marquesas", ...).
+std::optional<std::string> chromium_time_zone(std::chrono::minutes utc_offset);
 
 // Headless Chromium, one process group per render (`--dump-dom`), with a fresh profile that is
 // removed afterwards. The process group is killed and reaped on every outcome; a SIGINT or
@@ -37,14 +49,38 @@ struct ChromiumOptions {
 class ChromiumRenderer : public PageRenderer {
  public:
   explicit ChromiumRenderer(ChromiumOptions options) : options_(std::move(options)) {}
+  // Renders in options.utc_offset.
   std::string render(const std::string& url, std::chrono::milliseconds timeout) override;
+  // Renders with the browser's clock at `utc_offset`. Throws what render() throws, and usage
+  // when chromium_time_zone() has no zone for the offset.
+  std::string render(const std::string& url, std::chrono::milliseconds timeout,
+                     std::chrono::minutes utc_offset);
 
   // The Chromium command line for `url` with the profile in `profile_dir`.
   std::vector<std::string> command_line(const std::string& url,
                                         const std::string& profile_dir) const;
+  // Chromium's whole environment, none of this process's but PATH: HOME (the profile), TZ
+  // (chromium_time_zone(utc_offset)), LANG and LC_ALL (C.UTF-8). Throws usage when there is no
+  // zone for the offset.
+  static std::vector<std::string> environment(const std::string& profile_dir,
+                                              std::chrono::minutes utc_offset);
 
  private:
   ChromiumOptions options_;
+};
+
+// Renders each pool's page in that pool's zone: `utc_offset_by_url` maps each observer URL
+// to its pool's offset; other URLs render in the ChromiumRenderer's own offset.
+class PoolZoneRenderer : public PageRenderer {
+ public:
+  PoolZoneRenderer(ChromiumRenderer& chromium,
+                   std::map<std::string, std::chrono::minutes> utc_offset_by_url)
+      : chromium_(chromium), utc_offset_by_url_(std::move(utc_offset_by_url)) {}
+  std::string render(const std::string& url, std::chrono::milliseconds timeout) override;
+
+ private:
+  ChromiumRenderer& chromium_;
+  std::map<std::string, std::chrono::minutes> utc_offset_by_url_;
 };
 
 }  // namespace kz

@@ -7,7 +7,9 @@
 #include <charconv>
 #include <set>
 
+#include "common/decimal_text.hpp"
 #include "common/error.hpp"
+#include "common/json_exact.hpp"
 
 namespace kz {
 namespace {
@@ -79,19 +81,10 @@ void throw_unexpected(const std::string& method, const std::string& what) {
 }
 
 std::optional<int64_t> json_count(const nlohmann::json& value) {
-  if (value.is_number_unsigned()) return value.get<int64_t>();
-  if (value.is_number_integer()) {
-    const auto n = value.get<int64_t>();
-    return n >= 0 ? std::optional(n) : std::nullopt;
-  }
   if (!value.is_string()) return std::nullopt;
-  const auto& text = value.get_ref<const std::string&>();
-  int64_t n = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < 0) {
-    return std::nullopt;
-  }
-  return n;
+  const auto decimal = parse_decimal_text(value.get_ref<const std::string&>());
+  if (!decimal || decimal->negative) return std::nullopt;
+  return decimal_to_integer(*decimal, 0, Rounding::exact);
 }
 
 std::string PoolApiClient::request_url(const std::string& method, const QueryParams& params) const {
@@ -116,14 +109,14 @@ nlohmann::json PoolApiClient::call(const std::string& method, const QueryParams&
   }
   const HttpResponse& response = *result.response;
   if (response.status == 401 || response.status == 403) {
-    const auto answer = nlohmann::json::parse(response.body, nullptr, false);
+    const auto answer = parse_json_exact(response.body);
     const std::string said =
         answer.is_object() ? ": " + quote(error_message(answer), options_.key) : "";
     throw Error(ExitCode::api_key_rejected, where + " refused the API key (HTTP " +
                                                 std::to_string(response.status) + said +
                                                 "); check --api-key-file or KZPOOL_API_KEY");
   }
-  nlohmann::json answer = nlohmann::json::parse(response.body, nullptr, false);
+  nlohmann::json answer = parse_json_exact(response.body);
   // A client error that carries the API's own error answer is reported as that answer.
   const bool error_answer = response.status >= 400 && response.status < 500 && answer.is_object() &&
                             answer.contains("status");

@@ -33,7 +33,8 @@ class PoolApiClient {
         http_(std::move(http)),
         sleeper_(std::move(sleeper)) {}
 
-  // The "data" member of one call's answer.
+  // The "data" member of one call's answer, every number in it as a string of its exact text
+  // (see parse_json_exact).
   nlohmann::json call(const std::string& method, const QueryParams& params = {});
 
   // Every row of a paged method, page after page. `id_field` names the member
@@ -54,7 +55,8 @@ class PoolApiClient {
 // something unexpected: <what> (method <m>)".
 [[noreturn]] void throw_unexpected(const std::string& method, const std::string& what);
 
-// A non-negative whole number given as a JSON number or a decimal string.
+// A non-negative whole number, from the exact text of a JSON number or a string (as
+// PoolApiClient::call() gives both): "12", "1.2e1", "12.0" -> 12; "12.5", "-1", "1,2" -> nullopt.
 std::optional<int64_t> json_count(const nlohmann::json& value);
 
 }  // namespace kz

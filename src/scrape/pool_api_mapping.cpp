@@ -2,19 +2,19 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <unordered_set>
 
-#include "common/units.hpp"
+#include "common/decimal_text.hpp"
 
 namespace kz {
 namespace {
 
-// A member given as a string, or as a number (integers keep their digits).
+// A member's text: PoolApiClient::call() gives JSON numbers as strings of their exact text.
+// An integer in a DOM built otherwise is its decimal digits; a double never reaches a value.
 std::string field_text(const nlohmann::json& row, const char* name, const char* method) {
   if (!row.is_object()) throw_unexpected(method, "\"data\" is not an object");
   auto it = row.find(name);
-  if (it == row.end() || !(it->is_string() || it->is_number())) {
+  if (it == row.end() || !(it->is_string() || it->is_number_integer())) {
     throw_unexpected(method, std::string("no \"") + name + "\" value");
   }
   return it->is_string() ? it->get<std::string>() : it->dump();
@@ -24,20 +24,26 @@ std::string field_text(const nlohmann::json& row, const char* name, const char* 
   throw_unexpected(method, std::string("\"") + name + "\" is '" + text.substr(0, 60) + "'");
 }
 
-double hashrate(const nlohmann::json& row, const char* name, const char* method) {
+// A non-negative decimal, exactly as written ("38384000000000000", "3.8384e+16").
+DecimalText non_negative(const nlohmann::json& row, const char* name, const char* method) {
   const std::string text = field_text(row, name, method);
-  const bool digits_only = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
-  });
-  const auto hs = digits_only ? parse_hashrate_hs(text + " H/s") : std::nullopt;
-  if (!hs) bad_value(method, name, text);
+  const auto decimal = parse_decimal_text(text);
+  if (!decimal || decimal->negative) bad_value(method, name, text);
+  return *decimal;
+}
+
+// H/s, the nearest double to the decimal value.
+double hashrate(const nlohmann::json& row, const char* name, const char* method) {
+  const auto hs = decimal_to_double(non_negative(row, name, method));
+  if (!hs) bad_value(method, name, field_text(row, name, method));
   return *hs;
 }
 
+// BTC to satoshis; digits past the 8th decimal round to the nearest satoshi.
 int64_t satoshis(const nlohmann::json& row, const char* name, const char* method) {
-  const std::string text = field_text(row, name, method);
-  const auto sat = parse_btc_sat(text);
-  if (!sat) bad_value(method, name, text);
+  const auto sat =
+      decimal_to_integer(non_negative(row, name, method), 8, Rounding::half_away_from_zero);
+  if (!sat) bad_value(method, name, field_text(row, name, method));
   return *sat;
 }
 
@@ -49,13 +55,7 @@ int64_t count(const nlohmann::json& row, const char* name, const char* method) {
 
 std::optional<double> fraction(const nlohmann::json& row, const char* name, const char* method) {
   if (!row.contains(name) || row[name].is_null()) return std::nullopt;
-  const std::string text = field_text(row, name, method);
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
-    bad_value(method, name, text);
-  }
-  return value;
+  return hashrate(row, name, method);
 }
 
 bool is_iso_date(std::string_view text) {

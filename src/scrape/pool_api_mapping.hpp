@@ -19,8 +19,11 @@ constexpr int kApiHistoryDays = 30;
 ObserverPage fetch_api_page(PoolApiClient& client, TimePoint now,
                             std::chrono::minutes pool_utc_offset);
 
-// One answer or row each, exactly: hashrates are H/s as decimal strings, BTC
-// amounts strings, times unix seconds.
+// One answer or row each, exactly, from the text of each value (a string, or a JSON number kept
+// as its text by PoolApiClient::call()): hashrates are H/s in decimal with an optional
+// exponent, read to the nearest double; BTC amounts are satoshis by integer arithmetic,
+// digits past the 8th decimal rounded to the nearest satoshi (halves away from zero); times
+// and counts are whole numbers, unix seconds. Negative or unreadable values throw no_data.
 void map_summary(const nlohmann::json& data, ObserverPage& page);
 WorkerRow map_worker(const nlohmann::json& row);
 IncomeRow map_profit_day(const nlohmann::json& row);

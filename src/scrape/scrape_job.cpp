@@ -7,7 +7,9 @@
 #include "common/cache.hpp"
 #include "common/error.hpp"
 #include "scrape/alert_store.hpp"
+#include "scrape/decoded_worker_names.hpp"
 #include "scrape/observer_parser.hpp"
+#include "scrape/page_charset.hpp"
 #include "scrape/page_json.hpp"
 #include "scrape/pool_api_mapping.hpp"
 #include "scrape/snapshot_store.hpp"
@@ -33,8 +35,18 @@ std::string ScrapeJob::fetch_page() {
     throw Error(ExitCode::fetch_failed, "fetching " + options_.observer_url + ": HTTP " +
                                             std::to_string(result.response->status) + attempts);
   }
-  spdlog::debug("fetched {} bytes in {} attempt(s)", result.response->body.size(), result.attempts);
-  return result.response->body;
+  const HttpResponse& response = *result.response;
+  // Decoded before parsing, so the parser only ever sees UTF-8 (file:// URLs have no
+  // Content-Type: the BOM or a meta tag decides).
+  const std::string content_type = response.header("content-type").value_or("");
+  DecodedPage page = decode_page_detailed(response.body, content_type);
+  if (page.replaced > 0) check_decoding_keeps_workers_apart(response.body, content_type);
+  spdlog::debug("fetched {} bytes in {} attempt(s), {} from the {}{}", response.body.size(),
+                result.attempts, page.charset, page.source,
+                page.replaced == 0
+                    ? ""
+                    : ", " + std::to_string(page.replaced) + " invalid byte sequences replaced");
+  return std::move(page.text);
 }
 
 ObserverPage ScrapeJob::render_page() {

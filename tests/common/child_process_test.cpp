@@ -43,6 +43,26 @@ TEST(ChildProcess, CapturesStdoutExitCodeAndTheLastLineOfStderr) {
   EXPECT_EQ(r.last_stderr_line, "second");
 }
 
+TEST(ChildProcess, TheChildGetsExactlyTheEnvironmentGiven) {
+  ::setenv("KZ_CHILD_TEST_SECRET", "do-not-pass", 1);
+  for (const std::vector<std::string>& environment :
+       {std::vector<std::string>{}, std::vector<std::string>{"A=1"},
+        std::vector<std::string>{"PATH=/nowhere", "HOME=/tmp/p", "TZ=Etc/GMT-5",
+                                 "EMPTY=", "SPACED=two words", "LANG=C.UTF-8"}}) {
+    ChildOptions options;
+    options.environment = environment;
+    const ChildResult r = run_child({"/usr/bin/env"}, options);
+    ASSERT_EQ(r.code, 0);
+    std::string expected;
+    for (const std::string& entry : environment) expected += entry + "\n";
+    EXPECT_EQ(r.out, expected);
+  }
+  // Without one, the child has this process's.
+  const ChildResult inherited = run_child({"/usr/bin/env"}, {});
+  EXPECT_NE(inherited.out.find("KZ_CHILD_TEST_SECRET=do-not-pass\n"), std::string::npos);
+  ::unsetenv("KZ_CHILD_TEST_SECRET");
+}
+
 TEST(ChildProcess, ReportsASignalThatEndedTheChild) {
   const ChildResult r = sh("kill -SEGV $$");
   EXPECT_EQ(r.end, End::signaled);

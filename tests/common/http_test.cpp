@@ -297,5 +297,80 @@ TEST(HttpFile, MissingFileIsTransportError) {
   EXPECT_NE(r.transport_error.find("/nonexistent/kz/observer.html"), std::string::npos);
 }
 
+// Page-like text that does not compress to almost nothing, so cuts fall inside real data.
+std::string varied_page(std::size_t rows) {
+  std::string page = "<html><body><table>";
+  uint32_t x = 12345;
+  for (std::size_t i = 0; i < rows; ++i) {
+    x = x * 1103515245u + 12345u;
+    page += "<tr><td>w" + std::to_string(i) + "</td><td>" + std::to_string(x % 100000) +
+            ".123 TH/s</td></tr>\n";
+  }
+  return page + "</table></body></html>";
+}
+
+TEST_F(HttpTest, DeflateAndChunkedBodiesAreDecoded) {
+  const std::string page = varied_page(300);
+  for (const Step& step : {Step::deflate(page), Step::chunked(page), Step::gzip(page)}) {
+    server_.set("/a", {step});
+    const auto r = send("/a", fast_options());
+    ASSERT_TRUE(r.response) << r.transport_error;
+    EXPECT_EQ(r.response->body, page);
+  }
+}
+
+TEST_F(HttpTest, EveryKindOfCutBodyIsRetriedAsTheBodyEndingEarly) {
+  const std::string page = varied_page(300);
+  const std::vector<std::pair<std::string, Step>> cuts = {
+      {"Content-Length short", Step::truncated(page.substr(0, page.size() / 2), page.size())},
+      {"gzip cut at 60%", Step::gzip(page).cut(0.6)},
+      {"gzip cut at 99%", Step::gzip(page).cut(0.99)},
+      {"gzip cut at 5%", Step::gzip(page).cut(0.05)},
+      {"deflate cut at 60%", Step::deflate(page).cut(0.6)},
+      {"deflate cut at 99%", Step::deflate(page).cut(0.99)},
+      {"chunked cut at 40%", Step::chunked(page).cut(0.4)},
+  };
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const auto& [what, step] = cuts[i];
+    const std::string path = "/cut" + std::to_string(i);
+    server_.set(path, {step});
+    auto options = fast_options();
+    options.max_retries = 2;
+    const auto r = send(path, options);
+    EXPECT_FALSE(r.response) << what << ": a partial body was returned";
+    EXPECT_NE(r.transport_error.find("the body ended early: "), std::string::npos)
+        << what << ": " << r.transport_error;
+    EXPECT_EQ(r.attempts, 3) << what;
+    EXPECT_EQ(server_.request_count(path), 3) << what;
+  }
+}
+
+TEST_F(HttpTest, ACutBodyFollowedByAWholeOneSucceeds) {
+  const std::string page = varied_page(200);
+  server_.set("/a", {Step::gzip(page).cut(0.6), Step::deflate(page).cut(0.3), Step::gzip(page)});
+  const auto r = send("/a", fast_options());
+  ASSERT_TRUE(r.response) << r.transport_error;
+  EXPECT_EQ(r.response->body, page);
+  EXPECT_EQ(r.attempts, 3);
+}
+
+TEST_F(HttpTest, AnEmptyCompressedBodyIsWhole) {
+  server_.set("/a", {Step::respond(204, "", {{"Content-Encoding", "gzip"}})});
+  const auto r = send("/a", fast_options());
+  ASSERT_TRUE(r.response) << r.transport_error;
+  EXPECT_EQ(r.response->status, 204);
+  EXPECT_EQ(r.response->body, "");
+}
+
+TEST_F(HttpTest, AnUnknownContentEncodingIsATransportError) {
+  server_.set("/a", {Step::respond(200, "abc", {{"Content-Encoding", "br"}})});
+  auto options = fast_options();
+  options.max_retries = 0;
+  const auto r = send("/a", options);
+  EXPECT_FALSE(r.response);
+  EXPECT_NE(r.transport_error.find("unsupported Content-Encoding \"br\""), std::string::npos)
+      << r.transport_error;
+}
+
 }  // namespace
 }  // namespace kz

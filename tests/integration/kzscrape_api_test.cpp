@@ -99,6 +99,55 @@ TEST_F(KzscrapeApi, StoresTheApiDataWithoutEverShowingTheKey) {
   expect_key_hidden(run);
 }
 
+// Issue 9, kind 7: values sent as bare JSON numbers, with exponents and float noise, are
+// stored exactly as their text says (this once exited 4 on the first exponent).
+TEST_F(KzscrapeApi, StoresNumbersSentAsJsonNumbersExactly) {
+  std::vector<nlohmann::json> workers;
+  for (int i = 0; i < 4; ++i) {
+    nlohmann::json worker = api_worker(i + 1, "n" + std::to_string(i), true, "0", 0, "0");
+    worker["worker_id"] = api_number(std::to_string(i + 1));
+    worker["hashrate_10min"] = api_number(std::to_string(11 + i) + "E+13");
+    worker["hashrate_1hour"] = api_number("1.1e14");
+    worker["hashrate_24hour"] = api_number("110000000000000");
+    worker["last_active"] = api_number("1.795e9");
+    worker["reject_rate"] = api_number("2.5e-03");
+    workers.push_back(worker);
+  }
+  api_.set_rows("workers", workers);
+  nlohmann::json summary = api_summary(0, 0, "0", "0", "0");
+  summary["active_workers"] = api_number("4");
+  summary["unactive_workers"] = api_number("0");
+  summary["hashrate_10min"] = api_number("3.8384e+16");
+  summary["hashrate_24hour"] = api_number("3.8e16");
+  summary["balance"] = api_number("4.941e-05");
+  api_.set_summary(summary);
+  nlohmann::json day = api_profit_day(days_ago(1), "0", "0", "0", "0");
+  day["pps_profit"] = api_number("0.1");
+  day["pplns_profit"] = api_number("0.2");
+  day["total_profit"] = api_number("0.30000000000000004");
+  day["hashrate"] = api_number("3.8e+16");
+  api_.set_rows("profit_history", {day});
+  nlohmann::json payment = api_payment("p-1", "0", "bc1qpayout", "ab12cd", 0);
+  payment["amount"] = api_number("1E-2");
+  payment["created_time"] = api_number("1795000000");
+  api_.set_rows("payment_history", {payment});
+
+  const auto run = scrape_api();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(text("SELECT hashrate_current_ghs FROM snapshot"), "38384000.0");
+  EXPECT_EQ(count("SELECT balance_sat FROM snapshot"), 4941);
+  EXPECT_EQ(count("SELECT count(*) FROM v_latest_workers"), 4);
+  EXPECT_EQ(text("SELECT group_concat(hashrate_10m_ghs, ' ') FROM (SELECT hashrate_10m_ghs"
+                 " FROM worker_sample ORDER BY hashrate_10m_ghs)"),
+            "110000.0 120000.0 130000.0 140000.0");
+  EXPECT_EQ(count("SELECT count(*) FROM worker_sample WHERE reject_rate = 0.0025"), 4);
+  EXPECT_EQ(text("SELECT DISTINCT last_share_at FROM v_latest_workers"), "2026-11-18T11:06:40Z");
+  EXPECT_EQ(text("SELECT pps_sat || '+' || pplns_sat || '=' || total_income_sat FROM income_day"),
+            "10000000+20000000=30000000");
+  EXPECT_EQ(text("SELECT paid_at || ' ' || amount_btc FROM v_payments"),
+            "2026-11-18T11:06:40Z 0.01");
+}
+
 TEST_F(KzscrapeApi, TakesTheKeyFromTheEnvironmentAndKeepsTheObserverUrlAsThePool) {
   const auto run =
       scrape_api({"--url", "https://btcpool.kz/observer/xyz"}, {{"KZPOOL_API_KEY", kKey}});

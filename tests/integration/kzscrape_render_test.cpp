@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "integration/kzscrape_fixture.hpp"
@@ -160,6 +161,88 @@ TEST_F(KzscrapeRender, SigtermWhileRenderingKillsChromiumToo) {
   EXPECT_LT(run.elapsed, 10s);
   EXPECT_EQ(chromium_processes(), 0);
   EXPECT_EQ(profiles_left(), 0);
+}
+
+// Issue 9, kind 6: the English sample whose last-share cells a script writes from epoch
+// times in the browser's own zone, as "MM/DD/YYYY, HH:MM:SS"; `epochs` gets the unix seconds,
+// one per worker, in page order.
+std::string page_with_script_formatted_times(std::vector<int64_t>& epochs) {
+  const std::string page = read_test_data("observer_en_60.html");
+  static const std::regex cell(R"(<td>\d\d/\d\d/\d{4}, \d\d:\d\d:\d\d</td>)");
+  std::string out;
+  auto rest = page.cbegin();
+  for (std::sregex_iterator it(page.begin(), page.end(), cell), end; it != end; ++it) {
+    out.append(rest, page.cbegin() + it->position());
+    // Spread over two days from 2026-11-21 22:00 UTC, so the local date differs by zone.
+    epochs.push_back(1'795'298'400 + static_cast<int64_t>(epochs.size()) * 3'607);
+    out += "<td data-ms=\"" + std::to_string(epochs.back() * 1000) + "\"></td>";
+    rest = page.cbegin() + it->position() + it->length();
+  }
+  out.append(rest, page.cend());
+  const std::string script =
+      "<script>const two = n => String(n).padStart(2, '0');"
+      "for (const td of document.querySelectorAll('td[data-ms]')) {"
+      " const d = new Date(Number(td.dataset.ms));"
+      " td.textContent = two(d.getMonth() + 1) + '/' + two(d.getDate()) + '/' + d.getFullYear() +"
+      " ', ' + two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds()); }"
+      "</script>";
+  out.insert(out.rfind("</body>"), script);
+  return out;
+}
+
+TEST_F(KzscrapeRender, ScriptFormattedTimesKeepThePagesZoneOnAUtcHost) {
+  std::vector<int64_t> epochs;
+  const std::string page = page_with_script_formatted_times(epochs);
+  ASSERT_EQ(epochs.size(), 60u);
+  server_.set("/observer", {Step::ok(page)});
+  std::string expected;
+  for (int64_t at : epochs) expected += (expected.empty() ? "" : ",") + std::to_string(at);
+  for (const char* zone : {"+05:00", "-03:30"}) {
+    std::filesystem::remove(db_);
+    const auto run = kzscrape(
+        {"--url", server_.url("/observer"), "--db", db_, "--render", "always", "--page-tz", zone},
+        {{"TMPDIR", dir_.string()}, {"TZ", "UTC"}});
+    if (std::string(zone) == "-03:30") {
+      // No zone Chromium takes keeps -03:30 all year: refused, nothing stored.
+      EXPECT_EQ(run.exit_code, 2) << run.err;
+      EXPECT_NE(run.err.find("UTC-03:30"), std::string::npos) << run.err;
+      EXPECT_EQ(count("SELECT count(*) FROM worker_sample"), 0);
+      continue;
+    }
+    ASSERT_EQ(run.exit_code, 0) << zone << ": " << run.err;
+    EXPECT_EQ(text("SELECT group_concat(last_share_at, ',') FROM"
+                   " (SELECT last_share_at FROM worker_sample ORDER BY last_share_at)"),
+              expected)
+        << zone;
+  }
+}
+
+TEST_F(KzscrapeRender, EachConfigPoolRendersInItsOwnZone) {
+  std::vector<int64_t> epochs;
+  const std::string page = page_with_script_formatted_times(epochs);
+  server_.set("/a", {Step::ok(page)});
+  server_.set("/b", {Step::ok(page)});
+  const auto config = dir_ / "pools.json";
+  std::ofstream(config) << nlohmann::json{
+      {"pools",
+       {{{"account_name", "A"}, {"observer_url", server_.url("/a")}, {"page_tz", "+05:30"}},
+        {{"account_name", "B"},
+         {"observer_url", server_.url("/b")},
+         {"page_tz",
+          "-07:00"}}}}}.dump();
+  const auto run = kzscrape({"--config", config.string(), "--db", db_, "--render", "always"},
+                            {{"TMPDIR", dir_.string()}, {"TZ", "UTC"}});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string expected;
+  for (int64_t at : epochs) expected += (expected.empty() ? "" : ",") + std::to_string(at);
+  for (const char* pool : {"/a", "/b"}) {
+    EXPECT_EQ(text("SELECT group_concat(last_share_at, ',') FROM (SELECT ws.last_share_at FROM"
+                   " worker_sample ws JOIN snapshot s ON ws.sample_key >> 24 = s.id JOIN pool p"
+                   " ON p.id = s.pool_id WHERE p.observer_url = '" +
+                   server_.url(pool) + "' ORDER BY ws.last_share_at)"),
+              expected)
+        << pool;
+  }
 }
 
 }  // namespace

@@ -44,6 +44,19 @@ std::vector<std::string_view> views(const std::vector<std::string>& texts) {
   return {texts.begin(), texts.end()};
 }
 
+// Without evidence: the locale's mark, but a comma locale (which groups with spaces) reads a
+// lone '.' as decimal when no ambiguous number uses ','.
+DecimalMark mark_without_evidence(const std::vector<std::string>& texts, std::string_view locale) {
+  if (locale_decimal_mark(locale) == DecimalMark::dot) return DecimalMark::dot;
+  bool dot = false, comma = false;
+  for (const std::string& t : texts) {
+    if (!parse_hashrate_hs(t, DecimalMark::dot) && !parse_btc_sat(t, DecimalMark::dot)) continue;
+    dot = dot || t.find('.') != std::string::npos;
+    comma = comma || t.find(',') != std::string::npos;
+  }
+  return dot && !comma ? DecimalMark::dot : DecimalMark::comma;
+}
+
 TEST(LocaleDecimalMark, RussianAndKazakhWriteACommaOthersADot) {
   for (const char* locale : {"ru", "RU", "ru-RU", "ru_RU", "kk", "kk-KZ"}) {
     EXPECT_EQ(locale_decimal_mark(locale), DecimalMark::comma) << locale;
@@ -64,7 +77,7 @@ TEST(DecideDecimalMark, TheNumbersDecideWhenTheyCanElseTheLocale) {
       const auto texts = page_values(c, pool, rng, 1 + rng() % (page % 2 == 0 ? 2 : 12), evidence);
       ++(evidence ? pages_with_evidence : pages_without);
       for (const char* locale : {"en", "ru"}) {
-        const DecimalMark expected = evidence ? c.mark : locale_decimal_mark(locale);
+        const DecimalMark expected = evidence ? c.mark : mark_without_evidence(texts, locale);
         EXPECT_EQ(decide_decimal_mark(views(texts), locale), expected)
             << c.name << ", " << locale << ", first value \"" << texts[0] << "\"";
       }
@@ -85,9 +98,14 @@ TEST(DecideDecimalMark, AmbiguousPagesTakeTheLocalesMark) {
     std::vector<std::string> texts;
     for (const DecimalValue& v : ambiguous) texts.push_back(testing::render(v, c) + " TH/s");
     EXPECT_EQ(decide_decimal_mark(views(texts), "en-US"), DecimalMark::dot) << c.name;
-    EXPECT_EQ(decide_decimal_mark(views(texts), "ru"), DecimalMark::comma) << c.name;
+    EXPECT_EQ(decide_decimal_mark(views(texts), "ru"), mark_without_evidence(texts, "ru"))
+        << c.name;
   }
   EXPECT_EQ(decide_decimal_mark({}, "ru"), DecimalMark::comma);
+  // The Russian page as btcpool.kz writes it: 3 decimals after a dot, no other evidence.
+  EXPECT_EQ(decide_decimal_mark({"137.937 TH/s", "38.384 PH/s", "198"}, "ru"), DecimalMark::dot);
+  EXPECT_EQ(decide_decimal_mark({"137,937 TH/s", "38,384 PH/s"}, "ru"), DecimalMark::comma);
+  EXPECT_EQ(decide_decimal_mark({"137.937 TH/s", "1,234 TH/s"}, "ru"), DecimalMark::comma);
   EXPECT_EQ(decide_decimal_mark({}, ""), DecimalMark::dot);
 }
 

@@ -81,7 +81,8 @@ TEST_F(ChromiumRendererTest, CommandLineIsolatesAndQuietsChromium) {
   for (const char* flag :
        {"--headless", "--dump-dom", "--user-data-dir=/tmp/p", "--virtual-time-budget=10000",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage"}) {
+        "--no-first-run", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
+        "--lang=en-US"}) {
     EXPECT_TRUE(has(flag)) << flag;
   }
   EXPECT_EQ(has("--no-sandbox"), ::geteuid() == 0);

@@ -90,8 +90,13 @@ TEST_F(PoolApiTest, AMissingFieldIsUnexpected) {
 
 TEST_F(PoolApiTest, UnreadableValuesAreUnexpected) {
   for (const auto& [field, value] :
-       std::vector<std::pair<std::string, std::string>>{{"hashrate_10min", "1e5"},
+       std::vector<std::pair<std::string, std::string>>{{"hashrate_10min", "1,5"},
                                                         {"hashrate_10min", "-5"},
+                                                        {"hashrate_10min", "1e"},
+                                                        {"hashrate_10min", "1e400"},
+                                                        {"hashrate_10min", "0x10"},
+                                                        {"last_active", "1795000000.5"},
+                                                        {"last_active", "-1"},
                                                         {"worker_status", "2"},
                                                         {"last_active", "soon"},
                                                         {"reject_rate", "abc"}}) {

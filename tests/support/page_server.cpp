@@ -27,10 +27,11 @@ std::string to_lower(std::string s) {
   return s;
 }
 
-std::string gzip_compress(const std::string& in) {
+// gzip (RFC 1952) or, with `gzip` false, zlib (RFC 1950) as HTTP's "deflate".
+std::string compress(const std::string& in, bool gzip) {
   z_stream zs{};
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip ? 15 + 16 : 15, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("deflateInit2 failed");
   }
   std::string out(deflateBound(&zs, static_cast<uLong>(in.size())), '\0');
@@ -41,8 +42,31 @@ std::string gzip_compress(const std::string& in) {
   const int rc = deflate(&zs, Z_FINISH);
   out.resize(zs.total_out);
   deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("gzip compression failed");
+  if (rc != Z_STREAM_END) throw std::runtime_error("compression failed");
   return out;
+}
+
+std::size_t kept(std::size_t size, double keep) {
+  return std::min(size, static_cast<std::size_t>(static_cast<double>(size) * keep));
+}
+
+// Sends `body` in 1 KiB chunks; with `keep` < 1 only that part, then the connection closes
+// without the last chunk.
+void send_chunked(httplib::Response& res, std::string body, double keep,
+                  const std::string& content_type) {
+  auto data = std::make_shared<std::string>(std::move(body));
+  const std::size_t end = kept(data->size(), keep);
+  const bool whole = keep >= 1.0;
+  res.set_chunked_content_provider(
+      content_type, [data, end, whole](std::size_t offset, httplib::DataSink& sink) {
+        if (offset >= end) {
+          if (!whole) return false;  // cut: abort, closing the connection
+          sink.done();
+          return true;
+        }
+        const std::size_t n = std::min<std::size_t>(1024, end - offset);
+        return sink.write(data->data() + offset, n);
+      });
 }
 
 // Sends `body` with an exact Content-Length through a content provider, which also keeps
@@ -95,6 +119,24 @@ Step Step::truncated(std::string body, std::size_t declared_length) {
 Step Step::gzip(std::string body, std::string content_type) {
   Step s = ok(std::move(body), std::move(content_type));
   s.kind = Kind::kGzip;
+  return s;
+}
+
+Step Step::deflate(std::string body, std::string content_type) {
+  Step s = ok(std::move(body), std::move(content_type));
+  s.kind = Kind::kDeflate;
+  return s;
+}
+
+Step Step::chunked(std::string body, std::string content_type) {
+  Step s = ok(std::move(body), std::move(content_type));
+  s.kind = Kind::kChunked;
+  return s;
+}
+
+Step Step::cut(double keep_fraction) const {
+  Step s = *this;
+  s.keep = std::clamp(keep_fraction, 0.0, 1.0);
   return s;
 }
 
@@ -173,13 +215,19 @@ void PageServer::Impl::handle(const httplib::Request& req, httplib::Response& re
     }
   }
   switch (step->kind) {
-    case Step::Kind::kGzip: {
-      res.set_header("Content-Encoding", "gzip");
-      std::string compressed = gzip_compress(step->body);
+    case Step::Kind::kGzip:
+    case Step::Kind::kDeflate: {
+      const bool gzip = step->kind == Step::Kind::kGzip;
+      res.set_header("Content-Encoding", gzip ? "gzip" : "deflate");
+      std::string compressed = compress(step->body, gzip);
+      compressed.resize(kept(compressed.size(), step->keep));
       const std::size_t size = compressed.size();
       send_body(res, std::move(compressed), size, content_type);
       break;
     }
+    case Step::Kind::kChunked:
+      send_chunked(res, std::move(step->body), step->keep, content_type);
+      break;
     case Step::Kind::kTruncate:
       send_body(res, step->body, std::max(step->declared_length, step->body.size() + 1),
                 content_type);

@@ -32,6 +32,8 @@ struct Step {
     kHang,      // wait `delay` without answering, then respond like kRespond
     kTruncate,  // Content-Length: declared_length, send only `body`, close the connection
     kGzip,      // body sent gzip-compressed with Content-Encoding: gzip
+    kDeflate,   // body sent zlib-compressed with Content-Encoding: deflate
+    kChunked,   // body sent with Transfer-Encoding: chunked, in chunks of 1 KiB
   };
   Kind kind = Kind::kRespond;
   int status = 200;
@@ -39,6 +41,7 @@ struct Step {
   Headers headers;  // extra response headers, e.g. {{"Retry-After", "1"}}; may set Content-Type
   std::chrono::milliseconds delay{0};  // kHang; capped at 30 s, cut short by the destructor
   std::size_t declared_length = 0;     // kTruncate
+  double keep = 1.0;                   // kGzip, kDeflate, kChunked: see cut()
 
   // Any status, e.g. respond(429, "", {{"Retry-After", "1"}}). Content-Type defaults to
   // text/plain unless given in headers.
@@ -51,6 +54,15 @@ struct Step {
   static Step truncated(std::string body, std::size_t declared_length);
   // 200 with `body` gzip-compressed on the wire.
   static Step gzip(std::string body, std::string content_type = "text/html; charset=utf-8");
+  // 200 with `body` zlib-compressed (RFC 1950) on the wire.
+  static Step deflate(std::string body, std::string content_type = "text/html; charset=utf-8");
+  // 200 with `body` sent in chunks, without a Content-Length.
+  static Step chunked(std::string body, std::string content_type = "text/html; charset=utf-8");
+  // This gzip, deflate or chunked step sending only the first `keep` (0..1) of the body as it
+  // goes on the wire. A cut gzip or deflate body is a whole HTTP response (its Content-Length
+  // is the cut size) whose compressed stream stops early; a cut chunked body stops after a
+  // chunk without the last (empty) chunk, and the connection closes.
+  Step cut(double keep_fraction) const;
   // A redirect to `location` (a path on this server such as "/b", or an absolute URL).
   static Step redirect(std::string location, int status = 302);
 };

@@ -131,8 +131,29 @@ int PoolApiServer::call_count(const std::string& method) const {
                     [&method](const ApiCall& c) { return c.method == method; }));
 }
 
+namespace {
+// dump() writes the marker character as this escape, which no other string here contains.
+const std::string kNumberMarker =
+    "\x1f"
+    "number:";
+const std::string kDumpedNumberMarker = "\"\\u001fnumber:";
+}  // namespace
+
+nlohmann::json api_number(const std::string& text) {
+  return kNumberMarker + text;
+}
+
 std::string api_ok(const nlohmann::json& data) {
-  return nlohmann::json{{"status", "OK"}, {"data", data}}.dump();
+  std::string body = nlohmann::json{{"status", "OK"}, {"data", data}}.dump();
+  // Each marked string "\u001fnumber:TEXT" becomes the bare TEXT.
+  for (auto at = body.find(kDumpedNumberMarker); at != std::string::npos;
+       at = body.find(kDumpedNumberMarker, at)) {
+    const auto end = body.find('"', at + kDumpedNumberMarker.size());
+    body.replace(
+        at, end + 1 - at,
+        body.substr(at + kDumpedNumberMarker.size(), end - at - kDumpedNumberMarker.size()));
+  }
+  return body;
 }
 
 nlohmann::json api_page(const std::vector<nlohmann::json>& rows, int64_t offset, int64_t limit,

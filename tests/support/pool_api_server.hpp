@@ -56,8 +56,11 @@ class PoolApiServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// {"status":"OK","data":data}
+// {"status":"OK","data":data}, with each api_number() written as a bare number.
 std::string api_ok(const nlohmann::json& data);
+// A value the server sends as a bare JSON number with exactly this text ("3.8384e+16",
+// "1E3", "0.30000000000000004"), which a json value holding a double could not keep.
+nlohmann::json api_number(const std::string& text);
 // A page of a paged method in the documented shape.
 nlohmann::json api_page(const std::vector<nlohmann::json>& rows, int64_t offset, int64_t limit,
                         int64_t total);
