@@ -1,7 +1,7 @@
-// libFuzzer target for the observer page parser: bytes -> (decode_page) ->
-// parse_observer_page. A kz::Error is a fine answer to any input; a crash, a
-// sanitizer report, a hang or an accepted page that breaks an invariant
-// (see page_invariants.hpp) is a finding. Build and run: scripts/fuzz.sh.
+// libFuzzer target for the observer page parser: bytes -> decode_page_detailed
+// (and check_decoding_keeps_workers_apart) -> parse_observer_page. A kz::Error is a fine answer to
+// any input; a crash, a sanitizer report, a hang or an accepted page that breaks an invariant (see
+// page_invariants.hpp) is a finding. Build and run: scripts/fuzz.sh.
 //
 // Input: the page's bytes. An input starting with "CT:" gives the HTTP
 // Content-Type on that first line ("CT:text/html; charset=koi8-r\n<html>...");
@@ -15,26 +15,9 @@
 
 #include "common/error.hpp"
 #include "page_invariants.hpp"
+#include "scrape/decoded_worker_names.hpp"
 #include "scrape/observer_parser.hpp"
-
-#if __has_include("scrape/page_charset.hpp")
 #include "scrape/page_charset.hpp"
-#define KZ_HAVE_DECODE_PAGE 1
-#endif
-
-namespace {
-
-// The body as kzscrape hands it to the parser.
-std::string to_utf8(std::string_view body, std::string_view content_type) {
-#ifdef KZ_HAVE_DECODE_PAGE
-  return kz::decode_page(body, content_type);
-#else
-  (void)content_type;
-  return std::string(body);
-#endif
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
@@ -46,7 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   kz::ObserverPage page;
   try {
-    page = kz::parse_observer_page(to_utf8(body, content_type));
+    // As kzscrape reads a fetched body (scrape_job.cpp).
+    kz::DecodedPage decoded = kz::decode_page_detailed(body, content_type);
+    if (decoded.replaced > 0) kz::check_decoding_keeps_workers_apart(body, content_type);
+    page = kz::parse_observer_page(decoded.text);
   } catch (const kz::Error&) {
     return 0;  // refused with an exit code: fine
   }

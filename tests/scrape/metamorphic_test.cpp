@@ -20,13 +20,9 @@
 
 #include "common/error.hpp"
 #include "scrape/observer_parser.hpp"
+#include "scrape/page_charset.hpp"
 #include "support/page_compare.hpp"
 #include "support/page_generator.hpp"
-
-#if __has_include("scrape/page_charset.hpp")
-#include "scrape/page_charset.hpp"
-#define KZ_HAVE_DECODE_PAGE 1
-#endif
 
 namespace kz {
 namespace {
@@ -37,12 +33,7 @@ using test::Variant;
 
 // The page's bytes as UTF-8, the way kzscrape decodes a fetched body.
 std::string decode(const std::string& bytes, const std::string& content_type) {
-#ifdef KZ_HAVE_DECODE_PAGE
   return decode_page(bytes, content_type);
-#else
-  (void)content_type;
-  return bytes;  // no decoder yet: every charset but UTF-8 fails, as it should
-#endif
 }
 
 // --- knobs: value 0 of each is the default page ---
