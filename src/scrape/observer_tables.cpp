@@ -35,7 +35,8 @@ class RowReader {
     const auto& own = grid_.own_cells();
     if (own.size() != 1 || own[0].span < 2 || own[0].span * 2 <= header_columns) return false;
     for (size_t c = 0; c < header_columns; ++c) {
-      if (grid_.at(c) != own[0].cell) return false;
+      const Node* cell = grid_.at(c);
+      if (cell && cell != own[0].cell) return false;
     }
     return true;
   }
@@ -175,6 +176,10 @@ TableLayout read_table(const Node* table, html::TextWalker& walker) {
     while (end < above.size() && above[end] == above[first]) ++end;
     joined.clear();
     for (const Node* cell : above[first]) {
+      if (above.size() > 1 && !above.front().empty() && !above.back().empty() &&
+          cell == above.front().front() && cell == above.back().front()) {
+        continue;  // a caption over all columns ("Workers") names no column
+      }
       walker.text(cell, text);
       if (!text.empty()) joined += (joined.empty() ? "" : " ") + text;
     }
