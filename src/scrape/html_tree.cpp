@@ -294,28 +294,4 @@ const Node* value_after_label(const Node* label, const Node* body, TextWalker& w
   return nullptr;
 }
 
-const Node* table_rows(const Node* table, std::vector<const Node*>& rows) {
-  const Node* thead_row = nullptr;
-  const GumboVector& kids = table->v.element.children;
-  for (size_t i = 0; i < kids.length; ++i) {
-    const Node* c = child(kids, i);
-    if (is_element(c, GUMBO_TAG_TR)) {
-      rows.push_back(c);
-    } else if (is_element(c, GUMBO_TAG_THEAD) || is_element(c, GUMBO_TAG_TBODY) ||
-               is_element(c, GUMBO_TAG_TFOOT)) {
-      const GumboVector& section = c->v.element.children;
-      for (size_t j = 0; j < section.length; ++j) {
-        if (!is_element(child(section, j), GUMBO_TAG_TR)) continue;
-        rows.push_back(child(section, j));
-        if (!thead_row && is_element(c, GUMBO_TAG_THEAD)) thead_row = rows.back();
-      }
-    }
-  }
-  if (thead_row) return thead_row;
-  for (const Node* r : rows) {
-    if (has_cell(r, GUMBO_TAG_TH)) return r;
-  }
-  return rows.empty() ? nullptr : rows.front();
-}
-
 }  // namespace kz::html

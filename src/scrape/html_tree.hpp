@@ -166,18 +166,4 @@ inline bool has_cell(const Node* tr, GumboTag tag) {
   return find_child(tr, tag) != nullptr;
 }
 
-// The <td> and <th> children of the row `tr`, in order, into `cells`.
-inline void row_cells(const Node* tr, std::vector<const Node*>& cells) {
-  cells.clear();
-  const GumboVector& kids = tr->v.element.children;
-  for (size_t i = 0; i < kids.length; ++i) {
-    const Node* c = child(kids, i);
-    if (is_element(c, GUMBO_TAG_TD) || is_element(c, GUMBO_TAG_TH)) cells.push_back(c);
-  }
-}
-
-// All rows of `table` (not of nested tables) in order; returns the header row:
-// the first row of <thead>, else the first row with <th> cells, else the first.
-const Node* table_rows(const Node* table, std::vector<const Node*>& rows);
-
 }  // namespace kz::html
