@@ -93,30 +93,35 @@ void for_each_data_row(const TableLayout& t, html::TextWalker& walker, size_t eo
 }
 
 void collect_workers(const TableLayout& t, html::TextWalker& walker, size_t eof, TableTexts& out) {
-  std::unordered_map<std::string, int> first_row;  // by name
-  WorkerTexts w;
+  // Names holding U+FFFD, by the first row showing them. Only those can have
+  // been made equal by decoding; other repeats are left to read_workers.
+  std::unordered_map<std::string, int> lossy_names;
+  out.workers.reserve(t.rows.size());
+  std::string share;
   for_each_data_row(t, walker, eof, out.skipped_rows, [&](RowReader& reader, int number) {
+    WorkerTexts& w = out.workers.emplace_back();
     w.row = number;
-    std::string share;
     const bool have_share = reader.cell(t, Column::last_share, share);
     if (!reader.cell(t, Column::name, w.name, true) || w.name.empty() ||
         !reader.cell(t, Column::status, w.status) ||
         !reader.cell(t, Column::hashrate_10m, w.hashrate_10m) ||
         !reader.cell(t, Column::hashrate_1h, w.hashrate_1h) ||
         !reader.cell(t, Column::hashrate_24h, w.hashrate_24h)) {
+      out.workers.pop_back();
       ++out.skipped_rows;
       return;
     }
-    const auto [it, inserted] = first_row.try_emplace(w.name, number);
-    if (!inserted && w.name.find(kReplacementCharacter) != std::string::npos) {
-      throw Error(ExitCode::no_data,
-                  "page has no usable data: workers table rows " + std::to_string(it->second) +
-                      " and " + std::to_string(number) + " have the same name \"" + w.name +
-                      "\" with U+FFFD in it: the page's bytes did not fit its character set, "
-                      "and decoding made two distinct names one");
+    if (w.name.find(kReplacementCharacter) != std::string::npos) {
+      const auto [it, inserted] = lossy_names.try_emplace(w.name, number);
+      if (!inserted) {
+        throw Error(ExitCode::no_data,
+                    "page has no usable data: workers table rows " + std::to_string(it->second) +
+                        " and " + std::to_string(number) + " have the same name \"" + w.name +
+                        "\" with U+FFFD in it: the page's bytes did not fit its character set, "
+                        "and decoding made two distinct names one");
+      }
     }
-    w.last_share = have_share ? std::optional<std::string>(std::move(share)) : std::nullopt;
-    out.workers.push_back(w);
+    if (have_share) w.last_share = share;
   });
 }
 
@@ -131,18 +136,19 @@ Column income_hashrate_column(const TableLayout& t) {
 
 void collect_income(const TableLayout& t, html::TextWalker& walker, size_t eof, TableTexts& out) {
   const Column hashrate = income_hashrate_column(t);
-  IncomeTexts r;
+  out.income.reserve(t.rows.size());
   for_each_data_row(t, walker, eof, out.skipped_rows, [&](RowReader& reader, int number) {
+    IncomeTexts& r = out.income.emplace_back();
     r.row = number;
     std::string hs;
     const bool have_hs = hashrate != Column::unknown && reader.cell(t, hashrate, hs);
     if (!reader.cell(t, Column::date, r.date) || !reader.cell(t, Column::income, r.income) ||
         (hashrate != Column::unknown && !have_hs)) {
+      out.income.pop_back();
       ++out.skipped_rows;
       return;
     }
-    r.hashrate = have_hs ? std::optional<std::string>(std::move(hs)) : std::nullopt;
-    out.income.push_back(r);
+    if (have_hs) r.hashrate = std::move(hs);
   });
 }
 
