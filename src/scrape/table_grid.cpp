@@ -100,7 +100,10 @@ TableGrid::TableGrid(const Node* table) {
       add_section(c);
     }
   }
-  if (header_count_ > 0 || rows_.empty()) return;
+  if (header_count_ > 0 || rows_.empty()) {
+    header_count_ = std::min(header_count_, kMaxHeaderRows);
+    return;
+  }
   for (size_t r = 0; r < rows_.size(); ++r) {
     if (!all_header_cells(rows_[r].tr)) {
       if (header_count_ > 0) break;
@@ -110,6 +113,7 @@ TableGrid::TableGrid(const Node* table) {
     ++header_count_;
   }
   if (header_count_ == 0) header_count_ = 1;  // the first row names the columns
+  header_count_ = std::min(header_count_, kMaxHeaderRows);
 }
 
 void TableGrid::rewind() {
@@ -143,7 +147,7 @@ bool TableGrid::next() {
     if (x >= kMaxGridColumns) break;
     const size_t colspan = std::min(colspan_of(cell), kMaxGridColumns - x);
     const size_t rowspan = rowspan_of(cell);
-    own_.push_back({cell, x, colspan, rowspan == 0 ? kToGroupEnd : current_ + rowspan});
+    own_.push_back({cell, x, colspan, current_, rowspan == 0 ? kToGroupEnd : current_ + rowspan});
     x += colspan;
     columns_ = std::max(columns_, x);
   }
@@ -163,6 +167,13 @@ bool TableGrid::next() {
         [](const PlacedCell& a, const PlacedCell& b) { return a.column < b.column; });
   }
   return true;
+}
+
+bool TableGrid::covered_from_above() const {
+  for (const PlacedCell& p : spans_) {
+    if (p.row < current_) return true;
+  }
+  return false;
 }
 
 const Node* TableGrid::at(size_t column) const {

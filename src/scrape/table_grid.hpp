@@ -17,12 +17,17 @@ namespace kz::html {
 // past it.
 inline constexpr size_t kMaxGridColumns = 1000;
 
+// At most this many header rows; further rows of <th> cells are neither
+// header nor data.
+inline constexpr size_t kMaxHeaderRows = 8;
+
 // A cell on the grid: `cell` (<td> or <th>) covers columns [column, column + span).
 struct PlacedCell {
   const Node* cell = nullptr;
   size_t column = 0;
   size_t span = 1;
-  size_t end_row = 0;  // the first row (grid row index) it no longer covers
+  size_t row = 0;      // the grid row it starts in
+  size_t end_row = 0;  // the first grid row it no longer covers
 };
 
 // The rows of one <table> (not of nested tables), walked in grid order: the
@@ -36,7 +41,7 @@ class TableGrid {
   const Node* row_at(size_t r) const { return rows_[r].tr; }
   // The header: the rows of the first <thead>; without one, the first run of
   // rows whose cells are all <th>; without those, the first row. Rows [first,
-  // first + count) in grid order.
+  // first + count) in grid order, count at most kMaxHeaderRows.
   size_t header_first() const { return header_first_; }
   size_t header_count() const { return header_count_; }
   bool is_header(size_t r) const { return r >= header_first_ && r < header_first_ + header_count_; }
@@ -54,6 +59,8 @@ class TableGrid {
   // The cell covering `column` in the current row: its own, else one reaching
   // down from a row above; nullptr when none.
   const Node* at(size_t column) const;
+  // Whether a cell from a row above reaches into the current row.
+  bool covered_from_above() const;
   // The grid's width over the rows visited so far.
   size_t columns() const { return columns_; }
 

@@ -200,7 +200,13 @@ std::string error_of(const std::string& html) {
 
 TEST(WorkerNames, NamesMadeEqualByDecodingAreAnErrorNamingBothRows) {
   const std::string bad = "\xEF\xBF\xBD";  // U+FFFD
-  for (const std::string& name : {bad + bad + "01", "w" + bad, bad}) {
+  // As the message shows it: tabs and newlines escaped, on one line.
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {bad + bad + "01", bad + bad + "01"},
+      {"w" + bad, "w" + bad},
+      {bad, bad},
+      {"a\t" + bad + "\nb", "a\\t" + bad + "\\nb"}};
+  for (const auto& [name, shown] : names) {
     for (const auto& [first, second] : {std::pair{0, 1}, std::pair{2, 5}, std::pair{1, 6}}) {
       ObserverPage model = test::make_model(7, 43);
       model.workers[static_cast<size_t>(first)].name = name;
@@ -210,7 +216,7 @@ TEST(WorkerNames, NamesMadeEqualByDecodingAreAnErrorNamingBothRows) {
       EXPECT_NE(
           message.find("rows " + std::to_string(first + 1) + " and " + std::to_string(second + 1)),
           std::string::npos);
-      EXPECT_NE(message.find("\"" + name + "\""), std::string::npos);
+      EXPECT_NE(message.find("\"" + shown + "\""), std::string::npos);
       EXPECT_EQ(message.find('\n'), std::string::npos);
     }
   }

@@ -359,6 +359,21 @@ TEST(ObserverTables, ARowSpanningFewColumnsIsABrokenRow) {
   EXPECT_EQ(page.skipped_rows, 2);  // "w2" also reads as the status: unreadable, not guessed
 }
 
+TEST(ObserverTables, AWideCellBesideARowspanIsNoPlaceholder) {
+  const std::string markup = page_html({table(
+      row({"Worker", "Status", "Hashrate 10 min", "Hashrate 1 h", "Hashrate 24 h"}, "th") +
+      "<tr><td rowspan=2>w1</td><td>Online</td><td>1 TH/s</td><td>1 TH/s</td><td>1 TH/s</td></tr>"
+      "<tr><td colspan=4>Online</td></tr>")});
+  const html::Document doc(markup);
+  std::vector<const Node*> tables;
+  collect_tables(doc.root(), tables);
+  html::TextWalker walker;
+  ObserverPage page;
+  read_data_tables(tables, walker, doc.end_of_input(), page);
+  ASSERT_EQ(page.workers.size(), 1u);
+  EXPECT_EQ(page.skipped_rows, 1);  // the second row repeats w1 and its hashrates do not read
+}
+
 // --- two steps: texts first, values after ---
 
 TEST(ObserverTables, TextsAreCollectedBeforeConversion) {

@@ -130,7 +130,9 @@ TEST(TableGrid, SpansAreClampedAndStopAtTheRowGroup) {
   EXPECT_EQ(grid.at(0), id("e"));
   EXPECT_EQ(grid.at(kMaxGridColumns - 1), id("f"));  // colspan 5000 is 1000, clamped to the grid
   EXPECT_EQ(grid.columns(), kMaxGridColumns);
+  EXPECT_FALSE(grid.covered_from_above());
   ASSERT_TRUE(grid.next());
+  EXPECT_TRUE(grid.covered_from_above());
   EXPECT_EQ(grid.at(0), id("e"));  // rowspan=0: to the end of the tbody
   EXPECT_EQ(grid.at(1), id("g"));
 }
@@ -140,7 +142,7 @@ TEST(TableGrid, HeaderRows) {
     std::string table;
     size_t first, count, rows;
   };
-  const std::vector<Case> cases = {
+  std::vector<Case> cases = {
       {"<thead><tr><th>a</th></tr><tr><td>b</td></tr></thead><tr><th>c</th></tr>", 0, 2, 3},
       // The first thead comes first, wherever it stands.
       {"<tbody><tr><td>1</td></tr></tbody><thead><tr><th>h</th></tr></thead>", 0, 1, 2},
@@ -149,6 +151,9 @@ TEST(TableGrid, HeaderRows) {
       {"<tr><td>a</td></tr><tr><td>1</td></tr>", 0, 1, 2},
       {"", 0, 0, 0},
   };
+  std::string many;  // more rows of <th> than a header may have
+  for (size_t i = 0; i < kMaxHeaderRows + 3; ++i) many += "<tr><th>h</th></tr>";
+  cases.push_back({many + "<tr><td>1</td></tr>", 0, kMaxHeaderRows, kMaxHeaderRows + 4});
   for (const Case& c : cases) {
     SCOPED_TRACE(c.table);
     const Document doc("<html><body><table id=t>" + c.table + "</table></body></html>");
