@@ -113,16 +113,18 @@ observer::CardTexts card_texts(const std::vector<LabelHit>& hits,
   return texts;
 }
 
+// The language of the page's labels (cards and table headers), else of its
+// `lang` attribute, else "en".
 std::string locale_of(const Node* root, const std::vector<LabelHit>& hits,
                       const std::vector<observer::TableLayout>& tables) {
-  std::string lang(html::attribute(root, "lang"));
-  lang = lang.substr(0, lang.find_first_of("-_"));
-  for (char& c : lang) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  if (lang == "ru" || lang == "en") return lang;
   int russian = 0;
   for (const LabelHit& hit : hits) russian += hit.label.russian ? 1 : -1;
   for (const observer::TableLayout& t : tables) russian += t.russian_headers ? 1 : -1;
-  return russian > 0 ? "ru" : "en";
+  if (russian != 0) return russian > 0 ? "ru" : "en";
+  std::string lang(html::attribute(root, "lang"));
+  lang = lang.substr(0, lang.find_first_of("-_"));
+  for (char& c : lang) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return lang == "ru" ? "ru" : "en";
 }
 
 }  // namespace
@@ -146,10 +148,12 @@ ObserverPage parse_observer_page(std::string_view source) {
   const observer::CardTexts cards = card_texts(hits, tables.nodes, body, walker, eof);
 
   ObserverPage page;
-  const auto found = observer::read_cards(cards, page);
+  page.locale = locale_of(root, hits, tables.layouts);
+  const DecimalMark mark = observer::page_decimal_mark(cards, tables, page.locale);
+  const auto found = observer::read_cards(cards, mark, page);
   page.skipped_rows = tables.skipped_rows;
-  observer::read_workers(tables.workers, page);
-  observer::read_income(tables.income, page);
+  observer::read_workers(tables.workers, mark, page);
+  observer::read_income(tables.income, mark, page);
 
   std::string missing;
   bool any_card = false;
@@ -169,7 +173,6 @@ ObserverPage parse_observer_page(std::string_view source) {
          "a JavaScript shell? try --render)");
   }
   if (!missing.empty()) fail("missing cards: " + missing);
-  page.locale = locale_of(root, hits, tables.layouts);
   return page;
 }
 

@@ -266,8 +266,9 @@ TableTexts read_data_tables(const std::vector<const Node*>& tables, html::TextWa
                             size_t eof, ObserverPage& page) {
   TableTexts texts = collect_tables(tables, walker, eof);
   page.skipped_rows += texts.skipped_rows;
-  read_workers(texts.workers, page);
-  read_income(texts.income, page);
+  const DecimalMark mark = page_decimal_mark({}, texts, "");
+  read_workers(texts.workers, mark, page);
+  read_income(texts.income, mark, page);
   return texts;
 }
 

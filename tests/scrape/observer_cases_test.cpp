@@ -82,5 +82,14 @@ TEST(ObserverCases, EmptyTablesPlaceholderRowsAreNoRows) {
   EXPECT_FALSE(page.last_income_sat.has_value());
 }
 
+TEST(ObserverCases, EnglishCommaGroupsThousandsWithoutAFraction) {
+  const ObserverPage page = parse_case("en_comma_thousands_no_fraction");
+  EXPECT_EQ(page.current_hashrate_hs, 1234e12);
+  EXPECT_EQ(page.avg_hashrate_24h_hs, 1233.5e12);
+  ASSERT_EQ(page.workers.size(), 1u);
+  EXPECT_EQ(page.workers[0].hashrate_1h_hs, 1024e9);
+  EXPECT_EQ(page.workers[0].hashrate_10m_hs, 137.25e12);
+}
+
 }  // namespace
 }  // namespace kz

@@ -306,8 +306,8 @@ TEST(ObserverTables, TextsAreCollectedBeforeConversion) {
   EXPECT_EQ(texts.skipped_rows, 0);
 
   ObserverPage page;
-  read_workers(texts.workers, page);
-  read_income(texts.income, page);
+  read_workers(texts.workers, DecimalMark::dot, page);
+  read_income(texts.income, DecimalMark::dot, page);
   ASSERT_EQ(page.workers.size(), 1u);  // "x" does not read
   EXPECT_EQ(page.workers[0].name, "c");
   EXPECT_EQ(page.skipped_rows, 1);
