@@ -158,6 +158,42 @@ bool inside_any(const Node* n, const std::vector<const Node*>& ancestors) {
   return false;
 }
 
+namespace {
+
+// Tags displayed as block, list item or table parts by the HTML standard's
+// rendering section (15.3.3 to 15.3.8), and <br>.
+constexpr GumboTag kSeparating[] = {
+    GUMBO_TAG_HTML,    GUMBO_TAG_BODY,       GUMBO_TAG_ADDRESS,    GUMBO_TAG_ARTICLE,
+    GUMBO_TAG_ASIDE,   GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_BR,         GUMBO_TAG_CAPTION,
+    GUMBO_TAG_CENTER,  GUMBO_TAG_COL,        GUMBO_TAG_COLGROUP,   GUMBO_TAG_DD,
+    GUMBO_TAG_DETAILS, GUMBO_TAG_DIR,        GUMBO_TAG_DIV,        GUMBO_TAG_DL,
+    GUMBO_TAG_DT,      GUMBO_TAG_FIELDSET,   GUMBO_TAG_FIGCAPTION, GUMBO_TAG_FIGURE,
+    GUMBO_TAG_FOOTER,  GUMBO_TAG_FORM,       GUMBO_TAG_FRAMESET,   GUMBO_TAG_H1,
+    GUMBO_TAG_H2,      GUMBO_TAG_H3,         GUMBO_TAG_H4,         GUMBO_TAG_H5,
+    GUMBO_TAG_H6,      GUMBO_TAG_HEADER,     GUMBO_TAG_HGROUP,     GUMBO_TAG_HR,
+    GUMBO_TAG_LEGEND,  GUMBO_TAG_LI,         GUMBO_TAG_LISTING,    GUMBO_TAG_MAIN,
+    GUMBO_TAG_MENU,    GUMBO_TAG_NAV,        GUMBO_TAG_OL,         GUMBO_TAG_OPTGROUP,
+    GUMBO_TAG_OPTION,  GUMBO_TAG_P,          GUMBO_TAG_PLAINTEXT,  GUMBO_TAG_PRE,
+    GUMBO_TAG_SECTION, GUMBO_TAG_SUMMARY,    GUMBO_TAG_TABLE,      GUMBO_TAG_TBODY,
+    GUMBO_TAG_TD,      GUMBO_TAG_TFOOT,      GUMBO_TAG_TH,         GUMBO_TAG_THEAD,
+    GUMBO_TAG_TR,      GUMBO_TAG_UL,         GUMBO_TAG_XMP,
+};
+
+struct SeparatingTags {
+  bool is[GUMBO_TAG_LAST + 1] = {};
+  constexpr SeparatingTags() {
+    for (const GumboTag t : kSeparating) is[t] = true;
+  }
+};
+constexpr SeparatingTags kSeparatingTags;
+
+}  // namespace
+
+bool separates_text(const Node* n) {
+  return n->type == GUMBO_NODE_ELEMENT && n->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
+         kSeparatingTags.is[n->v.element.tag];
+}
+
 void TextWalker::text(const Node* n, std::string& out) {
   out.clear();
   bool pending_space = false;
@@ -165,7 +201,9 @@ void TextWalker::text(const Node* n, std::string& out) {
   while (!stack_.empty()) {
     const Node* cur = stack_.back();
     stack_.pop_back();
-    if (is_text(cur)) {
+    if (!cur) {
+      pending_space = !out.empty();
+    } else if (is_text(cur)) {
       const std::string_view t = text_of(cur);
       for (size_t i = 0; i < t.size();) {
         if (is_ascii_space(t[i])) {
@@ -181,9 +219,45 @@ void TextWalker::text(const Node* n, std::string& out) {
         i = j;
       }
     } else if (!is_hidden(cur)) {
+      if (separates_text(cur)) {
+        pending_space = !out.empty();
+        stack_.push_back(nullptr);
+      }
       push_children_reversed(cur, stack_);
     }
   }
+}
+
+void TextWalker::exact_text(const Node* n, std::string& out) {
+  out.clear();
+  bool pending_break = false;
+  stack_.assign(1, n);
+  while (!stack_.empty()) {
+    const Node* cur = stack_.back();
+    stack_.pop_back();
+    if (!cur) {
+      pending_break = true;
+    } else if (is_text(cur)) {
+      std::string_view t = text_of(cur);
+      if (out.empty()) {  // leading whitespace
+        while (!t.empty() && is_ascii_space(t.front())) t.remove_prefix(1);
+      }
+      if (t.empty()) continue;
+      if (pending_break && !out.empty() && !is_ascii_space(out.back()) &&
+          !is_ascii_space(t.front())) {
+        out += ' ';
+      }
+      pending_break = false;
+      out.append(t);
+    } else if (!is_hidden(cur)) {
+      if (separates_text(cur)) {
+        pending_break = true;
+        stack_.push_back(nullptr);
+      }
+      push_children_reversed(cur, stack_);
+    }
+  }
+  while (!out.empty() && is_ascii_space(out.back())) out.pop_back();
 }
 
 bool TextWalker::has_text(const Node* n) {
@@ -218,30 +292,6 @@ const Node* value_after_label(const Node* label, const Node* body, TextWalker& w
     }
   }
   return nullptr;
-}
-
-const Node* table_rows(const Node* table, std::vector<const Node*>& rows) {
-  const Node* thead_row = nullptr;
-  const GumboVector& kids = table->v.element.children;
-  for (size_t i = 0; i < kids.length; ++i) {
-    const Node* c = child(kids, i);
-    if (is_element(c, GUMBO_TAG_TR)) {
-      rows.push_back(c);
-    } else if (is_element(c, GUMBO_TAG_THEAD) || is_element(c, GUMBO_TAG_TBODY) ||
-               is_element(c, GUMBO_TAG_TFOOT)) {
-      const GumboVector& section = c->v.element.children;
-      for (size_t j = 0; j < section.length; ++j) {
-        if (!is_element(child(section, j), GUMBO_TAG_TR)) continue;
-        rows.push_back(child(section, j));
-        if (!thead_row && is_element(c, GUMBO_TAG_THEAD)) thead_row = rows.back();
-      }
-    }
-  }
-  if (thead_row) return thead_row;
-  for (const Node* r : rows) {
-    if (has_cell(r, GUMBO_TAG_TH)) return r;
-  }
-  return rows.empty() ? nullptr : rows.front();
 }
 
 }  // namespace kz::html

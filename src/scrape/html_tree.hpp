@@ -128,17 +128,33 @@ inline bool complete(const Node* n, size_t eof) {
 // Whether `n` is one of `ancestors` or lies inside one.
 bool inside_any(const Node* n, const std::vector<const Node*>& ancestors);
 
+// Whether the element separates text like a line or cell boundary: <br> and the
+// elements the HTML standard's rendering section (15.3) displays as block,
+// list item or table parts (p, div, li, tr, td, h1..h6, ...). Inline elements
+// (span, b, a, time, ...) and comments do not.
+bool separates_text(const Node* n);
+
 // Visible text of subtrees, walked with an explicit stack reused between calls.
+// Block boundaries and <br> separate text (see separates_text); inline
+// boundaries and comments do not: "<p>a</p><p>b</p>" reads "a b",
+// "<span>1</span><!-- --><span>50</span>" reads "150".
 class TextWalker {
  public:
-  // The text under `n`, runs of ASCII whitespace collapsed to one space, trimmed.
+  // The text under `n`, runs of ASCII whitespace and block boundaries collapsed
+  // to one space, trimmed.
   void text(const Node* n, std::string& out);
+
+  // The text under `n` as the page shows it, for identities such as worker
+  // names: entities decoded, ASCII whitespace at both ends trimmed, inner
+  // whitespace (tabs, runs of spaces, NBSP) kept byte for byte. A block
+  // boundary or <br> adds one space only where no whitespace is there already.
+  void exact_text(const Node* n, std::string& out);
 
   // Whether `n` holds any visible non-space text.
   bool has_text(const Node* n);
 
  private:
-  std::vector<const Node*> stack_;
+  std::vector<const Node*> stack_;  // nullptr marks the end of a separating element
 };
 
 // The element holding the value that goes with a label: the label's block is
@@ -149,19 +165,5 @@ const Node* value_after_label(const Node* label, const Node* body, TextWalker& w
 inline bool has_cell(const Node* tr, GumboTag tag) {
   return find_child(tr, tag) != nullptr;
 }
-
-// The <td> and <th> children of the row `tr`, in order, into `cells`.
-inline void row_cells(const Node* tr, std::vector<const Node*>& cells) {
-  cells.clear();
-  const GumboVector& kids = tr->v.element.children;
-  for (size_t i = 0; i < kids.length; ++i) {
-    const Node* c = child(kids, i);
-    if (is_element(c, GUMBO_TAG_TD) || is_element(c, GUMBO_TAG_TH)) cells.push_back(c);
-  }
-}
-
-// All rows of `table` (not of nested tables) in order; returns the header row:
-// the first row of <thead>, else the first row with <th> cells, else the first.
-const Node* table_rows(const Node* table, std::vector<const Node*>& rows);
 
 }  // namespace kz::html

@@ -2,15 +2,14 @@
 
 #include <array>
 #include <cstddef>
-#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/units.hpp"
 #include "scrape/html_tree.hpp"
 #include "scrape/observer_tables.hpp"
+#include "scrape/observer_values.hpp"
 #include "scrape/page_text.hpp"
 
 namespace kz {
@@ -36,118 +35,96 @@ std::string quoted(std::string_view text) {
   return out + "\"";
 }
 
-bool is_placeholder(std::string_view text) {
-  for (const std::string_view p : {"-", "—", "–", "n/a", "N/A", "н/д"}) {
-    if (text == p) return true;
-  }
-  return false;
-}
-
 struct LabelHit {
   const Node* node;
   CardLabel label;
 };
 
-// Text nodes of `body` that read exactly like a card label, and every table.
-void scan_body(const Node* body, std::vector<LabelHit>& hits, std::vector<const Node*>& tables) {
-  std::vector<const Node*> stack{body};
-  std::string normalized;
+// One open element of the walk in scan_body.
+struct Frame {
+  const Node* node;
+  size_t next_child = 0;
+  size_t non_space = 0;       // bytes of visible text other than ASCII whitespace
+  unsigned char first = 0;    // the first such byte
+  bool label_inside = false;  // a descendant reads as a card label
+};
+
+bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// The smallest elements of `body` whose whole visible text reads exactly like
+// a card label (however split into text nodes and inline elements), in page
+// order, and every table. One walk: each element's text is only put together
+// when its size and first byte fit a label (page_text's may_be_card_label).
+void scan_body(const Node* body, html::TextWalker& walker, std::vector<LabelHit>& hits,
+               std::vector<const Node*>& tables) {
+  std::vector<Frame> stack{Frame{body}};
+  std::string text, normalized;
   while (!stack.empty()) {
-    const Node* n = stack.back();
-    stack.pop_back();
-    if (html::is_text(n)) {
-      const std::string_view text = trim_space(html::text_of(n));
-      if (text.empty() || text.size() > 120) continue;
-      const auto first = static_cast<unsigned char>(text.front());
-      if (!((first | 0x20) >= 'a' && (first | 0x20) <= 'z') && first != 0xD0 && first != 0xD1) {
-        continue;  // every label starts with a Latin or Cyrillic letter
+    Frame& top = stack.back();
+    const GumboVector& kids = top.node->v.element.children;
+    if (top.next_child < kids.length) {
+      const Node* n = html::child(kids, top.next_child++);
+      if (html::is_text(n)) {
+        for (const char c : html::text_of(n)) {
+          if (is_ascii_space(c)) continue;
+          if (top.non_space++ == 0) top.first = static_cast<unsigned char>(c);
+        }
+      } else if (n->type == GUMBO_NODE_ELEMENT && !html::is_hidden(n)) {
+        if (n->v.element.tag == GUMBO_TAG_TABLE) tables.push_back(n);
+        stack.push_back(Frame{n});  // `top` is invalid from here
       }
-      normalize_label(text, normalized);
-      if (const auto label = match_card_label(normalized)) hits.push_back({n, *label});
       continue;
     }
-    if (n->type != GUMBO_NODE_ELEMENT || html::is_hidden(n)) continue;
-    if (n->v.element.tag == GUMBO_TAG_TABLE) tables.push_back(n);
-    html::push_children_reversed(n, stack);
+    const Frame done = top;
+    stack.pop_back();
+    bool label = done.label_inside;
+    if (!label && may_be_card_label(done.first, done.non_space)) {
+      walker.text(done.node, text);
+      normalize_label(text, normalized);
+      if (const auto match = match_card_label(normalized)) {
+        hits.push_back({done.node, *match});
+        label = true;
+      }
+    }
+    if (stack.empty()) break;
+    Frame& parent = stack.back();
+    if (parent.non_space == 0) parent.first = done.first;
+    parent.non_space += done.non_space;
+    parent.label_inside = parent.label_inside || label;
   }
 }
 
-// Stores a card's value in the page; false when the text does not read.
-bool assign_card(Card card, std::string_view text, ObserverPage& page) {
-  switch (card) {
-    case Card::current_hashrate:
-    case Card::avg_hashrate_24h: {
-      const auto hs = parse_hashrate_hs(text);
-      if (!hs) return false;
-      (card == Card::current_hashrate ? page.current_hashrate_hs
-                                      : page.avg_hashrate_24h_hs.emplace()) = *hs;
-      return true;
-    }
-    case Card::online_workers:
-    case Card::offline_workers: {
-      const auto n = parse_count(text);
-      if (!n || *n > std::numeric_limits<int>::max()) return false;
-      (card == Card::online_workers ? page.online_workers : page.offline_workers) =
-          static_cast<int>(*n);
-      return true;
-    }
-    case Card::balance:
-    case Card::last_income: {
-      const auto sat = parse_btc_sat(text);
-      if (!sat) return false;
-      (card == Card::balance ? page.balance_sat : page.last_income_sat) = *sat;
-      return true;
-    }
-  }
-  return false;
-}
-
-bool is_optional(Card card) {
-  return card == Card::avg_hashrate_24h || card == Card::balance || card == Card::last_income;
-}
-
-// Fills the cards from the first label of each whose value reads; labels inside
-// the data tables do not count. Returns which cards were found.
-std::array<bool, kCardCount> read_cards(const std::vector<LabelHit>& hits,
-                                        const std::vector<const Node*>& data_tables,
-                                        const Node* body, html::TextWalker& walker, size_t eof,
-                                        ObserverPage& page) {
-  std::array<bool, kCardCount> found{};
-  std::array<std::optional<std::string>, kCardCount> unreadable;
+// The texts after each card's labels, in page order; labels inside the data
+// tables do not count, nor values cut off by the end of the input.
+observer::CardTexts card_texts(const std::vector<LabelHit>& hits,
+                               const std::vector<const Node*>& data_tables, const Node* body,
+                               html::TextWalker& walker, size_t eof) {
+  observer::CardTexts texts;
   std::string text;
   for (const LabelHit& hit : hits) {
-    const auto card = static_cast<size_t>(hit.label.card);
-    if (found[card] || html::inside_any(hit.node, data_tables)) continue;
+    if (html::inside_any(hit.node, data_tables)) continue;
     const Node* value = html::value_after_label(hit.node, body, walker);
     if (!value || !html::complete(value, eof)) continue;
     walker.text(value, text);
-    if (is_optional(hit.label.card) && is_placeholder(text)) {
-      found[card] = true;
-    } else if (assign_card(hit.label.card, text, page)) {
-      found[card] = true;
-    } else if (!unreadable[card]) {
-      unreadable[card] = text;
-    }
+    texts[static_cast<size_t>(hit.label.card)].push_back(text);
   }
-  for (size_t c = 0; c < kCardCount; ++c) {
-    if (!found[c] && unreadable[c]) {
-      fail(std::string("card \"") + card_name(static_cast<Card>(c)) +
-           "\" has an unreadable value " + quoted(*unreadable[c]));
-    }
-  }
-  return found;
+  return texts;
 }
 
+// The language of the page's labels (cards and table headers), else of its
+// `lang` attribute, else "en".
 std::string locale_of(const Node* root, const std::vector<LabelHit>& hits,
                       const std::vector<observer::TableLayout>& tables) {
-  std::string lang(html::attribute(root, "lang"));
-  lang = lang.substr(0, lang.find_first_of("-_"));
-  for (char& c : lang) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  if (lang == "ru" || lang == "en") return lang;
   int russian = 0;
   for (const LabelHit& hit : hits) russian += hit.label.russian ? 1 : -1;
   for (const observer::TableLayout& t : tables) russian += t.russian_headers ? 1 : -1;
-  return russian > 0 ? "ru" : "en";
+  if (russian != 0) return russian > 0 ? "ru" : "en";
+  std::string lang(html::attribute(root, "lang"));
+  lang = lang.substr(0, lang.find_first_of("-_"));
+  for (char& c : lang) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return lang == "ru" ? "ru" : "en";
 }
 
 }  // namespace
@@ -164,21 +141,29 @@ ObserverPage parse_observer_page(std::string_view source) {
 
   std::vector<LabelHit> hits;
   std::vector<const Node*> all_tables;
-  if (body) scan_body(body, hits, all_tables);
+  if (body) scan_body(body, walker, hits, all_tables);
+
+  // Step 1: every value's text; step 2: the values.
+  observer::TableTexts tables = observer::collect_tables(all_tables, walker, eof);
+  const observer::CardTexts cards = card_texts(hits, tables.nodes, body, walker, eof);
 
   ObserverPage page;
-  const observer::DataTables data = observer::read_data_tables(all_tables, walker, eof, page);
+  page.locale = locale_of(root, hits, tables.layouts);
+  const DecimalMark mark = observer::page_decimal_mark(cards, tables, page.locale);
+  const auto found = observer::read_cards(cards, mark, page);
+  page.skipped_rows = tables.skipped_rows;
+  observer::read_workers(tables.workers, mark, page);
+  observer::read_income(tables.income, mark, page);
 
-  const auto found = read_cards(hits, data.nodes, body, walker, eof, page);
   std::string missing;
   bool any_card = false;
   for (size_t c = 0; c < kCardCount; ++c) {
     any_card = any_card || found[c];
-    if (!found[c] && !is_optional(static_cast<Card>(c))) {
+    if (!found[c] && !observer::is_optional(static_cast<Card>(c))) {
       missing += (missing.empty() ? "" : ", ") + std::string(card_name(static_cast<Card>(c)));
     }
   }
-  if (!any_card && !data.have_workers) {
+  if (!any_card && !tables.have_workers) {
     std::string title;
     if (const Node* head = html::find_child(root, GUMBO_TAG_HEAD)) {
       if (const Node* t = html::find_child(head, GUMBO_TAG_TITLE)) walker.text(t, title);
@@ -188,7 +173,6 @@ ObserverPage parse_observer_page(std::string_view source) {
          "a JavaScript shell? try --render)");
   }
   if (!missing.empty()) fail("missing cards: " + missing);
-  page.locale = locale_of(root, hits, data.layouts);
   return page;
 }
 

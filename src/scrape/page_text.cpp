@@ -1,5 +1,6 @@
 #include "scrape/page_text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <initializer_list>
@@ -214,6 +215,29 @@ const char* card_name(Card card) {
       return "Last income";
   }
   return "?";
+}
+
+bool may_be_card_label(unsigned char first, size_t non_space) {
+  struct Bounds {
+    size_t min = static_cast<size_t>(-1), max = 0;
+    bool first[128] = {};
+    Bounds() {
+      for (const LabelDef& def : kLabels) {
+        size_t n = 0;
+        for (const char c : def.normalized) n += c == ' ' ? 0 : 1;
+        min = std::min(min, n);
+        max = std::max(max, n);
+        const auto c = static_cast<unsigned char>(def.normalized.front());
+        if (c < 0x80) first[c] = true;
+      }
+    }
+  };
+  static const Bounds bounds;
+  // Raw text may add ':', '(', ')' and no-break spaces, which normalize to spaces.
+  if (non_space < bounds.min || non_space > bounds.max + 24) return false;
+  if (first >= 0x80 || first == '(' || first == ':') return true;
+  const unsigned char lower = first >= 'A' && first <= 'Z' ? first | 0x20 : first;
+  return bounds.first[lower];
 }
 
 std::optional<CardLabel> match_card_label(std::string_view normalized) {

@@ -34,6 +34,11 @@ struct CardLabel {
   Card card;
   bool russian;
 };
+// A cheap test before normalize_label(): false when a text whose first
+// non-space byte is `first` and that has `non_space` bytes other than ASCII
+// whitespace cannot normalize to a card label.
+bool may_be_card_label(unsigned char first, size_t non_space);
+
 // The card whose label is `normalized` (see normalize_label), if any.
 std::optional<CardLabel> match_card_label(std::string_view normalized);
 

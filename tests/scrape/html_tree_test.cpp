@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "scrape/table_grid.hpp"
+
 namespace kz::html {
 namespace {
 
@@ -133,22 +135,17 @@ TEST(HtmlTree, TableRowsPickTheHeaderRow) {
       "<table id=b><tr id=b1><td>1</td></tr><tr id=bh><th>H</th></tr></table>"
       "<table id=c><tr id=c1><td>1</td></tr><tr><td><table><tr><td>n</td></tr></table></td></tr>"
       "</table><table id=d></table></body></html>");
-  std::vector<const Node*> rows;
-  EXPECT_EQ(table_rows(by_id(doc.root(), "a"), rows), by_id(doc.root(), "ah"));
-  EXPECT_EQ(rows.size(), 3u);
-  rows.clear();
-  EXPECT_EQ(table_rows(by_id(doc.root(), "b"), rows), by_id(doc.root(), "bh"));
-  EXPECT_EQ(rows.size(), 2u);
-  rows.clear();
-  EXPECT_EQ(table_rows(by_id(doc.root(), "c"), rows), by_id(doc.root(), "c1"));
-  EXPECT_EQ(rows.size(), 2u);  // not the nested table's row
-  rows.clear();
-  EXPECT_EQ(table_rows(by_id(doc.root(), "d"), rows), nullptr);
-
-  std::vector<const Node*> cells{nullptr};
-  row_cells(by_id(doc.root(), "bh"), cells);
-  ASSERT_EQ(cells.size(), 1u);
-  EXPECT_TRUE(is_element(cells[0], GUMBO_TAG_TH));
+  const auto header_row = [&](const char* id) {
+    TableGrid grid(by_id(doc.root(), id));
+    return grid.header_count() > 0 ? grid.row_at(grid.header_first()) : nullptr;
+  };
+  EXPECT_EQ(header_row("a"), by_id(doc.root(), "ah"));
+  EXPECT_EQ(TableGrid(by_id(doc.root(), "a")).rows(), 3u);
+  EXPECT_EQ(header_row("b"), by_id(doc.root(), "bh"));
+  EXPECT_EQ(TableGrid(by_id(doc.root(), "b")).rows(), 2u);
+  EXPECT_EQ(header_row("c"), by_id(doc.root(), "c1"));
+  EXPECT_EQ(TableGrid(by_id(doc.root(), "c")).rows(), 2u);  // not the nested table's row
+  EXPECT_EQ(header_row("d"), nullptr);
 }
 
 TEST(HtmlTree, ValueAfterLabelSkipsEmptySiblings) {

@@ -84,7 +84,7 @@ TEST(ObserverTables, ReadsTheFirstWorkersAndIncomeTables) {
   ASSERT_EQ(tables.size(), 5u);
   html::TextWalker walker;
   ObserverPage page;
-  const DataTables data = read_data_tables(tables, walker, doc.end_of_input(), page);
+  const TableTexts data = read_data_tables(tables, walker, doc.end_of_input(), page);
 
   EXPECT_TRUE(data.have_workers);
   ASSERT_EQ(data.nodes.size(), 2u);
@@ -126,7 +126,7 @@ TEST(ObserverTables, CutOffRowsAreSkipped) {
   ASSERT_EQ(tables.size(), 1u);
   html::TextWalker walker;
   ObserverPage page;
-  const DataTables data = read_data_tables(tables, walker, doc.end_of_input(), page);
+  const TableTexts data = read_data_tables(tables, walker, doc.end_of_input(), page);
   EXPECT_TRUE(data.have_workers);
   ASSERT_EQ(page.workers.size(), 1u);
   EXPECT_EQ(page.workers[0].name, "w1");
