@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages kzpool needs to build, test and run.
+# Installs the Debian packages kzpool needs to build, test and run
+# (clang-14 and its runtime libraries only for the fuzz target, scripts/fuzz.sh).
 # Does nothing when every package is already installed.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   libpq-dev postgresql postgresql-client
   ca-certificates curl util-linux procps
   chromium
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

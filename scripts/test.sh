@@ -10,6 +10,8 @@ cmake --build "$build_dir" -j2
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 (cd "$build_dir" && ctest --output-on-failure -j2 --timeout 300)
+# The page parser under libFuzzer (clang, ASan + UBSan) for KZ_FUZZ_SECONDS (60): any finding fails.
+"$root/scripts/fuzz.sh"
 # The demo once, on the binaries just tested: the whole pipeline end to end.
 KZ_DEMO_SKIP_BUILD=1 BUILD_DIR="$build_dir" "$root/scripts/demo.sh" >"$build_dir/demo.log" 2>&1 ||
   { cat "$build_dir/demo.log"; echo "scripts/demo.sh failed" >&2; exit 1; }
