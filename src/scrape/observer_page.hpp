@@ -58,9 +58,10 @@ struct ObserverPage {
   int skipped_rows = 0;
 
   // The table may list fewer workers than the cards count; missing workers
-  // are unknown, never offline.
+  // are unknown, never offline. A table listing more workers than the cards
+  // count disagrees with them, so that list is not taken as complete either.
   bool workers_complete() const {
-    return workers.size() >=
+    return workers.size() ==
            static_cast<size_t>(online_workers) + static_cast<size_t>(offline_workers);
   }
 };

@@ -137,8 +137,10 @@ void ScrapeJob::run(std::ostream& out) {
                  page->skipped_rows);
   }
   if (!page->workers_complete()) {
-    spdlog::warn("{}: the workers table lists {} of {} workers; the snapshot is marked incomplete",
-                 label(), page->workers.size(), page->online_workers + page->offline_workers);
+    spdlog::warn(
+        "{}: the workers table lists {} workers, the cards count {}; the snapshot is "
+        "marked incomplete",
+        label(), page->workers.size(), page->online_workers + page->offline_workers);
   }
   spdlog::info("{}: stored snapshot: {} online, {} offline, {} workers listed, {} income days",
                label(), page->online_workers, page->offline_workers, page->workers.size(),

@@ -347,6 +347,16 @@ TEST(GeneratedPages, FewerRowsThanCardsIsIncompleteNotOffline) {
   EXPECT_FALSE(page.workers_complete());
 }
 
+TEST(GeneratedPages, MoreRowsThanCardsIsIncompleteToo) {
+  for (const int fewer : {1, 2, 5}) {
+    ObserverPage model = test::make_model(10, 9);
+    model.online_workers -= fewer;  // the cards count fewer workers than the table lists
+    const ObserverPage page = parse_observer_page(test::render_page(model, Variant{}));
+    EXPECT_EQ(page.workers.size(), 10u);
+    EXPECT_FALSE(page.workers_complete()) << fewer;
+  }
+}
+
 TEST(GeneratedPages, SpecialWorkerNamesAreEscapedAndReadBack) {
   ObserverPage model = test::make_model(5, 11);
   model.workers[0].name = "a<b & \"c\" 'd'";
