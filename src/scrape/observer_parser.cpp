@@ -21,20 +21,6 @@ using html::Node;
   throw Error(ExitCode::no_data, "page has no usable data: " + what);
 }
 
-// Quoted, one line, at most ~60 bytes, for error messages.
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (out.size() >= 60 && (c & 0xC0) != 0x80) {
-      out += "...";
-      break;
-    }
-    out += c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c);
-  }
-  return out + "\"";
-}
-
 struct LabelHit {
   const Node* node;
   CardLabel label;

@@ -16,30 +16,6 @@ using html::Node;
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
-// `name` quoted on one line: control bytes as \t, \n or \xHH, at most ~100 bytes.
-std::string printable(std::string_view name) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "\"";
-  for (size_t i = 0; i < name.size(); ++i) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (out.size() >= 100 && (c & 0xC0) != 0x80) {
-      out += "...";
-      break;
-    }
-    if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c < 0x20 || c == 0x7F || c == '"' || c == '\\') {
-      out += c == '"' || c == '\\' ? std::string("\\") + static_cast<char>(c)
-                                   : std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 bool has_data_cell(const Node* tr) {
   return html::has_cell(tr, GUMBO_TAG_TD);
 }
@@ -137,7 +113,7 @@ void collect_workers(const TableLayout& t, html::TextWalker& walker, size_t eof,
         throw Error(ExitCode::no_data,
                     "page has no usable data: workers table rows " + std::to_string(it->second) +
                         " and " + std::to_string(number) + " have the same name " +
-                        printable(w.name) +
+                        quoted(w.name, 100) +
                         " with U+FFFD in it: the page's bytes did not fit its character set, "
                         "and decoding made two distinct names one");
       }

@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "scrape/number_format.hpp"
+#include "scrape/page_dates.hpp"
 
 namespace kz::observer {
 namespace {
@@ -18,20 +19,6 @@ bool is_placeholder(std::string_view text) {
     if (text == p) return true;
   }
   return false;
-}
-
-// Quoted, one line, at most ~60 bytes, for error messages.
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (out.size() >= 60 && (c & 0xC0) != 0x80) {
-      out += "...";
-      break;
-    }
-    out += c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c);
-  }
-  return out + "\"";
 }
 
 // Stores a card's value in the page; false when the text does not read.

@@ -2,7 +2,7 @@
 
 // The second step of reading an observer page: converting the texts collected
 // from its cards and tables (observer_tables.hpp, observer_parser.cpp) to
-// values, with the parse functions of common/units.hpp and page_text.hpp.
+// values, with the parse functions of common/units.hpp, page_text.hpp and page_dates.hpp.
 
 #include <array>
 #include <string>

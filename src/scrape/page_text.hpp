@@ -60,14 +60,11 @@ Column classify_header(std::string_view normalized);
 // "ONLINE", "Online", "В сети" -> online; "OFFLINE", "Не в сети" -> offline.
 std::optional<WorkerStatus> parse_status(std::string_view text);
 
-// "MM/DD/YYYY", "M/D/YYYY hh:mm:ss AM", "DD.MM.YYYY", "YYYY-MM-DD" -> "YYYY-MM-DD".
-// The separator decides the field order: '/' is month first, '.' day first.
-std::optional<std::string> parse_income_date(std::string_view text);
-
-// "11/22/2026, 10:33:25", "2026-11-22 10:39:03", "22.11.2026 10:39:03 PM"
-// -> "2026-11-22T10:39:03" (local time as shown, no zone).
-std::optional<std::string> parse_share_time(std::string_view text);
-
 bool has_cyrillic(std::string_view text);
+
+// `text` in double quotes on one line, for error messages: '"' and '\' escaped,
+// tab and newline as \t and \n, other control bytes as \xHH; cut after about
+// `max_bytes` bytes (never inside a UTF-8 character) with "...".
+std::string quoted(std::string_view text, size_t max_bytes = 60);
 
 }  // namespace kz

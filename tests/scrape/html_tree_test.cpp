@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "scrape/html_fixtures.hpp"
 #include "scrape/table_grid.hpp"
 
 namespace kz::html {
@@ -24,15 +25,7 @@ const Node* body_of(const Document& doc) {
   return body;
 }
 
-// The first element with the id, depth first.
-const Node* by_id(const Node* n, std::string_view id) {
-  if (attribute(n, "id") == id) return n;
-  const GumboVector* kids = children_of(n);
-  for (size_t i = 0; kids && i < kids->length; ++i) {
-    if (const Node* hit = by_id(child(*kids, i), id)) return hit;
-  }
-  return nullptr;
-}
+using test::by_id;
 
 std::string text_of_id(const Document& doc, std::string_view id) {
   const Node* n = by_id(doc.root(), id);

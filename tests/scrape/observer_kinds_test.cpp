@@ -9,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "scrape/observer_parser.hpp"
+#include "support/page_compare.hpp"
 #include "support/page_generator.hpp"
 
 namespace kz {
@@ -17,28 +18,7 @@ namespace {
 using test::Variant;
 
 void expect_same(const ObserverPage& got, const ObserverPage& want) {
-  EXPECT_EQ(got.current_hashrate_hs, want.current_hashrate_hs);
-  EXPECT_EQ(got.avg_hashrate_24h_hs, want.avg_hashrate_24h_hs);
-  EXPECT_EQ(got.online_workers, want.online_workers);
-  EXPECT_EQ(got.offline_workers, want.offline_workers);
-  EXPECT_EQ(got.balance_sat, want.balance_sat);
-  EXPECT_EQ(got.last_income_sat, want.last_income_sat);
-  EXPECT_EQ(got.skipped_rows, 0);
-  ASSERT_EQ(got.workers.size(), want.workers.size());
-  for (size_t i = 0; i < got.workers.size(); ++i) {
-    EXPECT_EQ(got.workers[i].name, want.workers[i].name);
-    EXPECT_EQ(got.workers[i].status, want.workers[i].status);
-    EXPECT_EQ(got.workers[i].hashrate_10m_hs, want.workers[i].hashrate_10m_hs);
-    EXPECT_EQ(got.workers[i].hashrate_1h_hs, want.workers[i].hashrate_1h_hs);
-    EXPECT_EQ(got.workers[i].hashrate_24h_hs, want.workers[i].hashrate_24h_hs);
-    EXPECT_EQ(got.workers[i].last_share_local, want.workers[i].last_share_local);
-  }
-  ASSERT_EQ(got.income.size(), want.income.size());
-  for (size_t i = 0; i < got.income.size(); ++i) {
-    EXPECT_EQ(got.income[i].date, want.income[i].date);
-    EXPECT_EQ(got.income[i].total_income_sat, want.income[i].total_income_sat);
-    EXPECT_EQ(got.income[i].hashrate_hs, want.income[i].hashrate_hs);
-  }
+  EXPECT_EQ(test::first_difference(got, want), std::nullopt);
 }
 
 void expect_parses_to(const std::string& html, const ObserverPage& model) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "scrape/page_dates.hpp"
 #include "scrape/page_text.hpp"
 #include "support/page_generator.hpp"
 #include "support/test_data.hpp"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "scrape/html_fixtures.hpp"
 #include "scrape/observer_tables.hpp"
 #include "scrape/observer_values.hpp"
 #include "support/page_generator.hpp"
@@ -17,30 +18,10 @@ namespace {
 
 using html::Node;
 
-// Every <table> under `n`, in document order.
-void collect_tables(const Node* n, std::vector<const Node*>& out) {
-  if (html::is_element(n, GUMBO_TAG_TABLE)) out.push_back(n);
-  const GumboVector* kids = html::children_of(n);
-  for (size_t i = 0; kids && i < kids->length; ++i) collect_tables(html::child(*kids, i), out);
-}
-
-std::string row(std::initializer_list<std::string_view> cells, std::string_view tag = "td") {
-  std::string s = "<tr>";
-  for (const std::string_view c : cells) {
-    s += "<" + std::string(tag) + ">" + std::string(c) + "</" + std::string(tag) + ">";
-  }
-  return s + "</tr>";
-}
-
-std::string table(const std::string& rows) {
-  return "<table>" + rows + "</table>";
-}
-
-std::string page_html(std::initializer_list<std::string> tables) {
-  std::string s = "<html><body>";
-  for (const std::string& t : tables) s += t;
-  return s + "</body></html>";
-}
+using test::collect_tables;
+using test::page_html;
+using test::row;
+using test::table;
 
 // --- the table model: header shapes generated here ---
 

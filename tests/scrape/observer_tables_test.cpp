@@ -5,35 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "scrape/html_fixtures.hpp"
+
 namespace kz::observer {
 namespace {
 
 using html::Node;
 
-// Every <table> under `n`, in document order.
-void collect_tables(const Node* n, std::vector<const Node*>& out) {
-  if (html::is_element(n, GUMBO_TAG_TABLE)) out.push_back(n);
-  const GumboVector* kids = html::children_of(n);
-  for (size_t i = 0; kids && i < kids->length; ++i) collect_tables(html::child(*kids, i), out);
-}
-
-std::string row(std::initializer_list<std::string_view> cells, std::string_view tag = "td") {
-  std::string s = "<tr>";
-  for (const std::string_view c : cells) {
-    s += "<" + std::string(tag) + ">" + std::string(c) + "</" + std::string(tag) + ">";
-  }
-  return s + "</tr>";
-}
-
-std::string table(const std::string& rows) {
-  return "<table>" + rows + "</table>";
-}
-
-std::string page_html(std::initializer_list<std::string> tables) {
-  std::string s = "<html><body>";
-  for (const std::string& t : tables) s += t;
-  return s + "</body></html>";
-}
+using test::collect_tables;
+using test::page_html;
+using test::row;
+using test::table;
 
 TEST(ObserverTables, LayoutFromTheHeaderRow) {
   const html::Document doc(

@@ -9,17 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "scrape/html_fixtures.hpp"
+
 namespace kz::html {
 namespace {
 
-const Node* by_id(const Node* n, std::string_view id) {
-  if (attribute(n, "id") == id) return n;
-  const GumboVector* kids = children_of(n);
-  for (size_t i = 0; kids && i < kids->length; ++i) {
-    if (const Node* hit = by_id(child(*kids, i), id)) return hit;
-  }
-  return nullptr;
-}
+using test::by_id;
 
 const Node* first_table(const Document& doc) {
   return by_id(doc.root(), "t");

@@ -6,19 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "scrape/html_fixtures.hpp"
 #include "scrape/html_tree.hpp"
 
 namespace kz::html {
 namespace {
 
-const Node* by_id(const Node* n, std::string_view id) {
-  if (attribute(n, "id") == id) return n;
-  const GumboVector* kids = children_of(n);
-  for (size_t i = 0; kids && i < kids->length; ++i) {
-    if (const Node* hit = by_id(child(*kids, i), id)) return hit;
-  }
-  return nullptr;
-}
+using test::by_id;
 
 struct Texts {
   std::string text, exact;
