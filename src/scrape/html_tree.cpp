@@ -257,7 +257,9 @@ void TextWalker::exact_text(const Node* n, std::string& out) {
       push_children_reversed(cur, stack_);
     }
   }
-  while (!out.empty() && is_ascii_space(out.back())) out.pop_back();
+  // Outer NBSP, thin and narrow spaces are padding too (&nbsp; around a name), as in trim_space.
+  const std::string_view trimmed = trim_space(out);
+  if (trimmed.size() != out.size()) out = std::string(trimmed);
 }
 
 bool TextWalker::has_text(const Node* n) {

@@ -145,7 +145,8 @@ class TextWalker {
   void text(const Node* n, std::string& out);
 
   // The text under `n` as the page shows it, for identities such as worker
-  // names: entities decoded, ASCII whitespace at both ends trimmed, inner
+  // names: entities decoded, spaces at both ends trimmed (ASCII whitespace,
+  // NBSP, thin and narrow NBSP: see trim_space), inner
   // whitespace (tabs, runs of spaces, NBSP) kept byte for byte. A block
   // boundary or <br> adds one space only where no whitespace is there already.
   void exact_text(const Node* n, std::string& out);

@@ -139,9 +139,9 @@ TEST(VisibleText, LineBreaksInEveryCellKindStillRead) {
 
 TEST(WorkerNames, WhitespaceVariantsAreDistinctWorkersKeptByteForByte) {
   const std::vector<std::string> names = {
-      "a b",      "a\tb",   "a  b",         "a\u00A0b",    "a \u00A0b", "a\u202Fb",
-      "a\u2009b", "a\t\tb", "a \t b",       "a\nb",        "a\u3000b",  "ab",
-      "a&amp;b",  "a&b",    "имя  воркера", "имя воркера", "a\u00A0",   "\u00A0a"};
+      "a b",      "a\tb",   "a  b",         "a\u00A0b",    "a \u00A0b",     "a\u202Fb",
+      "a\u2009b", "a\t\tb", "a \t b",       "a\nb",        "a\u3000b",      "ab",
+      "a&amp;b",  "a&b",    "имя  воркера", "имя воркера", "a\u00A0\u00A0b"};
   ObserverPage model = test::make_model(names.size(), 41);
   for (size_t i = 0; i < names.size(); ++i) model.workers[i].name = names[i];
   for (const bool decorate : {false, true}) {
@@ -154,15 +154,16 @@ TEST(WorkerNames, WhitespaceVariantsAreDistinctWorkersKeptByteForByte) {
   }
 }
 
-TEST(WorkerNames, OuterAsciiWhitespaceIsTrimmedInnerKept) {
+TEST(WorkerNames, OuterWhitespaceIsTrimmedInnerKept) {
   ObserverPage model = test::make_model(3, 42);
   model.locale = "en";
   std::string html = test::render_page(model, Variant{});
   const std::string name = model.workers[1].name;
   const size_t at = html.find("<td>" + name + "</td>");
   ASSERT_NE(at, std::string::npos);
-  html.replace(at, name.size() + 9,
-               "<td>\n\t  " + name.substr(0, 2) + "\t \t" + name.substr(2) + " \n</td>");
+  html.replace(
+      at, name.size() + 9,
+      "<td>\n\t &nbsp;" + name.substr(0, 2) + "\t \t" + name.substr(2) + "\u202F&nbsp; \n</td>");
   model.workers[1].name = name.substr(0, 2) + "\t \t" + name.substr(2);
   expect_parses_to(html, model);
 }

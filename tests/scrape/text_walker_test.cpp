@@ -97,11 +97,12 @@ TEST(TextWalker, LineBreaksAndCellBoundariesSeparate) {
 }
 
 TEST(TextWalker, ExactTextKeepsInnerWhitespaceByteForByte) {
-  const std::vector<std::string> names = {"a\tb",     "a b",      "a  b",    "a\u00A0b",
-                                          "a \t b",   "a\n b",    "\u00A0a", "a\u00A0",
-                                          "a\u202Fb", "x\u3000y", "a&b",     "имя  воркера"};
+  const std::vector<std::string> names = {
+      "a\tb",     "a b",      "a  b", "a\u00A0b",       "a \t b",      "a\n b",
+      "a\u202Fb", "x\u3000y", "a&b",  "a\u00A0\u00A0b", "имя  воркера"};
   for (const std::string& name : names) {
-    for (const std::string pad : {"", " ", "\n\t  ", "\t"}) {
+    for (const std::string pad :
+         {"", " ", "\n\t  ", "\t", "&nbsp;", "\u00A0 ", "\u202F", "\u2009"}) {
       SCOPED_TRACE("[" + name + "] pad [" + pad + "]");
       EXPECT_EQ(texts_of(pad + "<span>" + pad + name + pad + "</span>" + pad, true).exact, name);
       EXPECT_EQ(texts_of(pad + name + pad).exact, name);
