@@ -41,12 +41,25 @@ std::string ScrapeJob::fetch_page() {
   const std::string content_type = response.header("content-type").value_or("");
   DecodedPage page = decode_page_detailed(response.body, content_type);
   if (page.replaced > 0) check_decoding_keeps_workers_apart(response.body, content_type);
-  spdlog::debug("fetched {} bytes in {} attempt(s), {} from the {}{}", response.body.size(),
-                result.attempts, page.charset, page.source,
-                page.replaced == 0
-                    ? ""
-                    : ", " + std::to_string(page.replaced) + " invalid byte sequences replaced");
+  spdlog::debug("fetched {} bytes in {} attempt(s), {} from the {}", response.body.size(),
+                result.attempts, page.charset, page.source);
+  decoding_note_.clear();
+  if (page.replaced > 0) {
+    decoding_note_ = std::to_string(page.replaced) + " byte sequences are not valid " +
+                     page.charset + " (chosen by: " + page.source +
+                     "); is the page's charset declared right?";
+    spdlog::warn("{}: {}", label(), decoding_note_);
+  }
   return std::move(page.text);
+}
+
+ObserverPage ScrapeJob::parse_fetched(const std::string& html) const {
+  try {
+    return parse_observer_page(html);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::no_data || decoding_note_.empty()) throw;
+    throw Error(ExitCode::no_data, std::string(e.what()) + "; " + decoding_note_);
+  }
 }
 
 ObserverPage ScrapeJob::render_page() {
@@ -66,9 +79,9 @@ ObserverPage ScrapeJob::load_page() {
   }
   if (renderer_ && options_.render == RenderMode::always) return render_page();
   const std::string html = fetch_page();
-  if (!renderer_ || options_.render == RenderMode::never) return parse_observer_page(html);
+  if (!renderer_ || options_.render == RenderMode::never) return parse_fetched(html);
   try {
-    return parse_observer_page(html);
+    return parse_fetched(html);
   } catch (const Error& e) {
     if (e.code() != ExitCode::no_data) throw;
     spdlog::debug("{}; rendering the page with Chromium", e.what());
@@ -133,8 +146,10 @@ void ScrapeJob::run(std::ostream& out) {
   }
   if (failure) throw *failure;
   if (page->skipped_rows > 0) {
-    spdlog::warn("{}: skipped {} table rows that were cut off or did not parse", label(),
-                 page->skipped_rows);
+    spdlog::warn(
+        "{}: skipped {} table rows that were cut off, did not parse, or repeated a worker "
+        "or a day",
+        label(), page->skipped_rows);
   }
   if (!page->workers_complete()) {
     spdlog::warn(

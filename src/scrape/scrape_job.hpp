@@ -54,7 +54,10 @@ class ScrapeJob {
   void share_write_lock(std::mutex& lock) { write_lock_ = &lock; }
 
  private:
+  // The fetched page decoded to UTF-8; sets decoding_note_.
   std::string fetch_page();
+  // parse_observer_page, its no_data error carrying decoding_note_.
+  ObserverPage parse_fetched(const std::string& html) const;
   ObserverPage render_page();
   // From the API, or fetched and/or rendered as options_.render says, then parsed.
   ObserverPage load_page();
@@ -66,6 +69,8 @@ class ScrapeJob {
   Sleeper sleeper_;
   PageRenderer* renderer_;
   std::mutex* write_lock_ = nullptr;
+  std::string
+      decoding_note_;  // why the fetched page's text may be wrong, when decoding replaced bytes
 };
 
 }  // namespace kz

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 
 #include "common/error.hpp"
 #include "scrape/observer_parser.hpp"
@@ -61,8 +62,15 @@ TEST(ObserverNumbers, UnambiguousNumbersDecideForTheWholePage) {
     for (const Case& c : {Case{"0.01034044 BTC", 1234e12}, Case{"0,01034044 BTC", 1.234e12},
                           Case{"1,234.5 BTC", 1234e12}, Case{"1.234,5 BTC", 1.234e12},
                           Case{"1 234,50 BTC", 1.234e12}}) {
-      const ObserverPage p = parse_observer_page(page(*l, "1,234 TH/s", c.balance, l->lang));
-      EXPECT_EQ(p.current_hashrate_hs, c.hashrate_hs) << l->lang << " " << c.balance;
+      const std::string html = page(*l, "1,234 TH/s", c.balance, l->lang);
+      if (l == &kRussian && std::string_view(c.balance).find('.') != std::string_view::npos &&
+          c.hashrate_hs == 1.234e12) {
+        // A decimal comma beside a '.' that would group: Russian never groups with '.'.
+        EXPECT_THROW(parse_observer_page(html), Error) << c.balance;
+        continue;
+      }
+      EXPECT_EQ(parse_observer_page(html).current_hashrate_hs, c.hashrate_hs)
+          << l->lang << " " << c.balance;
     }
   }
 }
@@ -86,6 +94,22 @@ TEST(ObserverNumbers, ContradictingNumbersAreAnErrorNamingThem) {
       EXPECT_NE(std::string(e.what()).find("\"0,5 BTC\""), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(ObserverNumbers, ARussianPageNeverGroupsWithADot) {
+  // '.' beside a decimal comma, or beside an ambiguous ',': one of them would have to group
+  // digits, and a Russian page groups with spaces. Refused rather than read 1000 times off.
+  for (const auto& [hashrate, balance] :
+       {std::pair{"137.937 TH/s", "0,01034044 BTC"}, std::pair{"1.234 PH/s", "1,235 BTC"},
+        std::pair{"1.234.567,5 TH/s", ""}}) {
+    EXPECT_THROW(parse_observer_page(page(kRussian, hashrate, balance, "ru")), Error) << hashrate;
+  }
+  // Alone, or beside en-US numbers (btcpool.kz's own Russian page), the '.' is decimal.
+  EXPECT_EQ(parse_observer_page(page(kRussian, "137.937 TH/s", "0BTC", "ru")).current_hashrate_hs,
+            137.937e12);
+  EXPECT_EQ(
+      parse_observer_page(page(kRussian, "1,234 TH/s", "0.01034044BTC", "ru")).current_hashrate_hs,
+      1234e12);
 }
 
 TEST(ObserverNumbers, AUnicodeMinusIsNeverReadAsAPositiveValue) {

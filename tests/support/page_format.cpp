@@ -35,7 +35,17 @@ std::string separator(Thousands t, bool decimal_comma) {
   return "";
 }
 
+NumberFormat number_format_as_asked(const Variant& v);
+
+// A Russian page groups digits with spaces, never with '.' (kzscrape refuses such a page as
+// contradicting itself, see decide_decimal_mark), so a '.' group becomes NBSP there.
 NumberFormat number_format(const Variant& v) {
+  NumberFormat f = number_format_as_asked(v);
+  if (v.locale == "ru" && f.group == ".") f.group = "\u00A0";
+  return f;
+}
+
+NumberFormat number_format_as_asked(const Variant& v) {
   Numbers numbers = v.numbers;
   if (numbers == Numbers::by_locale) numbers = v.locale == "ru" ? Numbers::ru : Numbers::en_us;
   switch (numbers) {
