@@ -1,11 +1,9 @@
 #include "common/units.hpp"
 
-#include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <limits>
 
+#include "common/decimal_text.hpp"
 #include "common/number_text.hpp"
 
 namespace kz {
@@ -93,26 +91,25 @@ std::optional<int64_t> accumulate(int64_t value, std::string_view digits) {
   return value;
 }
 
-// The double nearest to the decimal `dec` times 10^`exponent`.
-std::optional<double> to_double(const Decimal& dec, int exponent) {
+// The decimal `dec` times 10^`exponent`, in the form decimal_text.hpp computes with.
+DecimalText as_decimal_text(const Decimal& dec, int exponent) {
   std::string_view digits(dec.digits.data(), dec.int_len + dec.frac_len);
-  exponent -= static_cast<int>(dec.frac_len);
+  int64_t scale = static_cast<int64_t>(exponent) - static_cast<int64_t>(dec.frac_len);
   while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
   while (!digits.empty() && digits.back() == '0') {
     digits.remove_suffix(1);
-    ++exponent;
+    ++scale;
   }
-  if (digits.empty()) return 0.0;
-  if (digits.size() > 19) return std::nullopt;  // more precision than the page ever shows
-  // "<digits>e<exponent>" read by from_chars rounds once, whatever the locale.
-  std::array<char, 32> buf{};
-  char* end = std::copy(digits.begin(), digits.end(), buf.data());
-  *end++ = 'e';
-  end = std::to_chars(end, buf.data() + buf.size(), exponent).ptr;
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(buf.data(), end, value);
-  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
+  return {.negative = dec.negative && !digits.empty(),
+          .digits = std::string(digits),
+          .exponent = digits.empty() ? 0 : scale};
+}
+
+// The double nearest to the decimal `dec` times 10^`exponent`.
+std::optional<double> to_double(const Decimal& dec, int exponent) {
+  const DecimalText value = as_decimal_text(dec, exponent);
+  if (value.digits.size() > 19) return std::nullopt;  // more precision than the page ever shows
+  return decimal_to_double(value);
 }
 
 std::optional<double> hashrate_hs(std::string_view text, std::optional<DecimalMark> mark) {
@@ -128,20 +125,8 @@ std::optional<int64_t> btc_sat(std::string_view text, std::optional<DecimalMark>
   std::string_view unit;
   const std::optional<Decimal> dec = read_amount(text, mark, unit);
   if (!dec || (!unit.empty() && !iequals_ascii(unit, "btc"))) return std::nullopt;
-  const std::optional<int64_t> whole = accumulate(0, dec->int_digits());
-  if (!whole) return std::nullopt;
-  int64_t frac = 0;
-  size_t i = 0;
-  for (const char c : dec->frac_digits()) {
-    if (i++ < 8) {
-      frac = frac * 10 + (c - '0');
-    } else if (c != '0') {
-      return std::nullopt;  // a fraction of a satoshi: never round silently
-    }
-  }
-  for (; i < 8; ++i) frac *= 10;
-  if (*whole > (std::numeric_limits<int64_t>::max() - frac) / kSatPerBtc) return std::nullopt;
-  return *whole * kSatPerBtc + frac;
+  // A fraction of a satoshi is refused, never rounded silently.
+  return decimal_to_integer(as_decimal_text(*dec, 0), 8, Rounding::exact);
 }
 
 bool has_digit(std::string_view s) {
