@@ -33,9 +33,10 @@ namespace {
 class OneAtATimeRenderer : public PageRenderer {
  public:
   explicit OneAtATimeRenderer(PageRenderer& inner) : inner_(inner) {}
-  std::string render(const std::string& url, std::chrono::milliseconds timeout) override {
+  std::string render(const std::string& url, std::chrono::milliseconds timeout,
+                     std::chrono::minutes utc_offset) override {
     std::lock_guard lock(mutex_);
-    return inner_.render(url, timeout);
+    return inner_.render(url, timeout, utc_offset);
   }
 
  private:

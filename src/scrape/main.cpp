@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 
 #include "common/cli_main.hpp"
@@ -198,21 +197,15 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
 }
 
 // Validates the whole file before any work, then scrapes the selected pools.
-// Each pool's page renders in its own page_tz.
 int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Clock& clock,
-               kz::ChromiumRenderer& chromium) {
+               kz::PageRenderer& renderer) {
   const auto pools =
       kz::select_pools(kz::load_pool_config(cli.config), base.account_name, cli.config);
   if (base.dry_run && pools.size() != 1) {
     throw kz::Error(kz::ExitCode::usage, "--dry-run with --config needs --account NAME");
   }
   std::vector<kz::ScrapeOptions> jobs;
-  std::map<std::string, std::chrono::minutes> utc_offset_by_url;  // config URLs are unique
-  for (const auto& pool : pools) {
-    jobs.push_back(kz::options_for_pool(base, pool));
-    utc_offset_by_url[jobs.back().observer_url] = jobs.back().page_utc_offset;
-  }
-  kz::PoolZoneRenderer renderer(chromium, std::move(utc_offset_by_url));
+  for (const auto& pool : pools) jobs.push_back(kz::options_for_pool(base, pool));
   if (base.dry_run) {
     kz::CurlTransport transport(jobs.front().http);
     kz::ScrapeJob(jobs.front(), transport, clock, kz::real_sleeper(), &renderer).run(std::cout);
@@ -249,7 +242,6 @@ int main(int argc, char** argv) {
     kz::ChromiumOptions chromium;
     chromium.binary = cli.chromium;
     chromium.max_dom_bytes = options.http.max_body_bytes;
-    chromium.utc_offset = options.page_utc_offset;
     kz::ChromiumRenderer renderer(chromium);
     if (!cli.config.empty()) return run_config(options, cli, clock, renderer);
     kz::CurlTransport transport(options.http);

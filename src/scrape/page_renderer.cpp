@@ -114,12 +114,6 @@ std::vector<std::string> ChromiumRenderer::environment(const std::string& profil
           "HOME=" + profile_dir, "TZ=" + *zone, "LANG=C.UTF-8", "LC_ALL=C.UTF-8"};
 }
 
-std::string PoolZoneRenderer::render(const std::string& url, std::chrono::milliseconds timeout) {
-  const auto it = utc_offset_by_url_.find(url);
-  if (it == utc_offset_by_url_.end()) return chromium_.render(url, timeout);
-  return chromium_.render(url, timeout, it->second);
-}
-
 std::vector<std::string> ChromiumRenderer::command_line(const std::string& url,
                                                         const std::string& profile_dir) const {
   std::vector<std::string> args = {options_.binary, "--headless"};
@@ -137,10 +131,6 @@ std::vector<std::string> ChromiumRenderer::command_line(const std::string& url,
   args.push_back("--dump-dom");
   args.push_back(url);
   return args;
-}
-
-std::string ChromiumRenderer::render(const std::string& url, std::chrono::milliseconds timeout) {
-  return render(url, timeout, options_.utc_offset);
 }
 
 std::string ChromiumRenderer::render(const std::string& url, std::chrono::milliseconds timeout,

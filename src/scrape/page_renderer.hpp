@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,8 +17,12 @@ enum class RenderMode { never, automatic, always };
 class PageRenderer {
  public:
   virtual ~PageRenderer() = default;
-  // Throws kz::Error: no_data when no browser is available, fetch_failed when it fails.
-  virtual std::string render(const std::string& url, std::chrono::milliseconds timeout) = 0;
+  // `utc_offset` is the page's own zone (--page-tz): the browser's clock runs in it, so that
+  // times the page's scripts format read as the page shows them. Throws kz::Error: no_data
+  // when no browser is available, fetch_failed when it fails, usage when the browser cannot
+  // run in that zone.
+  virtual std::string render(const std::string& url, std::chrono::milliseconds timeout,
+                             std::chrono::minutes utc_offset) = 0;
 };
 
 struct ChromiumOptions {
@@ -30,9 +33,6 @@ struct ChromiumOptions {
   std::chrono::milliseconds virtual_time_budget{10'000};
   std::filesystem::path profile_parent;  // where the temporary profile goes; empty: $TMPDIR
   std::chrono::milliseconds kill_grace{2'000};
-  // The zone the browser runs in, for pages whose scripts format times in the browser's zone:
-  // the page's own zone (--page-tz), so that its times read as the page shows them.
-  std::chrono::minutes utc_offset{5 * 60};
 };
 
 // The TZ value under which Chromium's clock runs at `utc_offset`, or nullopt when there is
@@ -49,12 +49,9 @@ std::optional<std::string> chromium_time_zone(std::chrono::minutes utc_offset);
 class ChromiumRenderer : public PageRenderer {
  public:
   explicit ChromiumRenderer(ChromiumOptions options) : options_(std::move(options)) {}
-  // Renders in options.utc_offset.
-  std::string render(const std::string& url, std::chrono::milliseconds timeout) override;
-  // Renders with the browser's clock at `utc_offset`. Throws what render() throws, and usage
-  // when chromium_time_zone() has no zone for the offset.
+  // Throws usage when chromium_time_zone() has no zone for `utc_offset`.
   std::string render(const std::string& url, std::chrono::milliseconds timeout,
-                     std::chrono::minutes utc_offset);
+                     std::chrono::minutes utc_offset) override;
 
   // The Chromium command line for `url` with the profile in `profile_dir`.
   std::vector<std::string> command_line(const std::string& url,
@@ -67,20 +64,6 @@ class ChromiumRenderer : public PageRenderer {
 
  private:
   ChromiumOptions options_;
-};
-
-// Renders each pool's page in that pool's zone: `utc_offset_by_url` maps each observer URL
-// to its pool's offset; other URLs render in the ChromiumRenderer's own offset.
-class PoolZoneRenderer : public PageRenderer {
- public:
-  PoolZoneRenderer(ChromiumRenderer& chromium,
-                   std::map<std::string, std::chrono::minutes> utc_offset_by_url)
-      : chromium_(chromium), utc_offset_by_url_(std::move(utc_offset_by_url)) {}
-  std::string render(const std::string& url, std::chrono::milliseconds timeout) override;
-
- private:
-  ChromiumRenderer& chromium_;
-  std::map<std::string, std::chrono::minutes> utc_offset_by_url_;
 };
 
 }  // namespace kz

@@ -63,7 +63,8 @@ ObserverPage ScrapeJob::parse_fetched(const std::string& html) const {
 }
 
 ObserverPage ScrapeJob::render_page() {
-  const std::string html = renderer_->render(options_.observer_url, options_.http.total_timeout);
+  const std::string html = renderer_->render(options_.observer_url, options_.http.total_timeout,
+                                             options_.page_utc_offset);
   try {
     return parse_observer_page(html);
   } catch (const Error& e) {

@@ -21,6 +21,9 @@
 namespace kz {
 namespace {
 
+// The zone the renderer tests render in (Kazakhstan, the default --page-tz).
+constexpr std::chrono::minutes kPageZone{5 * 60};
+
 using namespace std::chrono_literals;
 using test::PageServer;
 using test::Step;
@@ -91,7 +94,7 @@ TEST_F(ChromiumRendererTest, CommandLineIsolatesAndQuietsChromium) {
 TEST_F(ChromiumRendererTest, AMissingBinaryIsNoDataAndSaysHowToInstallChromium) {
   options_.binary = "/nonexistent/chromium";
   try {
-    ChromiumRenderer(options_).render(server_.url("/o"), 5s);
+    ChromiumRenderer(options_).render(server_.url("/o"), 5s, kPageZone);
     FAIL() << "no exception";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::no_data);
@@ -106,7 +109,7 @@ TEST_F(ChromiumRendererTest, RendersTheDomScriptsBuiltAndRemovesTheProfile) {
   server_.set("/o", {Step::ok(script_built_page())});
   EXPECT_THROW(parse_observer_page(script_built_page()), Error);
   const auto start = std::chrono::steady_clock::now();
-  const std::string dom = ChromiumRenderer(options_).render(server_.url("/o"), 30s);
+  const std::string dom = ChromiumRenderer(options_).render(server_.url("/o"), 30s, kPageZone);
   const auto took = std::chrono::steady_clock::now() - start;
   RecordProperty("render_ms", static_cast<int>(took / 1ms));
   const ObserverPage page = parse_observer_page(dom);
@@ -122,7 +125,7 @@ TEST_F(ChromiumRendererTest, AHangingPageTimesOutAndNoChromiumIsLeft) {
   server_.set("/o", {Step::hang(20s)});
   const auto start = std::chrono::steady_clock::now();
   try {
-    ChromiumRenderer(options_).render(server_.url("/o"), 2s);
+    ChromiumRenderer(options_).render(server_.url("/o"), 2s, kPageZone);
     FAIL() << "no exception";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::fetch_failed);
@@ -143,7 +146,7 @@ TEST_F(ChromiumRendererTest, AFailedLoadIsAFetchErrorWithChromiumsReason) {
          "net::ERR_CONNECTION_REFUSED' >&2\n";
   std::filesystem::permissions(options_.binary, std::filesystem::perms::owner_all);
   try {
-    ChromiumRenderer(options_).render("http://127.0.0.1:9/o", 10s);
+    ChromiumRenderer(options_).render("http://127.0.0.1:9/o", 10s, kPageZone);
     FAIL() << "no exception";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::fetch_failed);
@@ -158,10 +161,12 @@ TEST_F(ChromiumRendererTest, AFailedLoadIsAFetchErrorWithChromiumsReason) {
 // ScrapeJob's use of a renderer, with a scripted one.
 class FakeRenderer : public PageRenderer {
  public:
-  std::string render(const std::string& url, std::chrono::milliseconds timeout) override {
+  std::string render(const std::string& url, std::chrono::milliseconds timeout,
+                     std::chrono::minutes utc_offset) override {
     ++calls;
     last_url = url;
     last_timeout = timeout;
+    last_utc_offset = utc_offset;
     if (error) throw *error;
     return html;
   }
@@ -170,6 +175,7 @@ class FakeRenderer : public PageRenderer {
   int calls = 0;
   std::string last_url;
   std::chrono::milliseconds last_timeout{0};
+  std::chrono::minutes last_utc_offset{0};
 };
 
 class RenderModeTest : public ::testing::Test {
@@ -200,6 +206,7 @@ class RenderModeTest : public ::testing::Test {
     options_.dry_run = true;
     options_.http.max_retries = 0;
     options_.http.total_timeout = 7s;
+    options_.page_utc_offset = std::chrono::minutes(-3 * 60 - 30);
   }
 
   PageServer server_;
@@ -217,6 +224,7 @@ TEST_F(RenderModeTest, AutoRendersOnlyWhenTheFetchedPageHasNoData) {
   EXPECT_EQ(renderer_.calls, 1);
   EXPECT_EQ(renderer_.last_url, server_.url("/o"));
   EXPECT_EQ(renderer_.last_timeout, 7s);
+  EXPECT_EQ(renderer_.last_utc_offset, std::chrono::minutes(-3 * 60 - 30));  // the page's zone
   EXPECT_EQ(server_.request_count("/o"), 2);
 }
 
