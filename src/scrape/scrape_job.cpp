@@ -40,11 +40,11 @@ std::string ScrapeJob::fetch_page() {
   // Content-Type: the BOM or a meta tag decides).
   const std::string content_type = response.header("content-type").value_or("");
   DecodedPage page = decode_page_detailed(response.body, content_type);
-  if (page.replaced > 0) check_decoding_keeps_workers_apart(response.body, content_type);
   spdlog::debug("fetched {} bytes in {} attempt(s), {} from the {}", response.body.size(),
                 result.attempts, page.charset, page.source);
   decoding_note_.clear();
   if (page.replaced > 0) {
+    check_decoding_keeps_workers_apart(response.body, content_type);
     decoding_note_ = std::to_string(page.replaced) + " byte sequences are not valid " +
                      page.charset + " (chosen by: " + page.source +
                      "); is the page's charset declared right?";
