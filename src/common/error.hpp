@@ -20,7 +20,8 @@ enum class ExitCode : int {
   all_pools_failed = 9,   // with a config of several pools: every one failed
   api_key_rejected = 10,  // the pool's API refused the key (HTTP 401/403 or an error naming it)
   api_error = 11,         // the pool's API answered {"status":"ERROR"} for another reason
-  api_paging = 12         // the API's pages were inconsistent (a page repeated, the total changed)
+  api_paging = 12,        // the API's pages were inconsistent (a page repeated, the total changed)
+  locked = 75             // another kzupload holds the cache's upload lock (sysexits EX_TEMPFAIL)
 };
 
 // The one error type of the project. Thrown anywhere, caught once in main().

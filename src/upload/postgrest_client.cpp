@@ -172,3 +172,35 @@ void PostgrestClient::upsert(const std::string& table, const std::string& on_con
 }
 
 }  // namespace kz
+
+namespace kz {
+
+// Interface stub until the answer checks land: classifies the thrown error.
+UpsertOutcome PostgrestClient::try_upsert(const std::string& table, const std::string& on_conflict,
+                                          const std::string& body, std::size_t rows,
+                                          Resolution resolution) {
+  try {
+    upsert(table, on_conflict, body, rows, resolution);
+    return {};
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    UpsertOutcome outcome;
+    outcome.message = message;
+    if (e.code() == ExitCode::upload_transient) {
+      outcome.kind = UpsertOutcome::Kind::transient;
+    } else if (message.find("HTTP 413") != std::string::npos) {
+      outcome.kind = UpsertOutcome::Kind::too_large;
+    } else {
+      outcome.kind = UpsertOutcome::Kind::rejected;
+      for (const char* cls : {" 22", " 23", " 54"}) {
+        const auto at = message.find(std::string(cls));
+        if (at != std::string::npos && message.find(": HTTP") < at) {
+          outcome.kind = UpsertOutcome::Kind::row_refused;
+        }
+      }
+    }
+    return outcome;
+  }
+}
+
+}  // namespace kz

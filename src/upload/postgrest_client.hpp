@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 
+#include "common/error.hpp"
 #include "common/http.hpp"
 
 namespace kz {
@@ -18,6 +19,30 @@ struct PostgrestConfig {
 
 enum class Resolution { merge_duplicates, ignore_duplicates };
 
+// How one upsert request ended. try_upsert reports every answer here instead of throwing.
+struct UpsertOutcome {
+  enum class Kind {
+    ok,           // PostgREST's own success: its status, Content-Range total, empty or JSON body
+    transient,    // network, retryable status after retries, the run's deadline, or an answer
+                  // that is not PostgREST's: the rows stay pending (ExitCode::upload_transient)
+    rejected,     // refused as a whole (key, schema, a redirect, any other 4xx): splitting the
+                  // batch cannot help (ExitCode::upload_rejected)
+    row_refused,  // a row is refused (SQLSTATE class 22, 23 or 54, whatever the status):
+                  // split the batch to find it (ExitCode::upload_rejected)
+    too_large,    // HTTP 413: the body is over a limit of the server or a proxy; halve the
+                  // batch (ExitCode::upload_rejected once a single row is refused)
+  };
+  Kind kind = Kind::ok;
+  std::string message;  // unless ok: one line, secret-free, with advice where it is clear
+
+  bool ok() const { return kind == Kind::ok; }
+  ExitCode code() const {
+    return kind == Kind::ok          ? ExitCode::ok
+           : kind == Kind::transient ? ExitCode::upload_transient
+                                     : ExitCode::upload_rejected;
+  }
+};
+
 // Bulk upserts through PostgREST (POST /rest/v1/<table>?on_conflict=...).
 // Transient failures (network, 408, 429, 5xx) are retried within the request
 // timeout and the run's deadline, then thrown as ExitCode::upload_transient;
@@ -29,8 +54,14 @@ class PostgrestClient {
   PostgrestClient(PostgrestConfig config, HttpTransport& transport, Sleeper sleeper,
                   std::ostream* dry_run = nullptr);
 
+  // Throws kz::Error with outcome.code() and outcome.message unless the outcome is ok.
   void upsert(const std::string& table, const std::string& on_conflict, const std::string& body,
               std::size_t rows, Resolution resolution = Resolution::merge_duplicates);
+
+  // One request (retries of transient failures included); never throws for an answer.
+  UpsertOutcome try_upsert(const std::string& table, const std::string& on_conflict,
+                           const std::string& body, std::size_t rows,
+                           Resolution resolution = Resolution::merge_duplicates);
 
   int requests() const { return requests_; }  // HTTP attempts, retries included
 

@@ -165,6 +165,11 @@ std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot
       .str();
 }
 
+// Interface stub until the value checks land.
+std::optional<std::string> unrepresentable(const SnapshotRow&) {
+  return std::nullopt;
+}
+
 std::string device_row(const AccountLabels& labels, const DeviceState& device,
                        bool with_created_at) {
   JsonObject row;

@@ -61,6 +61,9 @@ std::string alert_key(std::string_view account, const AlertState& alert);
 
 std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest);
 std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot);
+// Why Supabase's hashrates columns cannot hold the snapshot's values (integer TH/s, so at most
+// 2,147,483,647 TH/s, and finite), e.g. "hashrate_10m 1e+30 TH/s exceeds ..."; empty when they can.
+std::optional<std::string> unrepresentable(const SnapshotRow& snapshot);
 // with_created_at: for the insert of devices Supabase may not know yet; the
 // upsert that follows leaves created_at alone.
 std::string device_row(const AccountLabels& labels, const DeviceState& device,
