@@ -195,6 +195,40 @@ TEST_F(SharedBatches, OnePoolsRefusedRowsAreSetAsideAndTheRestGetsIn) {
 
 // PostgREST wants the same keys in every object of a request: pools without a site (absent
 // labels are not sent) share another accounts and devices request.
+// A refusal that is not about a row (here a trigger's exception, P0001) cannot be found by
+// halving: the shared request is sent again pool by pool and only the refused pool stops.
+TEST_F(SharedBatches, APoolRefusedAsAWholeStopsAloneAndKeepsItsRowsPending) {
+  const auto pools = scrape_pools(20);
+  db().execute(
+      "CREATE FUNCTION kz_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      " IF NEW.account_name = 'KZPool_105' THEN RAISE EXCEPTION 'account on hold'; END IF;"
+      " RETURN NEW; END $$;"
+      "CREATE TRIGGER kz_test_refuse BEFORE INSERT ON income_tracking"
+      " FOR EACH ROW EXECUTE FUNCTION kz_test_refuse()");
+  const auto r =
+      kzupload({"--config", write_pools_file(pools)}, supabase_env(supabase().service_key()));
+  db().execute("DROP TRIGGER kz_test_refuse ON income_tracking; DROP FUNCTION kz_test_refuse()");
+
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_NE(r.err.find("kzupload: error: KZPool_105: POST /rest/v1/income_tracking (2 rows): "
+                       "HTTP 400 P0001: account on hold"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("1 of 20 pools failed"), std::string::npos) << r.err;
+  EXPECT_EQ(count("income_tracking"), 38);
+  EXPECT_EQ(count("alerts"), 0);
+  // One shared request, then one per pool.
+  EXPECT_EQ(rows_per_post("income_tracking").front(), 40);
+  EXPECT_EQ(posts("income_tracking").size(), 1U + 20U);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM income_day WHERE uploaded_revision < revision"), 2);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
+
+  supabase().requests().clear();
+  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_EQ(rows_per_post("income_tracking"), std::vector<int>{2});
+  EXPECT_EQ(count("income_tracking"), 40);
+}
+
 TEST_F(SharedBatches, RowsWithOtherColumnsGoInTheirOwnRequest) {
   auto pools = scrape_pools(6);
   for (int i = 0; i < 3; ++i) pools[i].site.clear();
