@@ -167,7 +167,8 @@ void Sender::set_aside(PoolUpload& pool, const RowRef& row, const std::string& r
   }
   set_aside_.insert(set_aside_key(pool, row));
   const std::string line = row.table + " " + row.description + ": " + reason;
-  spdlog::error("{}: set aside {}", pool.labels.account, line);
+  spdlog::error("{}: {} {}", pool.labels.account,
+                rejected_ != nullptr ? "set aside" : "dry run, would set aside", line);
   pool.set_aside.push_back(line);
 }
 
