@@ -5,11 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <ctime>
 #include <memory>
-#include <random>
 #include <string_view>
-#include <thread>
 
 #include "common/body_decoding.hpp"
 #include "common/http_redirects.hpp"
@@ -89,10 +86,6 @@ size_t header_cb(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-std::string loggable_url(const std::string& url) {
-  return redacted_url(url);
-}
-
 std::string one_line(std::string s) {
   std::replace_if(
       s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
@@ -138,7 +131,7 @@ std::string describe_error(CURLcode code, const char* errbuf, const Transfer& t,
   } else {
     what = detail;
   }
-  return redact_headers(what + " (" + loggable_url(url) + ")", request);
+  return redact_headers(what + " (" + redacted_url(url) + ")", request);
 }
 
 struct CurlDeleter {
@@ -147,29 +140,6 @@ struct CurlDeleter {
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
-
-std::optional<milliseconds> parse_retry_after(const std::string& value) {
-  const std::string v(trim(value));
-  if (v.empty()) return std::nullopt;
-  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    if (v.size() > 9) return milliseconds(999'999'999LL * 1000);
-    return milliseconds(std::stoll(v) * 1000);
-  }
-  const time_t when = curl_getdate(v.c_str(), nullptr);
-  if (when == -1) return std::nullopt;
-  const auto delta = static_cast<long long>(when) - static_cast<long long>(std::time(nullptr));
-  return milliseconds(std::max(0LL, delta) * 1000);
-}
-
-milliseconds jittered_backoff(const HttpOptions& options, int retry) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const int shift = std::min(retry, 30);
-  const auto exp = options.backoff_base.count() * (int64_t{1} << shift);
-  const auto cap = std::min<int64_t>(exp, options.backoff_max.count());
-  if (cap <= 0) return milliseconds(0);
-  std::uniform_int_distribution<int64_t> dist(0, cap);
-  return milliseconds(dist(rng));
-}
 
 }  // namespace
 
@@ -190,7 +160,7 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
   result.attempts = 1;
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) {
-    result.transport_error = "curl_easy_init failed (" + loggable_url(request.url) + ")";
+    result.transport_error = "curl_easy_init failed (" + redacted_url(request.url) + ")";
     return result;
   }
   CURL* c = curl.get();
@@ -230,7 +200,7 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
     const std::string line = value.empty() ? name + ";" : name + ": " + value;
     curl_slist* appended = curl_slist_append(header_list.get(), line.c_str());
     if (appended == nullptr) {
-      result.transport_error = "out of memory building headers (" + loggable_url(request.url) + ")";
+      result.transport_error = "out of memory building headers (" + redacted_url(request.url) + ")";
       return result;
     }
     (void)header_list.release();
@@ -244,7 +214,7 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
         std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left <= milliseconds(0)) {
       result.transport_error = redact_headers(
-          "timed out after " + std::to_string(timeout.count()) + " ms (" + loggable_url(url) + ")",
+          "timed out after " + std::to_string(timeout.count()) + " ms (" + redacted_url(url) + ")",
           request);
       return result;
     }
@@ -282,8 +252,8 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
     if (target && is_followed_redirect_status(status) && may_follow_redirects(request)) {
       if (!url_origin(*target)) {
         result.transport_error = redact_headers(
-            "a redirect to " + loggable_url(*target) +
-                " was refused: only http and https URLs are followed (" + loggable_url(url) + ")",
+            "a redirect to " + redacted_url(*target) +
+                " was refused: only http and https URLs are followed (" + redacted_url(url) + ")",
             request);
         return result;
       }
@@ -291,7 +261,7 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
         if (redirects >= options_.max_redirects) {
           result.transport_error = redact_headers("too many redirects (more than " +
                                                       std::to_string(options_.max_redirects) +
-                                                      ") (" + loggable_url(url) + ")",
+                                                      ") (" + redacted_url(url) + ")",
                                                   request);
           return result;
         }
@@ -307,63 +277,6 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
     result.response = std::move(response);
     return result;
   }
-}
-
-bool is_retryable_status(long status) {
-  switch (status) {
-    case 408:
-    case 429:
-    case 500:
-    case 502:
-    case 503:
-    case 504:
-      return true;
-    default:
-      return false;
-  }
-}
-
-Sleeper real_sleeper() {
-  return [](milliseconds d) { std::this_thread::sleep_for(d); };
-}
-
-HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& request,
-                             const HttpOptions& options, const Sleeper& sleep) {
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + options.total_timeout;
-  const auto remaining = [&] {
-    return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-  };
-  HttpResult last;
-  int attempts = 0;
-  for (int retry = 0;; ++retry) {
-    const auto left = remaining();
-    if (left <= milliseconds(0)) {
-      if (attempts == 0) {
-        last.transport_error = "timed out after " + std::to_string(options.total_timeout.count()) +
-                               " ms (" + loggable_url(request.url) + ")";
-      }
-      break;
-    }
-    last = transport.perform(request, left);
-    last.attempts = ++attempts;
-    const bool retryable = !last.response || is_retryable_status(last.response->status);
-    if (!retryable || retry >= options.max_retries) break;
-
-    milliseconds delay = jittered_backoff(options, retry);
-    const auto left_now = remaining();
-    if (last.response) {
-      if (auto header = last.response->header("retry-after")) {
-        if (auto retry_after = parse_retry_after(*header)) {
-          if (*retry_after > left_now) break;  // the server asks for more time than we have
-          delay = *retry_after;
-        }
-      }
-    }
-    if (delay >= left_now) break;
-    sleep(delay);
-  }
-  return last;
 }
 
 }  // namespace kz
