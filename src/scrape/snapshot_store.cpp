@@ -74,7 +74,8 @@ TimePointMs SnapshotStore::free_snapshot_time(int64_t pool_id, TimePointMs wante
 }
 
 int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page,
-                                       TimePointMs wanted_at, std::chrono::minutes page_utc_offset) {
+                                       TimePointMs wanted_at,
+                                       std::chrono::minutes page_utc_offset) {
   auto& db = cache_.db();
   const TimePointMs scraped_at_ms = free_snapshot_time(pool_id, wanted_at);
   const TimePoint scraped_at = std::chrono::floor<std::chrono::seconds>(scraped_at_ms);
@@ -231,11 +232,13 @@ int SnapshotStore::failed_runs_in_a_row(int64_t pool_id) {
 }
 
 int64_t SnapshotStore::prune_worker_samples(int64_t pool_id, TimePointMs cutoff) {
-  // The key range bounds the scan to samples older than the cutoff.
+  // The key range bounds the scan to samples older than the cutoff (all of them when every
+  // snapshot is older).
   SQLite::Statement prune(
       cache_.db(),
       "DELETE FROM worker_sample"
-      " WHERE sample_key < (SELECT min(id) FROM snapshot WHERE scraped_at >= ?2) << 24"
+      " WHERE sample_key < coalesce((SELECT min(id) FROM snapshot WHERE scraped_at >= ?2),"
+      " (SELECT max(id) + 1 FROM snapshot)) << 24"
       " AND snapshot_id IN"
       " (SELECT id FROM snapshot WHERE pool_id = ?1 AND scraped_at < ?2)");
   prune.bind(1, pool_id);

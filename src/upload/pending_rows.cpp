@@ -63,9 +63,9 @@ constexpr const char* kWorkerNotSetAside =
 }  // namespace
 
 std::string revision_not_set_aside(const char* table, const char* row, const char* key) {
-  return std::string(" AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = ") +
-         row + ".pool_id AND r.table_name = '" + table + "' AND r.item_key = CAST(" + row + "." +
-         key + " AS TEXT) AND r.revision = " + row + ".revision)";
+  return std::string(" AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = ") + row +
+         ".pool_id AND r.table_name = '" + table + "' AND r.item_key = CAST(" + row + "." + key +
+         " AS TEXT) AND r.revision = " + row + ".revision)";
 }
 
 PendingRows::PendingRows(Cache& cache, int64_t pool_id) : cache_(cache), pool_id_(pool_id) {
@@ -143,13 +143,12 @@ std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
   try {
     SQLite::Statement select(
         cache_.db(),
-        std::string(
-            "SELECT ws.sample_key, w.id, w.name, w.first_seen_at, ws.online, s.scraped_at,"
-            " w.device_id FROM worker_sample ws"
-            " JOIN snapshot s ON s.id = ws.sample_key >> 24"
-            " JOIN worker w ON w.id = ws.sample_key & 16777215"
-            " WHERE ws.sample_key < ? AND ws.sample_key >= ? AND s.pool_id = ?"
-            " AND s.uploaded_at IS NULL") +
+        std::string("SELECT ws.sample_key, w.id, w.name, w.first_seen_at, ws.online, s.scraped_at,"
+                    " w.device_id FROM worker_sample ws"
+                    " JOIN snapshot s ON s.id = ws.sample_key >> 24"
+                    " JOIN worker w ON w.id = ws.sample_key & 16777215"
+                    " WHERE ws.sample_key < ? AND ws.sample_key >= ? AND s.pool_id = ?"
+                    " AND s.uploaded_at IS NULL") +
             kSnapshotNotSetAside + kWorkerNotSetAside + " ORDER BY ws.sample_key DESC LIMIT ?");
     // Rows of workers already taken are skipped, so read on until the batch is full.
     while (rows.size() < limit) {
@@ -190,11 +189,11 @@ std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
 std::vector<IncomeDay> PendingRows::income_after(const std::string& after_date, std::size_t limit) {
   std::vector<IncomeDay> rows;
   try {
-    SQLite::Statement select(
-        cache_.db(), "SELECT date, total_income_sat, revision FROM income_day i"
-                     " WHERE pool_id = ? AND date > ? AND uploaded_revision < revision" +
-                         revision_not_set_aside("income_tracking", "i", "date") +
-                         " ORDER BY date LIMIT ?");
+    SQLite::Statement select(cache_.db(),
+                             "SELECT date, total_income_sat, revision FROM income_day i"
+                             " WHERE pool_id = ? AND date > ? AND uploaded_revision < revision" +
+                                 revision_not_set_aside("income_tracking", "i", "date") +
+                                 " ORDER BY date LIMIT ?");
     select.bind(1, pool_id_);
     select.bind(2, after_date);
     select.bind(3, static_cast<int64_t>(limit));

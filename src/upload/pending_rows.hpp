@@ -30,15 +30,15 @@ struct SnapshotRow {
 
 struct DeviceState {
   int64_t worker_id = 0;
-  // Supabase's devices.device_id: worker.device_id (assign_device_ids), or while none is stored
-  // (a dry run) "KZ_{account}_{worker}" of the pool's label; empty when the pool has no label.
-  std::string device_id;
   std::string name;
   std::string first_seen_at;
   bool online = false;
   std::string scraped_at;  // of the snapshot this state comes from
   // First seen in a snapshot not uploaded yet: Supabase may not know it.
   bool is_new = false;
+  // Supabase's devices.device_id: worker.device_id (assign_device_ids), or while none is stored
+  // (a dry run) "KZ_{account}_{worker}" of the pool's label; empty when the pool has no label.
+  std::string device_id;
 };
 
 struct IncomeDay {

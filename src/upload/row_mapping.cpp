@@ -192,10 +192,11 @@ std::optional<std::string> ths_unfit(const char* column, std::optional<double> t
   return std::nullopt;
 }
 
-std::optional<std::string> count_unfit(const char* column, int64_t count) {
+std::optional<std::string> count_unfit(const char* column, int64_t count,
+                                       const std::string& shown) {
   if (count >= -kIntegerMax && count <= kIntegerMax) return std::nullopt;
-  return std::string(column) + " " + std::to_string(count) +
-         " exceeds the integer column's limit of " + std::to_string(kIntegerMax);
+  return std::string(column) + " " + shown + " exceeds the integer column's limit of " +
+         std::to_string(kIntegerMax);
 }
 
 }  // namespace
@@ -204,19 +205,22 @@ std::optional<std::string> unrepresentable(const SnapshotRow& snapshot) {
   for (auto reason : {ths_unfit("hashrate_10m", snapshot.hashrate_current_ths),
                       ths_unfit("hashrate_1h", snapshot.workers_1h_sum_ths),
                       ths_unfit("hashrate_1d", snapshot.hashrate_24h_ths),
-                      count_unfit("active_workers", snapshot.online_workers),
-                      count_unfit("offline workers", snapshot.offline_workers)}) {
+                      count_unfit("active_workers", snapshot.online_workers,
+                                  std::to_string(snapshot.online_workers))}) {
     if (reason) return reason;
   }
-  // Both below 2^31 in magnitude, so the sum cannot overflow.
-  return count_unfit("worker_count", snapshot.online_workers + snapshot.offline_workers);
+  const std::string sum = std::to_string(snapshot.online_workers) + " + " +
+                          std::to_string(snapshot.offline_workers) + " workers";
+  // The online count is below 2^31 here: the sum overflows no int64 once offline is too.
+  if (auto reason = count_unfit("worker_count", snapshot.offline_workers, sum)) return reason;
+  return count_unfit("worker_count", snapshot.online_workers + snapshot.offline_workers, sum);
 }
 
 std::string device_row(const AccountLabels& labels, const DeviceState& device,
                        bool with_created_at) {
   JsonObject row;
-  row.string("device_id", device.device_id.empty() ? device_id(labels.account, device.name)
-                                                   : device.device_id)
+  row.string("device_id",
+             device.device_id.empty() ? device_id(labels.account, device.name) : device.device_id)
       .string("serial_number", device.name)
       .string("account_name", labels.account)
       .string("worker_name", device.name)
