@@ -167,7 +167,7 @@ TEST_F(DeviceIdsTest, AccountAndWorkerSplitDifferentlyAreTwoDevices) {
   EXPECT_EQ(ids("A_B").at("C"), "KZ_A_B_C");
   EXPECT_EQ(ids("A B_C").at("x"), "KZ_A_B_C_x");  // no clash: the plain id
   for (std::size_t i = 1; i + 1 < pairs.size(); ++i) {
-    const std::string& id = ids(pairs[i].first).at(pairs[i].second);
+    const std::string id = ids(pairs[i].first).at(pairs[i].second);
     EXPECT_TRUE(id.starts_with(device_id(pairs[i].first, pairs[i].second) + "_")) << id;
   }
   EXPECT_EQ(all_ids().size(), pairs.size());
@@ -221,18 +221,19 @@ TEST_F(DeviceIdsTest, IdsAreStableAcrossCallsReopeningAndLaterClashes) {
 
 // When the short suffix is taken too, a longer one of the same hash.
 TEST_F(DeviceIdsTest, ATakenSuffixGivesALongerOne) {
-  int64_t pool = scrape("A", {"w", "w "});
+  int64_t pool = scrape("A", {"w_1", "w 1"});
   assign_device_ids(*cache_, pool, "A");
-  const std::string short_id = ids("A").at("w ");
-  ASSERT_EQ(short_id.size(), std::string("KZ_A_w_").size() + 6) << short_id;
+  const std::string short_id = ids("A").at("w 1");
+  ASSERT_EQ(short_id.size(), std::string("KZ_A_w_1_").size() + 6) << short_id;
   cache_->db().exec("DELETE FROM worker_sample");
   cache_->db().exec("DELETE FROM worker");
-  pool = scrape("A", {"w", short_id.substr(5), "w "});
+  const std::string named_like_it = short_id.substr(std::string("KZ_A_").size());
+  pool = scrape("A", {"w_1", named_like_it, "w 1"});
   assign_device_ids(*cache_, pool, "A");
   const auto assigned = ids("A");
-  EXPECT_EQ(assigned.at(short_id.substr(5)), short_id);
-  EXPECT_TRUE(assigned.at("w ").starts_with(short_id)) << assigned.at("w ");
-  EXPECT_EQ(assigned.at("w ").size(), short_id.size() + 2);
+  EXPECT_EQ(assigned.at(named_like_it), short_id);
+  EXPECT_TRUE(assigned.at("w 1").starts_with(short_id)) << assigned.at("w 1");
+  EXPECT_EQ(assigned.at("w 1").size(), short_id.size() + 2);
 }
 
 TEST_F(DeviceIdsTest, ThreeWayClash) {
