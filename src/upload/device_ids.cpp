@@ -30,7 +30,7 @@ std::string name_hash_hex(const std::string& account, const std::string& worker)
 }
 
 struct Holder {
-  std::string account;  // pool.account_name, or its observer URL when unlabelled
+  std::string account;  // pool.account_name (never the observer URL: it holds the access key)
   std::string worker;
 };
 
@@ -38,7 +38,7 @@ class DeviceIdTable {
  public:
   explicit DeviceIdTable(SQLite::Database& db)
       : holder_(db,
-                "SELECT coalesce(p.account_name, p.observer_url), w.name FROM worker w"
+                "SELECT coalesce(p.account_name, 'an unlabelled pool'), w.name FROM worker w"
                 " JOIN pool p ON p.id = w.pool_id WHERE w.device_id = ?"),
         store_(db, "UPDATE worker SET device_id = ? WHERE id = ?") {}
 
