@@ -107,6 +107,21 @@ TEST_F(RejectedRowsTest, KeptInTheCacheFile) {
   EXPECT_EQ(pending.pending_snapshot_count(), 0U);
 }
 
+TEST_F(RejectedRowsTest, OnlyTablesThatPendingRowsSkipCanHoldSetAsideRows) {
+  first_->scrape(make_pool_page(1));
+  const int64_t pool = first_->pool_id();
+  RejectedRows rejected(cache());
+  for (const char* table : {"accounts", "hashrate", "", "Devices"}) {
+    try {
+      rejected.set_aside(pool, {table, "1", 0, "s"}, "e", "t");
+      ADD_FAILURE() << table;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::internal) << table;
+    }
+  }
+  EXPECT_EQ(rejected.count(pool), 0U);
+}
+
 TEST_F(RejectedRowsTest, CacheFailuresAreCacheErrors) {
   first_->scrape(make_pool_page(1));
   const int64_t pool = first_->pool_id();
