@@ -10,7 +10,6 @@
 #include "common/error.hpp"
 #include "upload/cache_filler.hpp"
 #include "upload/pool_selection.hpp"
-#include "upload/rejected_rows.hpp"
 
 namespace kz {
 namespace {
@@ -33,7 +32,6 @@ class PendingRowsTest : public ::testing::Test {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
   }
   Cache& cache() { return filler_->cache(); }
-  int64_t count(const std::string& sql) { return cache().db().execAndGet(sql).getInt64(); }
   int64_t pool() { return resolve_pool(cache(), "KZPool_001", std::nullopt, true); }
 
   std::vector<DeviceState> all_devices(PendingRows& pending, std::size_t batch) {
@@ -191,111 +189,6 @@ TEST_F(PendingRowsTest, WorkersFirstSeenInTheSameSecondAreNewByTheMillisecond) {
   int fresh = 0;
   for (const DeviceState& d : all_devices(pending, 10)) fresh += d.is_new ? 1 : 0;
   EXPECT_EQ(fresh, 2);
-}
-
-class SetAsideTest : public PendingRowsTest {
- protected:
-  void set_aside(const std::string& table, const std::string& key, int64_t revision = 0) {
-    RejectedRows(cache()).set_aside(pool(), {table, key, revision, table + " " + key},
-                                    "HTTP 400: refused", "2026-11-22T12:00:00Z");
-  }
-  std::vector<int64_t> snapshot_ids(PendingRows& pending) {
-    std::vector<int64_t> ids;
-    for (const SnapshotRow& row : pending.snapshots_after(0, 100)) ids.push_back(row.id);
-    return ids;
-  }
-};
-
-// Any one of several snapshots (first, middle, last, all) set aside: the others go on, the
-// set-aside ones are neither counted, read, marked nor a source of device states.
-TEST_F(SetAsideTest, SetAsideSnapshotsAreSkippedForGood) {
-  constexpr int kSnapshots = 5;
-  std::vector<int64_t> ids;
-  for (int i = 0; i < kSnapshots; ++i) {
-    auto page = make_pool_page(4);
-    page.workers[0].name = "only in " + std::to_string(i);
-    ids.push_back(filler_->scrape(page));
-  }
-  const std::vector<std::set<int>> choices = {{0}, {2}, {4}, {0, 4}, {1, 2, 3}, {0, 1, 2, 3, 4}};
-  for (const std::set<int>& chosen : choices) {
-    RejectedRows(cache()).clear(pool());
-    cache().db().exec("UPDATE snapshot SET uploaded_at = NULL");
-    std::vector<int64_t> expected;
-    for (int i = 0; i < kSnapshots; ++i) {
-      if (chosen.count(i))
-        set_aside("hashrates", std::to_string(ids[static_cast<std::size_t>(i)]));
-      else
-        expected.push_back(ids[static_cast<std::size_t>(i)]);
-    }
-    {
-      PendingRows pending(cache(), pool());
-      EXPECT_EQ(pending.pending_snapshot_count(), expected.size());
-      EXPECT_EQ(pending.has_snapshots(), !expected.empty());
-      EXPECT_EQ(snapshot_ids(pending), expected);
-      std::set<std::string> names;
-      for (const DeviceState& d : all_devices(pending, 3)) names.insert(d.name);
-      for (int i = 0; i < kSnapshots; ++i) {
-        EXPECT_EQ(names.count("only in " + std::to_string(i)), chosen.count(i) ? 0U : 1U)
-            << i << " of " << chosen.size();
-      }
-      pending.mark_snapshots_uploaded("2026-11-22T13:00:00Z");
-    }
-    EXPECT_EQ(count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"),
-              static_cast<int64_t>(chosen.size()));
-    EXPECT_FALSE(PendingRows(cache(), pool()).has_snapshots());
-  }
-  // clear() makes them pending again.
-  EXPECT_EQ(RejectedRows(cache()).clear(pool()), static_cast<std::size_t>(kSnapshots));
-  EXPECT_EQ(PendingRows(cache(), pool()).pending_snapshot_count(),
-            static_cast<std::size_t>(kSnapshots));
-}
-
-TEST_F(SetAsideTest, SetAsideWorkersAreNotDevices) {
-  filler_->scrape(make_pool_page(6));
-  const int64_t worker = count("SELECT id FROM worker WHERE name = '" + test::worker_name(2) + "'");
-  set_aside("devices", std::to_string(worker));
-  PendingRows pending(cache(), pool());
-  const auto devices = all_devices(pending, 2);
-  EXPECT_EQ(devices.size(), 5U);
-  for (const DeviceState& d : devices) EXPECT_NE(d.worker_id, worker);
-  EXPECT_EQ(pending.pending_snapshot_count(), 1U);  // the snapshot itself goes on
-}
-
-// Income days, alerts and payments stay aside only at the refused revision.
-TEST_F(SetAsideTest, RevisionedRowsComeBackWithANewRevision) {
-  auto page = make_pool_page(2, 100);
-  page.payments.push_back({"p1", 5000, "bc1q", "tx1", 1'763'800'000});
-  filler_->scrape(page);
-  filler_->alert(AlertAction::open, "worker_offline", "rig-0001");
-  const int64_t alert = count("SELECT id FROM alert");
-  set_aside("income_tracking", "2026-11-22", 1);
-  set_aside("alerts", std::to_string(alert), 1);
-  set_aside("payments", "p1", 1);
-  {
-    PendingRows pending(cache(), pool());
-    const auto days = pending.income_after("", 10);
-    ASSERT_EQ(days.size(), 1U);
-    EXPECT_EQ(days[0].date, "2026-11-21");
-    pending.mark_income_uploaded(days);
-    EXPECT_FALSE(pending.has_income());
-    EXPECT_FALSE(pending.has_alerts());
-    EXPECT_FALSE(pending.has_payments());
-  }
-  page.income[0].total_income_sat = 200;  // revision 2 of today
-  page.payments[0].amount_sat = 6000;
-  filler_->scrape(page);
-  filler_->alert(AlertAction::resolve, "worker_offline", "rig-0001");
-  PendingRows pending(cache(), pool());
-  const auto days = pending.income_after("", 10);
-  ASSERT_EQ(days.size(), 1U);
-  EXPECT_EQ(days[0].date, "2026-11-22");
-  EXPECT_EQ(days[0].revision, 2);
-  const auto alerts = pending.alerts_after(0, 10);
-  ASSERT_EQ(alerts.size(), 1U);
-  EXPECT_EQ(alerts[0].revision, 2);
-  const auto payments = pending.payments_after("", 10);
-  ASSERT_EQ(payments.size(), 1U);
-  EXPECT_EQ(payments[0].amount_sat, 6000);
 }
 
 TEST_F(PendingRowsTest, PoolSelection) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 #include "common/error.hpp"
 #include "upload/cache_filler.hpp"
@@ -139,6 +140,122 @@ TEST_F(RejectedRowsTest, CacheFailuresAreCacheErrors) {
       EXPECT_NE(std::string(e.what()).find(path_), std::string::npos) << e.what();
     }
   }
+}
+
+// PendingRows skips what was set aside.
+class SetAsideTest : public RejectedRowsTest {
+ protected:
+  void set_aside(const std::string& table, const std::string& key, int64_t revision = 0) {
+    RejectedRows(cache()).set_aside(pool(), {table, key, revision, table + " " + key},
+                                    "HTTP 400: refused", "2026-11-22T12:00:00Z");
+  }
+  int64_t pool() { return first_->pool_id(); }
+  int64_t count(const std::string& sql) { return cache().db().execAndGet(sql).getInt64(); }
+  std::vector<DeviceState> all_devices(PendingRows& pending, std::size_t batch) {
+    std::vector<DeviceState> all;
+    for (auto rows = pending.next_devices(batch); !rows.empty();
+         rows = pending.next_devices(batch)) {
+      all.insert(all.end(), rows.begin(), rows.end());
+    }
+    return all;
+  }
+  std::vector<int64_t> snapshot_ids(PendingRows& pending) {
+    std::vector<int64_t> ids;
+    for (const SnapshotRow& row : pending.snapshots_after(0, 100)) ids.push_back(row.id);
+    return ids;
+  }
+};
+
+// Any one of several snapshots (first, middle, last, all) set aside: the others go on, the
+// set-aside ones are neither counted, read, marked nor a source of device states.
+TEST_F(SetAsideTest, SetAsideSnapshotsAreSkippedForGood) {
+  constexpr int kSnapshots = 5;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < kSnapshots; ++i) {
+    auto page = make_pool_page(4);
+    page.workers[0].name = "only in " + std::to_string(i);
+    ids.push_back(first_->scrape(page));
+  }
+  const std::vector<std::set<int>> choices = {{0}, {2}, {4}, {0, 4}, {1, 2, 3}, {0, 1, 2, 3, 4}};
+  for (const std::set<int>& chosen : choices) {
+    RejectedRows(cache()).clear(pool());
+    cache().db().exec("UPDATE snapshot SET uploaded_at = NULL");
+    std::vector<int64_t> expected;
+    for (int i = 0; i < kSnapshots; ++i) {
+      if (chosen.count(i))
+        set_aside("hashrates", std::to_string(ids[static_cast<std::size_t>(i)]));
+      else
+        expected.push_back(ids[static_cast<std::size_t>(i)]);
+    }
+    {
+      PendingRows pending(cache(), pool());
+      EXPECT_EQ(pending.pending_snapshot_count(), expected.size());
+      EXPECT_EQ(pending.has_snapshots(), !expected.empty());
+      EXPECT_EQ(snapshot_ids(pending), expected);
+      std::set<std::string> names;
+      for (const DeviceState& d : all_devices(pending, 3)) names.insert(d.name);
+      for (int i = 0; i < kSnapshots; ++i) {
+        EXPECT_EQ(names.count("only in " + std::to_string(i)), chosen.count(i) ? 0U : 1U)
+            << i << " of " << chosen.size();
+      }
+      pending.mark_snapshots_uploaded("2026-11-22T13:00:00Z");
+    }
+    EXPECT_EQ(count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"),
+              static_cast<int64_t>(chosen.size()));
+    EXPECT_FALSE(PendingRows(cache(), pool()).has_snapshots());
+  }
+  // clear() makes them pending again.
+  EXPECT_EQ(RejectedRows(cache()).clear(pool()), static_cast<std::size_t>(kSnapshots));
+  EXPECT_EQ(PendingRows(cache(), pool()).pending_snapshot_count(),
+            static_cast<std::size_t>(kSnapshots));
+}
+
+TEST_F(SetAsideTest, SetAsideWorkersAreNotDevices) {
+  first_->scrape(make_pool_page(6));
+  const int64_t worker = count("SELECT id FROM worker WHERE name = '" + test::worker_name(2) + "'");
+  set_aside("devices", std::to_string(worker));
+  PendingRows pending(cache(), pool());
+  const auto devices = all_devices(pending, 2);
+  EXPECT_EQ(devices.size(), 5U);
+  for (const DeviceState& d : devices) EXPECT_NE(d.worker_id, worker);
+  EXPECT_EQ(pending.pending_snapshot_count(), 1U);  // the snapshot itself goes on
+}
+
+// Income days, alerts and payments stay aside only at the refused revision.
+TEST_F(SetAsideTest, RevisionedRowsComeBackWithANewRevision) {
+  auto page = make_pool_page(2, 100);
+  page.payments.push_back({"p1", 5000, "bc1q", "tx1", 1'763'800'000});
+  first_->scrape(page);
+  first_->alert(AlertAction::open, "worker_offline", "rig-0001");
+  const int64_t alert = count("SELECT id FROM alert");
+  set_aside("income_tracking", "2026-11-22", 1);
+  set_aside("alerts", std::to_string(alert), 1);
+  set_aside("payments", "p1", 1);
+  {
+    PendingRows pending(cache(), pool());
+    const auto days = pending.income_after("", 10);
+    ASSERT_EQ(days.size(), 1U);
+    EXPECT_EQ(days[0].date, "2026-11-21");
+    pending.mark_income_uploaded(days);
+    EXPECT_FALSE(pending.has_income());
+    EXPECT_FALSE(pending.has_alerts());
+    EXPECT_FALSE(pending.has_payments());
+  }
+  page.income[0].total_income_sat = 200;  // revision 2 of today
+  page.payments[0].amount_sat = 6000;
+  first_->scrape(page);
+  first_->alert(AlertAction::resolve, "worker_offline", "rig-0001");
+  PendingRows pending(cache(), pool());
+  const auto days = pending.income_after("", 10);
+  ASSERT_EQ(days.size(), 1U);
+  EXPECT_EQ(days[0].date, "2026-11-22");
+  EXPECT_EQ(days[0].revision, 2);
+  const auto alerts = pending.alerts_after(0, 10);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].revision, 2);
+  const auto payments = pending.payments_after("", 10);
+  ASSERT_EQ(payments.size(), 1U);
+  EXPECT_EQ(payments[0].amount_sat, 6000);
 }
 
 }  // namespace
