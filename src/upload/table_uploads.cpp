@@ -96,22 +96,29 @@ struct NoCursor {
 // device is upserted without created_at.
 void upload_devices(Context& c) {
   SharedBatch<> fresh(c.sender);
-  SharedBatch<> all(c.sender);
+  SharedBatch<int64_t> all(c.sender);  // the worker ids of devices sent again
   stream<NoCursor>(
       c, all,
       [](PoolUpload& pool, NoCursor, std::size_t room) { return pool.pending.next_devices(room); },
       [&](PoolUpload& pool, const DeviceState& device) {
-        const std::string id = device_id(pool.labels.account, device.name);
+        const std::string& id = device.device_id;
         const RowRef ref{"devices", std::to_string(device.worker_id), 0,
                          pool.labels.account + " worker " + shown(device.name)};
         if (device.is_new) fresh.add(pool, id, device_row(pool.labels, device, true), ref);
-        all.add(pool, id, device_row(pool.labels, device, false), ref);
+        all.add(pool, id, device_row(pool.labels, device, false), ref,
+                device.resend ? device.worker_id : 0);
       },
       [&] {
         fresh.send(kNewDevices,
                    [](PoolUpload& pool, auto& items) { pool.summary.new_devices += items.size(); });
-        all.send(kDevices,
-                 [](PoolUpload& pool, auto& items) { pool.summary.devices += items.size(); });
+        all.send(kDevices, [&](PoolUpload& pool, const std::vector<int64_t>& workers) {
+          pool.summary.devices += workers.size();
+          std::vector<int64_t> resent;
+          for (const int64_t worker : workers) {
+            if (worker != 0) resent.push_back(worker);
+          }
+          if (c.mark) pool.pending.mark_devices_resent(resent);
+        });
       });
 }
 

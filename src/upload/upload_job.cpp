@@ -29,7 +29,7 @@ PostgrestConfig postgrest_config(const UploadOptions& options,
 
 bool has_pending(PendingRows& pending) {
   return pending.has_snapshots() || pending.has_income() || pending.has_alerts() ||
-         pending.has_payments();
+         pending.has_payments() || pending.has_devices_to_resend();
 }
 
 std::string describe_upload(const UploadOptions& options, const UploadSummary& summary) {
