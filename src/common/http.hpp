@@ -17,6 +17,10 @@ struct HttpRequest {
   std::string url;
   Headers headers;  // values of secret headers never reach a log line
   std::string body;
+  // false: a redirect comes back as the response. Even when true, only a GET or HEAD without a
+  // body follows one, and one that carries credentials only within its origin (see
+  // http_redirects.hpp).
+  bool follow_redirects = true;
 };
 
 struct HttpResponse {
