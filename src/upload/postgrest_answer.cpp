@@ -138,7 +138,11 @@ std::optional<std::string> not_postgrest_success(const HttpResponse& response, s
   }
   const auto total = std::stoull(digits);
   if (every_row_counted ? total != rows : total > rows) {
-    return "Content-Range counts " + digits + " rows of the " + std::to_string(rows) + " sent";
+    std::string reason =
+        "Content-Range counts " + digits + " rows of the " + std::to_string(rows) + " sent";
+    // PostgREST itself reports fewer when the database drops rows (a trigger, rule or policy).
+    if (total < rows) reason += "; a trigger, rule or policy in the database may drop rows";
+    return reason;
   }
   const std::string body = trimmed(response.body);
   if (!body.empty() && !nlohmann::json::accept(body)) return "the body is not JSON";

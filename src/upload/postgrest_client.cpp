@@ -176,8 +176,8 @@ UpsertOutcome PostgrestClient::try_upsert(const std::string& table, const std::s
     if (const auto wrong = not_postgrest_success(response, rows, merge)) {
       return {Kind::transient,
               what + ": " + describe_not_postgrest(response, *wrong, config_.service_key) +
-                  " -> check that SUPABASE_URL is the project's URL; the rows stay pending for "
-                  "the next run"};
+                  " -> check that SUPABASE_URL is the project's URL; the rows stay pending for the "
+                  "next run"};
     }
     spdlog::debug("{} -> HTTP {} in {} ms ({} attempt(s))", what, status, took.count(),
                   result.attempts);

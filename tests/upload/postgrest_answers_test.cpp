@@ -316,5 +316,33 @@ TEST_F(PostgrestRowRefusals, StandInSuccessIsAccepted) {
   EXPECT_EQ(count("accounts"), 5);
 }
 
+// A trigger that drops rows: PostgREST's own count shows that fewer rows were stored.
+TEST_F(PostgrestRowRefusals, RowsTheDatabaseDropsAreNotDelivered) {
+  db().execute(
+      "CREATE FUNCTION kz_test_drop_odd() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      " IF right(NEW.account_name, 1) IN ('1', '3') THEN RETURN NULL; END IF; RETURN NEW; END $$;"
+      " CREATE TRIGGER kz_test_drop_odd BEFORE INSERT ON accounts"
+      " FOR EACH ROW EXECUTE FUNCTION kz_test_drop_odd()");
+  PostgrestConfig config;
+  config.base_url = supabase().url();
+  config.service_key = supabase().service_key();
+  config.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  CurlTransport transport(config.http);
+  PostgrestClient client(config, transport, kNoSleep);
+  for (int rows = 2; rows <= 4; ++rows) {
+    std::string body = "[";
+    for (int i = 0; i < rows; ++i) {
+      body += std::string(i ? "," : "") + R"({"account_name":"B)" + std::to_string(rows) +
+              std::to_string(i) + R"("})";
+    }
+    const UpsertOutcome outcome =
+        client.try_upsert("accounts", "account_name", body + "]", static_cast<std::size_t>(rows));
+    SCOPED_TRACE(outcome.message);
+    EXPECT_EQ(outcome.kind, Kind::transient);
+    EXPECT_NE(outcome.message.find("a trigger, rule or policy"), std::string::npos);
+  }
+  db().execute("DROP TRIGGER kz_test_drop_odd ON accounts; DROP FUNCTION kz_test_drop_odd()");
+}
+
 }  // namespace
 }  // namespace kz::test
