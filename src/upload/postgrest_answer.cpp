@@ -197,7 +197,9 @@ std::string describe_redirect(const std::string& request_url, const HttpResponse
   if (!location || trimmed(*location).empty()) {
     return "SUPABASE_URL answers " + status + " without a Location: check SUPABASE_URL";
   }
-  const RedirectTarget target = redirect_target(request_url, *location);
+  // The HTTP layer's resolution of the Location when it made one.
+  const RedirectTarget target =
+      redirect_target(request_url, response.redirect_url.value_or(*location));
   const std::string url = one_line(redact_key(target.url, key));
   if (!target.rest_path) {
     return "SUPABASE_URL redirects to " + url + " (" + status +
