@@ -72,6 +72,25 @@ TEST_F(PoisonRowsTest, HalvingFindsExactlyTheRefusedRows) {
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 0);
 }
 
+// A trigger that silently drops some rows: PostgREST counts fewer rows than were sent, and
+// halving finds exactly the dropped ones.
+TEST_F(PoisonRowsTest, RowsTheDatabaseDropsSilentlyAreFoundAndSetAside) {
+  db().execute(
+      "CREATE FUNCTION kz_test_drop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      " IF NEW.worker_name LIKE '%7' THEN RETURN NULL; END IF; RETURN NEW; END $$;"
+      "CREATE TRIGGER kz_test_drop BEFORE INSERT ON devices"
+      " FOR EACH ROW EXECUTE FUNCTION kz_test_drop()");
+  cache().scrape(make_pool_page(40));
+  const Error e = upload_error(options());
+  db().execute("DROP TRIGGER kz_test_drop ON devices; DROP FUNCTION kz_test_drop()");
+  EXPECT_EQ(e.code(), ExitCode::upload_rejected);
+  EXPECT_NE(std::string(e.what()).find("set aside 4 row(s)"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("may drop rows"), std::string::npos) << e.what();
+  EXPECT_EQ(count("devices"), 36);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected WHERE row LIKE '%7'''"), 4);
+  EXPECT_EQ(count("income_tracking"), 2);
+}
+
 // A value Supabase's integer TH/s column cannot hold is set aside before it is sent; the
 // pool's later snapshots still get in.
 TEST_F(PoisonRowsTest, AnUnrepresentableHashrateIsSetAsideUnsent) {
