@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "common/cache_schema.hpp"
@@ -12,7 +13,12 @@
 namespace kz {
 namespace {
 
-std::string advice_for(const std::string& message) {
+std::string advice_for(const std::string& path, const std::string& message) {
+  if (message.find("disk is full") != std::string::npos ||
+      message.find("No space left") != std::string::npos) {
+    const std::string folder = std::filesystem::absolute(path).parent_path().string();
+    return " (free space in " + folder + "; nothing stored is lost)";
+  }
   if (message.find("not a database") != std::string::npos ||
       message.find("malformed") != std::string::npos) {
     return " (the file is corrupt or not a kzpool cache; move it aside and a new cache is created)";
@@ -30,7 +36,7 @@ std::string advice_for(const std::string& message) {
 [[noreturn]] void throw_cache_error(const std::string& path, const char* doing,
                                     const std::string& message) {
   throw Error(ExitCode::cache_failed,
-              "cache " + path + ": " + doing + ": " + message + advice_for(message));
+              "cache " + path + ": " + doing + ": " + message + advice_for(path, message));
 }
 
 SQLite::Database open_database(const std::string& path, std::chrono::milliseconds busy_timeout) {

@@ -199,6 +199,10 @@ WHERE length(last_online_at) = 20;
 
 ALTER TABLE worker ADD COLUMN device_id TEXT;
 CREATE UNIQUE INDEX worker_device_id ON worker(device_id);
+-- 1 once kzupload --retry-rejected cleared the worker's set-aside device: sent again from the
+-- newest sample, whether or not a pending snapshot holds the worker.
+ALTER TABLE worker ADD COLUMN device_resend INTEGER NOT NULL DEFAULT 0
+  CHECK (device_resend IN (0, 1));
 
 CREATE TABLE upload_rejected (
   pool_id      INTEGER NOT NULL REFERENCES pool(id),

@@ -19,6 +19,8 @@ namespace {
 struct CliValues {
   std::string client, company, country, site, observer_url, key_file, config;
   double timeout_s = 180;
+  double lock_wait_s = 60;
+  std::size_t max_request_kb = 256;
   std::string log_level = "info";
   bool quiet = false;
   bool check = false;
@@ -45,6 +47,18 @@ void add_options(CLI::App& app, kz::UploadOptions& options, CliValues& cli) {
   app.add_option("--batch-size", options.batch_size, "Rows per request")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
+  app.add_option("--max-request-kb", cli.max_request_kb,
+                 "Largest request body in KiB; keep it under the limit of any proxy in front of "
+                 "Supabase (an HTTP 413 halves it for the rest of the run)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
+  app.add_option("--lock-wait", cli.lock_wait_s,
+                 "Seconds to wait while another kzupload uploads from the same cache, then exit 75")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  app.add_flag("--retry-rejected", options.retry_rejected,
+               "Send again the rows Supabase refused in earlier runs (v_upload_rejected), after a "
+               "fix");
   app.add_option("--timeout", cli.timeout_s, "Seconds the whole upload may take, retries included")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 3600.0));
@@ -105,6 +119,8 @@ void finish_options(kz::UploadOptions& options, CliValues& cli) {
                     "no service key: set SUPABASE_SERVICE_KEY or pass --key-file FILE");
   }
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(cli.timeout_s * 1000));
+  options.lock_wait = std::chrono::milliseconds(static_cast<int64_t>(cli.lock_wait_s * 1000));
+  options.max_request_bytes = cli.max_request_kb * 1024;
   options.request_timeout = std::min(options.request_timeout, options.timeout);
   options.http.connect_timeout = std::min(options.http.connect_timeout, options.timeout);
   options.http.max_retries = 6;

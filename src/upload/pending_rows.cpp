@@ -56,11 +56,12 @@ constexpr const char* kSnapshotColumns =
 constexpr const char* kSnapshotNotSetAside =
     " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = s.pool_id"
     " AND r.table_name = 'hashrates' AND r.item_key = CAST(s.id AS TEXT))";
-constexpr const char* kWorkerNotSetAside =
-    " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = w.pool_id"
-    " AND r.table_name = 'devices' AND r.item_key = CAST(w.id AS TEXT))";
 
 }  // namespace
+
+const char* const kWorkerNotSetAside =
+    " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = w.pool_id"
+    " AND r.table_name = 'devices' AND r.item_key = CAST(w.id AS TEXT))";
 
 std::string revision_not_set_aside(const char* table, const char* row, const char* key) {
   return std::string(" AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = ") + row +
@@ -137,6 +138,11 @@ std::vector<SnapshotRow> PendingRows::snapshots_after(int64_t after_id, std::siz
 }
 
 std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
+  std::vector<DeviceState> rows = devices_of_pending_snapshots(limit);
+  return rows.empty() ? devices_to_resend(limit) : rows;
+}
+
+std::vector<DeviceState> PendingRows::devices_of_pending_snapshots(std::size_t limit) {
   std::vector<DeviceState> rows;
   // Once every worker of the pool was taken, older samples cannot add one.
   if (pending_snapshots_ == 0 || devices_seen_.size() >= pool_workers_) return rows;

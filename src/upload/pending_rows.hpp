@@ -39,6 +39,8 @@ struct DeviceState {
   // Supabase's devices.device_id: worker.device_id (assign_device_ids), or while none is stored
   // (a dry run) "KZ_{account}_{worker}" of the pool's label; empty when the pool has no label.
   std::string device_id;
+  // Sent again because --retry-rejected cleared its set-aside row (worker.device_resend).
+  bool resend = false;
 };
 
 struct IncomeDay {
@@ -70,6 +72,8 @@ struct AlertState {
 // " AND NOT EXISTS (...)": the row `row` (an alias of a table with pool_id and revision) is
 // not set aside at its current revision as `table` (the Supabase table) with item `key`.
 std::string revision_not_set_aside(const char* table, const char* row, const char* key);
+// The same for a query over `worker w`: its device is not set aside.
+extern const char* const kWorkerNotSetAside;
 
 // Everything of one pool that Supabase has not confirmed yet, except rows set aside
 // (RejectedRows: snapshots and workers for good, the others at the refused revision), read in
@@ -89,8 +93,13 @@ class PendingRows {
   std::optional<SnapshotRow> newest_snapshot();
   std::vector<SnapshotRow> snapshots_after(int64_t after_id, std::size_t limit);
   // The latest state of every worker sampled in a pending snapshot, newest
-  // snapshot first; each worker once. Empty when done.
+  // snapshot first, then of every worker whose device --retry-rejected made
+  // pending again; each worker once. Empty when done.
   std::vector<DeviceState> next_devices(std::size_t limit);
+  // Whether a device --retry-rejected made pending again waits (resent_devices.cpp).
+  bool has_devices_to_resend();
+  // The devices sent again got in: they are no longer pending.
+  void mark_devices_resent(const std::vector<int64_t>& worker_ids);
   std::vector<IncomeDay> income_after(const std::string& after_date, std::size_t limit);
   std::vector<AlertState> alerts_after(int64_t after_id, std::size_t limit);
   std::vector<PaymentState> payments_after(const std::string& after_id, std::size_t limit);
@@ -101,6 +110,9 @@ class PendingRows {
   void mark_payments_uploaded(const std::vector<PaymentState>& payments);  // pending_payments.cpp
 
  private:
+  std::vector<DeviceState> devices_of_pending_snapshots(std::size_t limit);
+  std::vector<DeviceState> devices_to_resend(std::size_t limit);
+
   Cache& cache_;
   int64_t pool_id_;
   int64_t min_snapshot_id_ = 0;  // of the pending ones; 0 when none
@@ -111,6 +123,7 @@ class PendingRows {
   std::string account_;           // pool.account_name; empty when unlabelled
   int64_t device_cursor_ = 0;     // worker_sample.sample_key to continue below
   std::unordered_set<int64_t> devices_seen_;
+  int64_t resend_cursor_ = 0;  // worker.id to continue above
 };
 
 }  // namespace kz

@@ -6,8 +6,10 @@
 
 #include "common/cache.hpp"
 #include "upload/pool_selection.hpp"
+#include "upload/rejected_rows.hpp"
 #include "upload/shared_batch.hpp"
 #include "upload/upload_job.hpp"
+#include "upload/upload_lock.hpp"
 
 namespace kz {
 namespace {
@@ -19,6 +21,7 @@ std::optional<std::string> non_empty(const std::string& value) {
 
 struct Outcome {
   std::size_t failed = 0;
+  std::size_t only_set_aside = 0;  // failed pools whose only trouble is rows set aside
   ExitCode last = ExitCode::ok;
 
   void fail(const std::string& account, const Error& e) {
@@ -42,7 +45,7 @@ std::vector<PoolUpload> pending_pools(Cache& cache, const UploadOptions& base,
       }
       const int64_t id =
           resolve_pool(cache, options.labels.account, options.observer_url, !options.dry_run);
-      PoolUpload upload{options.labels, PendingRows(cache, id), {}, {}};
+      PoolUpload upload = open_pool_upload(cache, options, id);
       if (!has_pending(upload.pending)) {
         spdlog::info("nothing to upload for {}", options.labels.account);
         continue;
@@ -60,12 +63,14 @@ void upload_all(const UploadOptions& base, const std::vector<PoolConfig>& pools,
                 std::ostream& out, Outcome& outcome) {
   const auto started = std::chrono::steady_clock::now();
   Cache cache(base.db_path);
+  std::optional<UploadLock> lock;
+  if (!base.dry_run) lock.emplace(base.db_path, base.lock_wait, sleeper);
   std::vector<PoolUpload> uploads = pending_pools(cache, base, pools, outcome);
   if (uploads.empty()) return;
   PostgrestClient client(postgrest_config(base, started), transport, sleeper,
                          base.dry_run ? &out : nullptr);
   try {
-    upload_tables(uploads, client, base.batch_size, !base.dry_run, clock);
+    upload_tables(uploads, cache, client, batch_limits(base), !base.dry_run, clock);
   } catch (const Error& e) {  // the cache: every pool not stopped yet fails with it
     for (PoolUpload& upload : uploads) {
       if (!upload.failed()) upload.error = e;
@@ -77,10 +82,15 @@ void upload_all(const UploadOptions& base, const std::vector<PoolConfig>& pools,
       outcome.fail(upload.labels.account, *upload.error);
       continue;
     }
-    ++uploaded;
     UploadOptions options = base;
     options.labels = upload.labels;
     spdlog::info("{}", describe_upload(options, upload.summary));
+    if (!upload.set_aside.empty()) {
+      outcome.fail(upload.labels.account, set_aside_error(upload));
+      ++outcome.only_set_aside;
+      continue;
+    }
+    ++uploaded;
   }
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
@@ -89,6 +99,38 @@ void upload_all(const UploadOptions& base, const std::vector<PoolConfig>& pools,
 }
 
 }  // namespace
+
+PoolUpload open_pool_upload(Cache& cache, const UploadOptions& options, int64_t pool_id) {
+  RejectedRows rejected(cache);
+  const std::string& account = options.labels.account;
+  if (const std::size_t earlier = rejected.count(pool_id); earlier > 0) {
+    if (options.retry_rejected && !options.dry_run) {
+      rejected.clear(pool_id);
+      spdlog::info("{}: {} row(s) set aside earlier are pending again (--retry-rejected)", account,
+                   earlier);
+    } else {
+      spdlog::warn(
+          "{}: {} row(s) set aside by earlier runs wait (see v_upload_rejected); after a "
+          "fix, run kzupload --retry-rejected",
+          account, earlier);
+    }
+  }
+  return PoolUpload{options.labels, pool_id, PendingRows(cache, pool_id), {}, {}, {}};
+}
+
+Error set_aside_error(const PoolUpload& pool) {
+  std::string message = "set aside " + std::to_string(pool.set_aside.size()) +
+                        " row(s) that Supabase refuses, the rest got in: " + pool.set_aside.front();
+  if (pool.set_aside.size() > 1) {
+    message += " (and " + std::to_string(pool.set_aside.size() - 1) + " more)";
+  }
+  message += "; see v_upload_rejected; after a fix, run kzupload --retry-rejected";
+  return Error(ExitCode::upload_rejected, message);
+}
+
+BatchLimits batch_limits(const UploadOptions& options) {
+  return {options.batch_size, options.max_request_bytes};
+}
 
 UploadOptions options_for_pool(const UploadOptions& base, const PoolConfig& pool) {
   UploadOptions options = base;
@@ -120,6 +162,11 @@ ExitCode upload_pools(const UploadOptions& base, const std::vector<PoolConfig>& 
   if (outcome.failed == 0) {
     spdlog::info("all {} pools uploaded", pools.size());
     return ExitCode::ok;
+  }
+  if (outcome.failed == outcome.only_set_aside) {
+    spdlog::error("{} of {} pools had rows set aside (see the lines above); everything else got in",
+                  outcome.failed, pools.size());
+    return ExitCode::upload_rejected;
   }
   spdlog::error("{} of {} pools failed (see the lines above)", outcome.failed, pools.size());
   return outcome.failed == pools.size() ? ExitCode::all_pools_failed : ExitCode::some_pools_failed;

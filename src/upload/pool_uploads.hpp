@@ -7,9 +7,20 @@
 #include "common/error.hpp"
 #include "common/http.hpp"
 #include "common/pool_config.hpp"
+#include "upload/shared_batch.hpp"
 #include "upload/upload_options.hpp"
 
 namespace kz {
+
+// The pool's upload as read from the cache. With options.retry_rejected (and
+// not a dry run) its set-aside rows are pending again first; otherwise a
+// warning says how many earlier runs set aside. Throws kz::Error(cache_failed).
+PoolUpload open_pool_upload(Cache& cache, const UploadOptions& options, int64_t pool_id);
+
+// The error of a pool whose rows were set aside in this run (exit 6), naming them.
+Error set_aside_error(const PoolUpload& pool);
+
+BatchLimits batch_limits(const UploadOptions& options);
 
 // The options of one pool of a pools file: its account name, labels and observer URL.
 UploadOptions options_for_pool(const UploadOptions& base, const PoolConfig& pool);

@@ -117,8 +117,19 @@ bool refuses_a_row(const std::string& sqlstate) {
         return std::isdigit(static_cast<unsigned char>(c)) ||
                std::isupper(static_cast<unsigned char>(c));
       });
-  return shape &&
+  return shape && sqlstate != "23503" &&
          (sqlstate.starts_with("22") || sqlstate.starts_with("23") || sqlstate.starts_with("54"));
+}
+
+bool drops_rows(const HttpResponse& response, std::size_t rows) {
+  const auto range = response.header("content-range");
+  if (!range || (response.status != 200 && response.status != 201)) return false;
+  const std::string text = trimmed(*range);
+  const std::string digits = text.starts_with("*/") ? text.substr(2) : "";
+  const std::string body = trimmed(response.body);
+  return !digits.empty() && digits.size() <= 18 &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+         std::stoull(digits) < rows && (body.empty() || nlohmann::json::accept(body));
 }
 
 std::optional<std::string> not_postgrest_success(const HttpResponse& response, std::size_t rows,

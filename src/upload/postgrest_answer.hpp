@@ -33,8 +33,13 @@ ServerError parse_server_error(const std::string& body, const std::string& key);
 std::string server_summary(const ServerError& error);
 
 // True for a SQLSTATE of class 22 (data exception), 23 (integrity constraint) or 54 (program
-// limit exceeded): one row's value is refused, whatever the HTTP status.
+// limit exceeded): one row's value is refused, whatever the HTTP status. Not 23503: a foreign
+// key refused means the pool's accounts row is missing, which refuses all its rows alike.
 bool refuses_a_row(const std::string& sqlstate);
+
+// True when a 2xx with PostgREST's shape counts fewer rows than the `rows` of a merge upsert:
+// the database dropped some (a trigger, rule or policy), which halving the batch can find.
+bool drops_rows(const HttpResponse& response, std::size_t rows);
 
 // Why a 2xx answer to a bulk upsert of `rows` rows is not PostgREST's own success, or nothing
 // when it is: the status PostgREST gives (201, or 200 when every row was an update and

@@ -174,6 +174,9 @@ UpsertOutcome PostgrestClient::try_upsert(const std::string& table, const std::s
   }
   if (status >= 200 && status < 300) {
     if (const auto wrong = not_postgrest_success(response, rows, merge)) {
+      if (merge && drops_rows(response, rows)) {
+        return {Kind::row_refused, what + ": HTTP " + std::to_string(status) + ", " + *wrong};
+      }
       return {Kind::transient,
               what + ": " + describe_not_postgrest(response, *wrong, config_.service_key) +
                   " -> check that SUPABASE_URL is the project's URL; the rows stay pending for the "

@@ -44,6 +44,13 @@ void RejectedRows::set_aside(int64_t pool_id, const RowRef& row, const std::stri
 std::size_t RejectedRows::clear(int64_t pool_id) {
   int cleared = 0;
   cache_.write_transaction([&] {
+    // A device's snapshots may all be uploaded: the worker itself is marked to be sent again.
+    SQLite::Statement resend(cache_.db(),
+                             "UPDATE worker SET device_resend = 1 WHERE pool_id = ?1 AND"
+                             " CAST(id AS TEXT) IN (SELECT item_key FROM upload_rejected"
+                             " WHERE pool_id = ?1 AND table_name = 'devices')");
+    resend.bind(1, pool_id);
+    resend.exec();
     SQLite::Statement remove(cache_.db(), "DELETE FROM upload_rejected WHERE pool_id = ?");
     remove.bind(1, pool_id);
     cleared = remove.exec();

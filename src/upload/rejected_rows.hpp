@@ -32,7 +32,8 @@ class RejectedRows {
   // kz::Error(ExitCode::internal).
   void set_aside(int64_t pool_id, const RowRef& row, const std::string& error,
                  const std::string& at);
-  // Forgets every set-aside row of the pool (kzupload --retry-rejected); returns how many.
+  // Forgets every set-aside row of the pool (kzupload --retry-rejected), so that they are
+  // pending again (a device through worker.device_resend); returns how many.
   std::size_t clear(int64_t pool_id);
   // How many rows of the pool are set aside.
   std::size_t count(int64_t pool_id);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace kz {
 namespace {
 
@@ -13,17 +15,31 @@ std::size_t skip_string(const std::string& text, std::size_t pos) {
   return pos + 1;
 }
 
-void send_one(PostgrestClient& client, const Table& table, const Batch& batch,
-              std::size_t replaced) {
-  if (replaced > 0) {
-    spdlog::warn("{}: {} row(s) of a batch share a key with a later row and were left out",
-                 table.name, replaced);
-  }
-  client.upsert(table.name, table.on_conflict, batch.body(), batch.size(), table.resolution);
-}
-
 void stop(PoolUpload& pool, const Error& error) {
   if (!pool.failed()) pool.error = error;
+}
+
+std::string body_of(const std::vector<Entry*>& entries) {
+  std::size_t length = 2;
+  for (const Entry* entry : entries) length += entry->row.size() + 1;
+  std::string body;
+  body.reserve(length);
+  body += '[';
+  for (const Entry* entry : entries) {
+    if (body.size() > 1) body += ',';
+    body += entry->row;
+  }
+  body += ']';
+  return body;
+}
+
+std::string set_aside_key(const PoolUpload& pool, const RowRef& row) {
+  return std::to_string(pool.pool_id) + "|" + row.table + "|" + row.item_key;
+}
+
+bool several_pools(const std::vector<Entry*>& entries) {
+  return std::any_of(entries.begin(), entries.end(),
+                     [&](const Entry* e) { return e->pool != entries.front()->pool; });
 }
 
 }  // namespace
@@ -46,43 +62,114 @@ std::string columns_of(const std::string& row) {
   return columns;
 }
 
-std::vector<bool> send_parts(PostgrestClient& client, const Table& table,
-                             const std::vector<std::pair<PoolUpload*, const Batch*>>& parts) {
-  std::vector<bool> sent(parts.size(), false);
-  if (parts.empty()) return sent;
-  try {
-    if (parts.size() == 1) {
-      send_one(client, table, *parts[0].second, parts[0].second->replaced());
-    } else {
-      Batch all;
-      std::size_t replaced = 0;
-      for (const auto& [pool, rows] : parts) {
-        all.add_all(*rows);
-        replaced += rows->replaced();
+void warn_replaced_rows(const char* table, std::size_t replaced) {
+  spdlog::warn("{}: {} row(s) of a batch share a key with a later row and were left out", table,
+               replaced);
+}
+
+void Sender::send(const Table& table, std::vector<Entry*> entries,
+                  const std::function<void(const Entry&)>& delivered) {
+  std::size_t start = 0;
+  while (start < entries.size()) {
+    std::size_t end = start;
+    std::size_t bytes = 2;
+    while (end < entries.size() && end - start < limits_.rows &&
+           (end == start || bytes + entries[end]->row.size() + 1 <= limits_.bytes)) {
+      bytes += entries[end]->row.size() + 1;
+      ++end;
+    }
+    send_chunk(table,
+               {entries.begin() + static_cast<std::ptrdiff_t>(start),
+                entries.begin() + static_cast<std::ptrdiff_t>(end)},
+               delivered);
+    start = end;
+  }
+}
+
+void Sender::send_chunk(const Table& table, std::vector<Entry*> chunk,
+                        const std::function<void(const Entry&)>& delivered) {
+  // A device refused in the insert of new devices is not offered again in the upsert.
+  std::erase_if(chunk, [&](const Entry* e) { return e->pool->failed() || was_set_aside(*e); });
+  if (chunk.empty()) return;
+  const std::string body = body_of(chunk);
+  const UpsertOutcome outcome =
+      client_.try_upsert(table.name, table.on_conflict, body, chunk.size(), table.resolution);
+  switch (outcome.kind) {
+    case UpsertOutcome::Kind::ok:
+      for (const Entry* entry : chunk) delivered(*entry);
+      return;
+    case UpsertOutcome::Kind::transient:
+      for (Entry* entry : chunk) stop(*entry->pool, Error(outcome.code(), outcome.message));
+      return;
+    case UpsertOutcome::Kind::rejected:
+      if (several_pools(chunk)) {
+        spdlog::warn(
+            "{}: a request with the rows of several pools was refused ({}); sending "
+            "each pool's rows on its own",
+            table.name, outcome.message);
+        std::vector<PoolUpload*> pools;
+        for (const Entry* entry : chunk) {
+          if (std::find(pools.begin(), pools.end(), entry->pool) == pools.end()) {
+            pools.push_back(entry->pool);
+          }
+        }
+        for (PoolUpload* pool : pools) {
+          std::vector<Entry*> own;
+          for (Entry* entry : chunk) {
+            if (entry->pool == pool) own.push_back(entry);
+          }
+          send_chunk(table, std::move(own), delivered);
+        }
+        return;
       }
-      send_one(client, table, all, replaced + all.replaced());
-    }
-    sent.assign(parts.size(), true);
-    return sent;
-  } catch (const Error& e) {
-    if (e.code() != ExitCode::upload_rejected || parts.size() == 1) {
-      for (const auto& part : parts) stop(*part.first, e);
-      return sent;
-    }
-    spdlog::warn(
-        "{}: a batch with the rows of {} pools was refused ({}); sending each pool's rows "
-        "on its own",
-        table.name, parts.size(), e.what());
+      for (Entry* entry : chunk) stop(*entry->pool, Error(outcome.code(), outcome.message));
+      return;
+    case UpsertOutcome::Kind::too_large:
+      if (chunk.size() > 1) {
+        limits_.bytes = std::max<std::size_t>(std::min(limits_.bytes, body.size() / 2), 1);
+        if (!warned_too_large_) {
+          warned_too_large_ = true;
+          spdlog::warn(
+              "{}: a {}-byte request was refused as too large (HTTP 413); sending at most "
+              "{} bytes per request for the rest of this run (set --max-request-kb)",
+              table.name, body.size(), limits_.bytes);
+        }
+      }
+      [[fallthrough]];
+    case UpsertOutcome::Kind::row_refused:
+      if (chunk.size() > 1) {
+        split(table, chunk, delivered);
+        return;
+      }
+      if (chunk.front()->ref.table.empty()) {
+        stop(*chunk.front()->pool, Error(outcome.code(), outcome.message));
+        return;
+      }
+      set_aside(*chunk.front()->pool, chunk.front()->ref, outcome.message);
+      return;
   }
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    try {
-      send_one(client, table, *parts[i].second, parts[i].second->replaced());
-      sent[i] = true;
-    } catch (const Error& e) {
-      stop(*parts[i].first, e);
-    }
+}
+
+void Sender::split(const Table& table, const std::vector<Entry*>& chunk,
+                   const std::function<void(const Entry&)>& delivered) {
+  const auto middle = chunk.begin() + static_cast<std::ptrdiff_t>(chunk.size() / 2);
+  send(table, {chunk.begin(), middle}, delivered);
+  send(table, {middle, chunk.end()}, delivered);
+}
+
+bool Sender::was_set_aside(const Entry& entry) const {
+  return !entry.ref.table.empty() && set_aside_.count(set_aside_key(*entry.pool, entry.ref)) > 0;
+}
+
+void Sender::set_aside(PoolUpload& pool, const RowRef& row, const std::string& reason) {
+  if (rejected_ != nullptr) {
+    rejected_->set_aside(pool.pool_id, row, reason, format_utc(clock_.now()));
   }
-  return sent;
+  set_aside_.insert(set_aside_key(pool, row));
+  const std::string line = row.table + " " + row.description + ": " + reason;
+  spdlog::error("{}: {} {}", pool.labels.account,
+                rejected_ != nullptr ? "set aside" : "dry run, would set aside", line);
+  pool.set_aside.push_back(line);
 }
 
 }  // namespace kz

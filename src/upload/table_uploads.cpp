@@ -1,4 +1,5 @@
 // upload_tables: every table in batches shared by the pools of a run.
+#include "upload/device_ids.hpp"
 #include "upload/shared_batch.hpp"
 
 namespace kz {
@@ -6,10 +7,17 @@ namespace {
 
 struct Context {
   std::vector<PoolUpload>& pools;
-  PostgrestClient& client;
-  std::size_t batch_size;
+  Sender& sender;
   bool mark;  // false on a dry run
 };
+
+// A name as a log line may show it: at most 40 bytes, cut on a UTF-8 boundary.
+std::string shown(const std::string& name) {
+  if (name.size() <= 40) return "'" + name + "'";
+  std::size_t cut = 40;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  return "'" + name.substr(0, cut) + "…' (" + std::to_string(name.size()) + " bytes)";
+}
 
 const Table kAccounts{"accounts", "account_name"};
 const Table kHashrates{"hashrates", "account_name,timestamp"};
@@ -37,9 +45,9 @@ void stream(Context& c, Rows& batch, Next next, Add add, Flush flush) {
 }
 
 void upload_accounts(Context& c) {
-  SharedBatch<> batch(c.batch_size);
+  SharedBatch<> batch(c.sender);
   const auto flush = [&] {
-    batch.send(c.client, kAccounts, [](PoolUpload& pool, auto&) { pool.summary.accounts = 1; });
+    batch.send(kAccounts, [](PoolUpload& pool, auto&) { pool.summary.accounts = 1; });
   };
   for (PoolUpload& pool : c.pools) {
     batch.add(pool, pool.labels.account, account_row(pool.labels, pool.pending.newest_snapshot()));
@@ -55,7 +63,7 @@ struct SnapshotCursor {
 };
 
 void upload_hashrates(Context& c) {
-  SharedBatch<> batch(c.batch_size);
+  SharedBatch<> batch(c.sender);
   stream<SnapshotCursor>(
       c, batch,
       [](PoolUpload& pool, SnapshotCursor after, std::size_t room) {
@@ -63,12 +71,18 @@ void upload_hashrates(Context& c) {
       },
       [&](PoolUpload& pool, const SnapshotRow& snapshot) {
         const std::string& account = pool.labels.account;
-        batch.add(pool, account + "|" + snapshot.scraped_at, hashrate_row(account, snapshot));
+        RowRef ref{"hashrates", std::to_string(snapshot.id), 0,
+                   account + " snapshot at " + snapshot.scraped_at};
+        if (const auto problem = unrepresentable(snapshot)) {
+          c.sender.set_aside(pool, ref, *problem);
+          return;
+        }
+        batch.add(pool, account + "|" + snapshot.scraped_at, hashrate_row(account, snapshot),
+                  std::move(ref));
       },
       [&] {
-        batch.send(c.client, kHashrates, [](PoolUpload& pool, auto& part) {
-          pool.summary.hashrates += part.rows.size();
-        });
+        batch.send(kHashrates,
+                   [](PoolUpload& pool, auto& items) { pool.summary.hashrates += items.size(); });
       });
 }
 
@@ -81,22 +95,30 @@ struct NoCursor {
 // ignore-duplicates so that an existing row keeps its created_at; then every
 // device is upserted without created_at.
 void upload_devices(Context& c) {
-  SharedBatch<> fresh(c.batch_size);
-  SharedBatch<> all(c.batch_size);
+  SharedBatch<> fresh(c.sender);
+  SharedBatch<int64_t> all(c.sender);  // the worker ids of devices sent again
   stream<NoCursor>(
       c, all,
       [](PoolUpload& pool, NoCursor, std::size_t room) { return pool.pending.next_devices(room); },
       [&](PoolUpload& pool, const DeviceState& device) {
-        const std::string id = device_id(pool.labels.account, device.name);
-        if (device.is_new) fresh.add(pool, id, device_row(pool.labels, device, true));
-        all.add(pool, id, device_row(pool.labels, device, false));
+        const std::string& id = device.device_id;
+        const RowRef ref{"devices", std::to_string(device.worker_id), 0,
+                         pool.labels.account + " worker " + shown(device.name)};
+        if (device.is_new) fresh.add(pool, id, device_row(pool.labels, device, true), ref);
+        all.add(pool, id, device_row(pool.labels, device, false), ref,
+                device.resend ? device.worker_id : 0);
       },
       [&] {
-        fresh.send(c.client, kNewDevices, [](PoolUpload& pool, auto& part) {
-          pool.summary.new_devices += part.rows.size();
+        fresh.send(kNewDevices,
+                   [](PoolUpload& pool, auto& items) { pool.summary.new_devices += items.size(); });
+        all.send(kDevices, [&](PoolUpload& pool, const std::vector<int64_t>& workers) {
+          pool.summary.devices += workers.size();
+          std::vector<int64_t> resent;
+          for (const int64_t worker : workers) {
+            if (worker != 0) resent.push_back(worker);
+          }
+          if (c.mark) pool.pending.mark_devices_resent(resent);
         });
-        all.send(c.client, kDevices,
-                 [](PoolUpload& pool, auto& part) { pool.summary.devices += part.rows.size(); });
       });
 }
 
@@ -108,7 +130,7 @@ struct KeyCursor {
 };
 
 void upload_income(Context& c) {
-  SharedBatch<IncomeDay> batch(c.batch_size);
+  SharedBatch<IncomeDay> batch(c.sender);
   stream<KeyCursor>(
       c, batch,
       [](PoolUpload& pool, const KeyCursor& after, std::size_t room) {
@@ -116,12 +138,14 @@ void upload_income(Context& c) {
       },
       [&](PoolUpload& pool, const IncomeDay& day) {
         const std::string& account = pool.labels.account;
-        batch.add(pool, account + "|" + day.date, income_row(account, day), day);
+        batch.add(pool, account + "|" + day.date, income_row(account, day),
+                  {"income_tracking", day.date, day.revision, account + " income of " + day.date},
+                  day);
       },
       [&] {
-        batch.send(c.client, kIncome, [&](PoolUpload& pool, auto& part) {
-          if (c.mark) pool.pending.mark_income_uploaded(part.items);
-          pool.summary.income += part.rows.size();
+        batch.send(kIncome, [&](PoolUpload& pool, auto& days) {
+          if (c.mark) pool.pending.mark_income_uploaded(days);
+          pool.summary.income += days.size();
         });
       });
 }
@@ -133,7 +157,7 @@ struct AlertCursor {
 };
 
 void upload_alerts(Context& c) {
-  SharedBatch<AlertState> batch(c.batch_size);
+  SharedBatch<AlertState> batch(c.sender);
   stream<AlertCursor>(
       c, batch,
       [](PoolUpload& pool, AlertCursor after, std::size_t room) {
@@ -141,39 +165,51 @@ void upload_alerts(Context& c) {
       },
       [&](PoolUpload& pool, const AlertState& alert) {
         const std::string& account = pool.labels.account;
-        batch.add(pool, alert_key(account, alert), alert_row(account, alert), alert);
+        batch.add(pool, alert_key(account, alert), alert_row(account, alert),
+                  {"alerts", std::to_string(alert.id), alert.revision,
+                   account + " " + alert.alert_type + " alert" +
+                       (alert.subject.empty() ? "" : " on " + shown(alert.subject))},
+                  alert);
       },
       [&] {
-        batch.send(c.client, kAlerts, [&](PoolUpload& pool, auto& part) {
-          if (c.mark) pool.pending.mark_alerts_uploaded(part.items);
-          pool.summary.alerts += part.rows.size();
+        batch.send(kAlerts, [&](PoolUpload& pool, auto& alerts) {
+          if (c.mark) pool.pending.mark_alerts_uploaded(alerts);
+          pool.summary.alerts += alerts.size();
         });
       });
 }
 
 void upload_payments(Context& c) {
-  SharedBatch<PaymentState> batch(c.batch_size);
+  SharedBatch<PaymentState> batch(c.sender);
   stream<KeyCursor>(
       c, batch,
       [](PoolUpload& pool, const KeyCursor& after, std::size_t room) {
         return pool.pending.payments_after(after.key, room);
       },
       [&](PoolUpload& pool, const PaymentState& payment) {
-        batch.add(pool, payment.payment_id, payment_row(pool.labels.account, payment), payment);
+        batch.add(pool, payment.payment_id, payment_row(pool.labels.account, payment),
+                  {"payments", payment.payment_id, payment.revision,
+                   pool.labels.account + " payment " + shown(payment.payment_id)},
+                  payment);
       },
       [&] {
-        batch.send(c.client, kPayments, [&](PoolUpload& pool, auto& part) {
-          if (c.mark) pool.pending.mark_payments_uploaded(part.items);
-          pool.summary.payments += part.rows.size();
+        batch.send(kPayments, [&](PoolUpload& pool, auto& payments) {
+          if (c.mark) pool.pending.mark_payments_uploaded(payments);
+          pool.summary.payments += payments.size();
         });
       });
 }
 
 }  // namespace
 
-void upload_tables(std::vector<PoolUpload>& pools, PostgrestClient& client, std::size_t batch_size,
-                   bool mark, const Clock& clock) {
-  Context c{pools, client, batch_size, mark};
+void upload_tables(std::vector<PoolUpload>& pools, Cache& cache, PostgrestClient& client,
+                   BatchLimits limits, bool mark, const Clock& clock) {
+  RejectedRows rejected(cache);
+  Sender sender(client, limits, mark ? &rejected : nullptr, clock);
+  Context c{pools, sender, mark};
+  if (mark) {
+    for (PoolUpload& pool : pools) assign_device_ids(cache, pool.pool_id, pool.labels.account);
+  }
   upload_accounts(c);
   upload_hashrates(c);
   upload_devices(c);

@@ -8,7 +8,9 @@
 #include "common/cache.hpp"
 #include "common/error.hpp"
 #include "upload/pool_selection.hpp"
+#include "upload/pool_uploads.hpp"
 #include "upload/shared_batch.hpp"
+#include "upload/upload_lock.hpp"
 
 namespace kz {
 
@@ -27,7 +29,7 @@ PostgrestConfig postgrest_config(const UploadOptions& options,
 
 bool has_pending(PendingRows& pending) {
   return pending.has_snapshots() || pending.has_income() || pending.has_alerts() ||
-         pending.has_payments();
+         pending.has_payments() || pending.has_devices_to_resend();
 }
 
 std::string describe_upload(const UploadOptions& options, const UploadSummary& summary) {
@@ -45,6 +47,8 @@ UploadSummary UploadJob::run(std::ostream& out) {
                 "cache " + options_.db_path + " does not exist; run kzscrape first (or pass --db)");
   }
   Cache cache(options_.db_path);
+  std::optional<UploadLock> lock;
+  if (!options_.dry_run) lock.emplace(options_.db_path, options_.lock_wait, sleeper_);
   if (options_.skip_unknown_pool &&
       !pool_in_cache(cache, options_.labels.account, options_.observer_url)) {
     spdlog::info("{}: not in the cache yet, nothing to upload", options_.labels.account);
@@ -53,7 +57,7 @@ UploadSummary UploadJob::run(std::ostream& out) {
   const int64_t pool_id =
       resolve_pool(cache, options_.labels.account, options_.observer_url, !options_.dry_run);
   std::vector<PoolUpload> pools;
-  pools.push_back({options_.labels, PendingRows(cache, pool_id), {}, {}});
+  pools.push_back(open_pool_upload(cache, options_, pool_id));
   if (!has_pending(pools.front().pending)) {
     spdlog::info("nothing to upload for {}", options_.labels.account);
     return {};
@@ -61,7 +65,7 @@ UploadSummary UploadJob::run(std::ostream& out) {
 
   PostgrestClient client(postgrest_config(options_, started), transport_, sleeper_,
                          options_.dry_run ? &out : nullptr);
-  upload_tables(pools, client, options_.batch_size, !options_.dry_run, clock_);
+  upload_tables(pools, cache, client, batch_limits(options_), !options_.dry_run, clock_);
   UploadSummary summary = pools.front().summary;
   summary.requests = client.requests();
   if (pools.front().error) {
@@ -74,6 +78,7 @@ UploadSummary UploadJob::run(std::ostream& out) {
       std::chrono::steady_clock::now() - started);
   spdlog::info("{} in {} request(s), {} ms", describe_upload(options_, summary), summary.requests,
                took.count());
+  if (!pools.front().set_aside.empty()) throw set_aside_error(pools.front());
   return summary;
 }
 

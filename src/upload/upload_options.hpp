@@ -24,9 +24,16 @@ struct UploadOptions {
   // Binds an unlabelled pool of the cache to labels.account.
   std::optional<std::string> observer_url;
   std::string db_path = "btcpool_data.db";
-  std::string supabase_url;  // https://<project>.supabase.co
-  std::string service_key;   // never logged
-  std::size_t batch_size = 500;
+  std::string supabase_url;      // https://<project>.supabase.co
+  std::string service_key;       // never logged
+  std::size_t batch_size = 500;  // rows per request
+  // Bytes of JSON per request: well under common proxy limits (nginx: 1 MiB). A
+  // 413 halves it for the rest of the run.
+  std::size_t max_request_bytes = 256 * 1024;
+  // How long to wait for another kzupload's lock on the cache before exit 75.
+  std::chrono::milliseconds lock_wait{60'000};
+  // Send the rows set aside by earlier runs again (kzupload --retry-rejected).
+  bool retry_rejected = false;
   // The whole run, retries included: well under the 10-minute cron interval.
   std::chrono::milliseconds timeout{180'000};
   // One request, retries included (Supabase cuts a request off at 60 s).

@@ -65,30 +65,33 @@ TEST_F(PostgrestAnswers, OnlyPostgrestsOwnSuccessCounts) {
     std::string type;   // Content-Type, "" for none given
     std::string range;  // "" for no Content-Range; "{n}" is the rows sent
     Resolution resolution;
-    bool ok;
+    // ok; "no": not a PostgREST answer (transient); "dropped": PostgREST's shape counting
+    // fewer rows than sent, i.e. the database dropped some (a row refusal, found by halving)
+    std::string expect;
   };
   const auto merge = Resolution::merge_duplicates;
   const auto ignore = Resolution::ignore_duplicates;
   const std::string html = "<!DOCTYPE html>\n<html><body>Welcome to nginx!</body></html>";
   const std::vector<Case> cases = {
-      {"created", 201, "", "", "*/{n}", merge, true},
-      {"all updated", 200, "", "", "*/{n}", merge, true},
-      {"JSON body", 201, "[]", "application/json", "*/{n}", merge, true},
-      {"ignore, all new", 201, "", "", "*/{n}", ignore, true},
-      {"ignore, some skipped", 201, "", "", "*/0", ignore, true},
-      {"HTML welcome page", 200, html, "text/html", "", merge, false},
-      {"HTML with a range", 200, html, "text/html", "*/{n}", merge, false},
-      {"bare 204", 204, "", "", "", merge, false},
-      {"204 with a range", 204, "", "", "*/{n}", merge, false},
-      {"202 accepted", 202, "", "", "*/{n}", merge, false},
-      {"201 without a range", 201, "", "", "", merge, false},
-      {"201, one too few", 201, "", "", "*/{n-1}", merge, false},
-      {"201, one too many", 201, "", "", "*/{n+1}", merge, false},
-      {"JSON, wrong total", 201, R"({"inserted":0})", "application/json", "*/0", merge, false},
-      {"range of a read", 201, "", "", "0-0/{n}", merge, false},
-      {"unknown total", 201, "", "", "*/*", merge, false},
-      {"ignore answered 200", 200, "", "", "*/{n}", ignore, false},
-      {"ignore, more than sent", 201, "", "", "*/{n+1}", ignore, false},
+      {"created", 201, "", "", "*/{n}", merge, "ok"},
+      {"all updated", 200, "", "", "*/{n}", merge, "ok"},
+      {"JSON body", 201, "[]", "application/json", "*/{n}", merge, "ok"},
+      {"ignore, all new", 201, "", "", "*/{n}", ignore, "ok"},
+      {"ignore, some skipped", 201, "", "", "*/0", ignore, "ok"},
+      {"HTML welcome page", 200, html, "text/html", "", merge, "no"},
+      {"HTML with a range", 200, html, "text/html", "*/{n}", merge, "no"},
+      {"bare 204", 204, "", "", "", merge, "no"},
+      {"204 with a range", 204, "", "", "*/{n}", merge, "no"},
+      {"202 accepted", 202, "", "", "*/{n}", merge, "no"},
+      {"201 without a range", 201, "", "", "", merge, "no"},
+      {"201, one too few", 201, "", "", "*/{n-1}", merge, "dropped"},
+      {"201, one too many", 201, "", "", "*/{n+1}", merge, "no"},
+      {"JSON, short total", 201, R"({"inserted":0})", "application/json", "*/0", merge, "dropped"},
+      {"HTML, short total", 201, html, "text/html", "*/0", merge, "no"},
+      {"range of a read", 201, "", "", "0-0/{n}", merge, "no"},
+      {"unknown total", 201, "", "", "*/*", merge, "no"},
+      {"ignore answered 200", 200, "", "", "*/{n}", ignore, "no"},
+      {"ignore, more than sent", 201, "", "", "*/{n+1}", ignore, "no"},
   };
   for (const std::size_t rows : {1U, 3U, 17U}) {
     for (const Case& c : cases) {
@@ -110,8 +113,14 @@ TEST_F(PostgrestAnswers, OnlyPostgrestsOwnSuccessCounts) {
       const auto sent = server.last_request(kPath);
       ASSERT_TRUE(sent.has_value());
       EXPECT_NE(sent->header("prefer").value_or("").find("count=exact"), std::string::npos);
-      if (c.ok) {
+      if (c.expect == "ok") {
         EXPECT_TRUE(outcome.ok());
+        continue;
+      }
+      if (c.expect == "dropped") {
+        EXPECT_EQ(outcome.kind, Kind::row_refused);
+        EXPECT_EQ(outcome.code(), ExitCode::upload_rejected);
+        EXPECT_NE(outcome.message.find("may drop rows"), std::string::npos);
         continue;
       }
       EXPECT_EQ(outcome.kind, Kind::transient);
@@ -204,7 +213,7 @@ TEST_F(PostgrestAnswers, SqlstateClassesDecideWhatARefusalIs) {
   const std::vector<Case> cases = {
       {400, "22003", Kind::row_refused, 1}, {400, "22P02", Kind::row_refused, 1},
       {400, "22001", Kind::row_refused, 1}, {409, "23505", Kind::row_refused, 1},
-      {409, "23503", Kind::row_refused, 1}, {400, "23502", Kind::row_refused, 1},
+      {409, "23503", Kind::rejected, 1},    {400, "23502", Kind::row_refused, 1},
       {500, "54000", Kind::row_refused, 1}, {400, "54000", Kind::row_refused, 1},
       {503, "22023", Kind::row_refused, 1}, {400, "PGRST102", Kind::rejected, 1},
       {400, "42P10", Kind::rejected, 1},    {401, "PGRST301", Kind::rejected, 1},

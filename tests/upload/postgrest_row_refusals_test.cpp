@@ -44,7 +44,6 @@ TEST_F(PostgrestRowRefusals, RealDatabaseErrorsRefuseTheRow) {
        R"({"account_name":"KZ","timestamp":"2026-11-22T10:40:00Z","hashrate_10m":1.5})", "22P02"},
       {"devices", "device_id", R"({"device_id":")" + long_id + R"(","account_name":"KZ"})",
        "54000"},
-      {"devices", "device_id", R"({"device_id":"D1","account_name":"missing"})", "23503"},
       {"payments", "payment_id", R"({"account_name":"KZ","payment_id":null})", "23502"},
   };
   PostgrestClient client = make_client();
@@ -60,6 +59,18 @@ TEST_F(PostgrestRowRefusals, RealDatabaseErrorsRefuseTheRow) {
   }
   EXPECT_EQ(all_rows(), before);
   EXPECT_EQ(count("payments"), 0);
+}
+
+// A missing accounts row refuses every row of the pool alike: halving could not single one
+// out, so it is a refusal of the request.
+TEST_F(PostgrestRowRefusals, AForeignKeyRefusalIsNotARowRefusal) {
+  PostgrestClient client = make_client();
+  const UpsertOutcome outcome = client.try_upsert(
+      "devices", "device_id", R"([{"device_id":"D1","account_name":"missing"}])", 1);
+  EXPECT_EQ(outcome.kind, Kind::rejected) << outcome.message;
+  EXPECT_NE(outcome.message.find("23503"), std::string::npos) << outcome.message;
+  EXPECT_NE(outcome.message.find("the account row is missing"), std::string::npos)
+      << outcome.message;
 }
 
 TEST_F(PostgrestRowRefusals, StandInSuccessIsAccepted) {
@@ -79,7 +90,8 @@ TEST_F(PostgrestRowRefusals, StandInSuccessIsAccepted) {
   EXPECT_EQ(count("accounts"), 5);
 }
 
-// A trigger that drops rows: PostgREST's own count shows that fewer rows were stored.
+// A trigger that drops rows: PostgREST's own count shows that fewer rows were stored, a row
+// refusal that halving the batch can find.
 TEST_F(PostgrestRowRefusals, RowsTheDatabaseDropsAreNotDelivered) {
   db().execute(
       "CREATE FUNCTION kz_test_drop_odd() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
@@ -96,7 +108,7 @@ TEST_F(PostgrestRowRefusals, RowsTheDatabaseDropsAreNotDelivered) {
     const UpsertOutcome outcome =
         client.try_upsert("accounts", "account_name", body + "]", static_cast<std::size_t>(rows));
     SCOPED_TRACE(outcome.message);
-    EXPECT_EQ(outcome.kind, Kind::transient);
+    EXPECT_EQ(outcome.kind, Kind::row_refused);
     EXPECT_NE(outcome.message.find("a trigger, rule or policy"), std::string::npos);
   }
   db().execute("DROP TRIGGER kz_test_drop_odd ON accounts; DROP FUNCTION kz_test_drop_odd()");

@@ -198,9 +198,21 @@ TEST(RowMapping, UnrepresentableWorkerCounts) {
   }
 }
 
+// Worker "rig 01" (id 3), first seen 2026-11-20, online in the snapshot of `scraped_at`.
+DeviceState rig_01(const std::string& scraped_at) {
+  DeviceState device;
+  device.worker_id = 3;
+  device.name = "rig 01";
+  device.first_seen_at = "2026-11-20T08:00:00Z";
+  device.online = true;
+  device.scraped_at = scraped_at;
+  device.is_new = true;
+  return device;
+}
+
 TEST(RowMapping, DeviceRowUsesTheAssignedDeviceId) {
   AccountLabels labels{"KZPool_001", std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-  DeviceState device{3, "rig 01", "2026-11-20T08:00:00Z", true, "2026-11-22T10:40:00.000Z", true};
+  DeviceState device = rig_01("2026-11-22T10:40:00.000Z");
   EXPECT_EQ(nlohmann::json::parse(device_row(labels, device, false))["device_id"],
             "KZ_KZPool_001_rig_01");
   device.device_id = "KZ_KZPool_001_rig_01_3fa9c2";
@@ -211,7 +223,7 @@ TEST(RowMapping, DeviceRowUsesTheAssignedDeviceId) {
 
 TEST(RowMapping, DeviceRowSendsCreatedAtOnlyWhenAsked) {
   AccountLabels labels{"KZPool_001", std::nullopt, std::nullopt, "Kazakhstan", "Site 1"};
-  DeviceState device{3, "rig 01", "2026-11-20T08:00:00Z", true, "2026-11-22T10:40:00Z", true};
+  DeviceState device = rig_01("2026-11-22T10:40:00Z");
   EXPECT_EQ(device_row(labels, device, false),
             R"({"device_id":"KZ_KZPool_001_rig_01","serial_number":"rig 01",)"
             R"("account_name":"KZPool_001","worker_name":"rig 01","device_type":"ASIC",)"

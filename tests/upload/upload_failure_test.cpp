@@ -135,7 +135,9 @@ TEST_F(UploadFailure, MissingUniqueKeyAsksForTheMigration) {
 
 // A policy or trigger that silently drops the account row: the hashrates then break the
 // foreign key (409 23503).
-TEST_F(UploadFailure, MissingAccountRowIsExplained) {
+// A trigger that silently drops the account row: PostgREST counts 0 of the 1 row sent, so the
+// pool stops there, before its hashrates could break the foreign key.
+TEST_F(UploadFailure, ASilentlyDroppedAccountRowStopsThePool) {
   db().execute(
       "CREATE FUNCTION kz_test_drop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL;"
       " END $$; CREATE TRIGGER kz_test_drop BEFORE INSERT ON accounts"
@@ -145,11 +147,34 @@ TEST_F(UploadFailure, MissingAccountRowIsExplained) {
   db().execute("DROP TRIGGER kz_test_drop ON accounts; DROP FUNCTION kz_test_drop()");
   EXPECT_EQ(e.code(), ExitCode::upload_rejected);
   const std::string message = e.what();
+  EXPECT_NE(message.find("POST /rest/v1/accounts (1 row): HTTP 201"), std::string::npos) << message;
+  EXPECT_NE(message.find("may drop rows"), std::string::npos) << message;
+  EXPECT_TRUE(posts("hashrates").empty());
+  EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 1);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
+}
+
+// The accounts row deleted between two runs' requests: the foreign key refuses every row of
+// the pool alike, so nothing is set aside and the pool stops with advice.
+TEST_F(UploadFailure, AMissingAccountRowStopsThePoolWithAdvice) {
+  cache().scrape(make_pool_page(4));
+  CurlTransport curl(HttpOptions{});
+  HookedTransport hooked(curl, [](const HttpRequest& request) {
+    if (request.url.find("/rest/v1/hashrates") != std::string::npos) {
+      db().execute("DELETE FROM accounts");
+    }
+  });
+  const Error e = upload_error(options(), &hooked);
+  EXPECT_EQ(e.code(), ExitCode::upload_rejected);
+  const std::string message = e.what();
   EXPECT_NE(message.find("POST /rest/v1/hashrates (1 row): HTTP 409 23503: insert or update on "
                          "table \"hashrates\" violates foreign key constraint"),
             std::string::npos)
       << message;
   EXPECT_NE(message.find("-> the account row is missing"), std::string::npos) << message;
+  EXPECT_EQ(posts("hashrates").size(), 1U);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 1);
 }
 
 TEST_F(UploadFailure, StatementTimeoutsAndRateLimitsAreRetried) {

@@ -142,7 +142,10 @@ TEST_F(SharedBatches, ATransientFailureLeavesTheRowsPendingForTheNextRun) {
 
 // An existing deployment whose devices.site is varchar(20), and one pool whose site label is
 // longer: its devices are refused (22001), every other pool's rows get in.
-TEST_F(SharedBatches, OnePoolsRefusedRowsFailOnlyThatPool) {
+// A label too long for the column refuses every device row of one pool: the shared requests
+// are halved until each refused row stands alone; those rows are set aside and everything
+// else, that pool's other tables included, gets in.
+TEST_F(SharedBatches, OnePoolsRefusedRowsAreSetAsideAndTheRestGetsIn) {
   auto pools = scrape_pools(20);
   pools[6].site = "Almaty Data Center, Hall B, Row 12";
   db().execute("ALTER TABLE devices ALTER COLUMN site TYPE varchar(20)");
@@ -152,32 +155,80 @@ TEST_F(SharedBatches, OnePoolsRefusedRowsFailOnlyThatPool) {
   db().execute("ALTER TABLE devices ALTER COLUMN site TYPE text");
   supabase().gateway().reload_schema();
 
-  EXPECT_EQ(r.exit_code, 8) << r.err;
-  EXPECT_NE(r.err.find("kzupload: error: KZPool_107: POST /rest/v1/devices (3 rows): HTTP 400 "
-                       "22001"),
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("kzupload: error: KZPool_107: set aside devices KZPool_107 worker 'rig-"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("1 of 20 pools failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("': POST /rest/v1/devices (1 row): HTTP 400 22001"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("set aside 3 row(s)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--retry-rejected"), std::string::npos) << r.err;
   EXPECT_EQ(count("accounts"), 20);
   EXPECT_EQ(count("devices"), 57);
   EXPECT_EQ(count("SELECT count(*) FROM devices WHERE account_name = 'KZPool_107'"), 0);
-  EXPECT_EQ(count("income_tracking"), 38);  // KZPool_107 stopped before its income
-  EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 1);
-  // The refused batch was sent again pool by pool: 20 rows, then 1 request per pool.
-  EXPECT_EQ(rows_per_post("devices").front(), 60);
-  EXPECT_EQ(posts("devices").size(), 1U + 20U + 1U);
+  EXPECT_EQ(count("income_tracking"), 40);
+  EXPECT_EQ(count("hashrates"), 20);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 0);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 3);
+  // 60 rows with 3 refused: one request, then halves down to each refused row, then the
+  // upsert of the 57 others in one request.
+  const auto devices = rows_per_post("devices");
+  ASSERT_FALSE(devices.empty());
+  EXPECT_EQ(devices.front(), 60);
+  EXPECT_LE(devices.size(), 1U + 2U * 3U * 6U + 1U);
+  EXPECT_EQ(devices.back(), 57);
+
+  // Nothing more to send: the set-aside rows wait, with a warning, and the run is clean.
+  supabase().requests().clear();
+  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_TRUE(posts().empty());
 
   pools[6].site = "Almaty DC";
   supabase().requests().clear();
-  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
-  EXPECT_EQ(posts("hashrates").size(), 1U);
+  const auto retried = kzupload({"--config", write_pools_file(pools), "--retry-rejected"},
+                                supabase_env(supabase().service_key()));
+  EXPECT_EQ(retried.exit_code, 0) << retried.err;
   EXPECT_EQ(count("devices"), 60);
-  EXPECT_EQ(count("income_tracking"), 40);
-  EXPECT_EQ(count("hashrates"), 20);
+  EXPECT_EQ(count("SELECT count(*) FROM devices WHERE site = 'Almaty DC'"), 3);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
 }
 
 // PostgREST wants the same keys in every object of a request: pools without a site (absent
 // labels are not sent) share another accounts and devices request.
+// A refusal that is not about a row (here a trigger's exception, P0001) cannot be found by
+// halving: the shared request is sent again pool by pool and only the refused pool stops.
+TEST_F(SharedBatches, APoolRefusedAsAWholeStopsAloneAndKeepsItsRowsPending) {
+  const auto pools = scrape_pools(20);
+  db().execute(
+      "CREATE FUNCTION kz_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+      " IF NEW.account_name = 'KZPool_105' THEN RAISE EXCEPTION 'account on hold'; END IF;"
+      " RETURN NEW; END $$;"
+      "CREATE TRIGGER kz_test_refuse BEFORE INSERT ON income_tracking"
+      " FOR EACH ROW EXECUTE FUNCTION kz_test_refuse()");
+  const auto r =
+      kzupload({"--config", write_pools_file(pools)}, supabase_env(supabase().service_key()));
+  db().execute("DROP TRIGGER kz_test_refuse ON income_tracking; DROP FUNCTION kz_test_refuse()");
+
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_NE(r.err.find("kzupload: error: KZPool_105: POST /rest/v1/income_tracking (2 rows): "
+                       "HTTP 400 P0001: account on hold"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("1 of 20 pools failed"), std::string::npos) << r.err;
+  EXPECT_EQ(count("income_tracking"), 38);
+  EXPECT_EQ(count("alerts"), 0);
+  // One shared request, then one per pool.
+  EXPECT_EQ(rows_per_post("income_tracking").front(), 40);
+  EXPECT_EQ(posts("income_tracking").size(), 1U + 20U);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM income_day WHERE uploaded_revision < revision"), 2);
+  EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
+
+  supabase().requests().clear();
+  EXPECT_EQ(upload_pools(pools), ExitCode::ok);
+  EXPECT_EQ(rows_per_post("income_tracking"), std::vector<int>{2});
+  EXPECT_EQ(count("income_tracking"), 40);
+}
+
 TEST_F(SharedBatches, RowsWithOtherColumnsGoInTheirOwnRequest) {
   auto pools = scrape_pools(6);
   for (int i = 0; i < 3; ++i) pools[i].site.clear();
