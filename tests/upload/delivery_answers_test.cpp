@@ -113,7 +113,7 @@ INSTANTIATE_TEST_SUITE_P(
     Answers, NotPostgrest,
     ::testing::Values(LieCase{"WelcomePage", ProxyBehaviour::welcome_page(), "200"},
                       LieCase{"BareNoContent", ProxyBehaviour::no_content(), "204"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 // A lie after the first table: the rows sent before stay delivered, none after is marked.
 TEST_F(DeliveryTest, WelcomePageForOneTableMarksNothingOfIt) {

@@ -65,7 +65,9 @@ TEST_F(BodyLimit, A413HalvesTheBatchUntilItDrains) {
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = kzupload(args, env_for(proxy_->url()));
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    if (!extra.empty()) EXPECT_GT(refused(), 0U);
+    if (!extra.empty()) {
+      EXPECT_GT(refused(), 0U);
+    }
     EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
   }
 }

@@ -69,7 +69,7 @@ TEST_P(OverlappingRuns, AShortWaitExitsWithTheLockCode) {
 
 INSTANTIATE_TEST_SUITE_P(HeldTables, OverlappingRuns,
                          ::testing::Values("income_tracking", "alerts"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& p) { return std::string(p.param); });
 
 }  // namespace
 }  // namespace kz::test

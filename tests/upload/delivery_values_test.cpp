@@ -166,7 +166,9 @@ TEST_P(ClashingWorkers, TwoWorkersAreNeverOneDevice) {
     EXPECT_EQ(db().query_value("SELECT status FROM devices WHERE worker_name = $1", {names[i]}),
               i % 2 == 0 ? "online" : "offline")
         << names[i];
-    if (i > 0) EXPECT_TRUE(line_names_both(r.err, names[0], names[i])) << r.err;
+    if (i > 0) {
+      EXPECT_TRUE(line_names_both(r.err, names[0], names[i])) << r.err;
+    }
   }
   EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 
