@@ -10,6 +10,10 @@ struct RedirectCase {
   bool other_host;
 };
 
+void PrintTo(const RedirectCase& c, std::ostream* os) {
+  *os << c.status << (c.other_host ? " to another host" : " to the same host");
+}
+
 std::string redirect_name(const ::testing::TestParamInfo<RedirectCase>& info) {
   return std::to_string(info.param.status) + (info.param.other_host ? "_OtherHost" : "_SameHost");
 }
@@ -86,6 +90,10 @@ struct LieCase {
   ProxyBehaviour behaviour;
   const char* status;
 };
+
+void PrintTo(const LieCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class NotPostgrest : public DeliveryTest, public ::testing::WithParamInterface<LieCase> {};
 

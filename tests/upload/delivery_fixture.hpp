@@ -3,6 +3,7 @@
 // Issue 10's delivery cases: kzupload behind servers that lie (support/lying_proxy.hpp), each
 // case ending with a clean run after which PostgreSQL must equal the cache.
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -57,13 +58,17 @@ class DeliveryTest : public StandInTest {
     return path;
   }
 
-  // Waits (bounded) until the proxy has received a request whose target starts with `prefix`.
-  static bool wait_for_request(const LyingProxy& proxy, const std::string& prefix) {
+  // Waits (bounded) until the proxy has received a request whose target starts with `prefix`;
+  // false when the run that should send it ended first.
+  static bool wait_for_request(const LyingProxy& proxy, const std::string& prefix,
+                               const std::atomic<bool>& run_ended) {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < give_up) {
+      const bool ended = run_ended;
       for (const ProxiedRequest& r : proxy.requests()) {
         if (r.target.starts_with(prefix)) return true;
       }
+      if (ended) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;

@@ -28,10 +28,14 @@ TEST_P(OverlappingRuns, TheSecondRunWaitsAndTheNewestRevisionWins) {
   LyingProxy slow(supabase().url());
   slow.set(ProxyBehaviour::slow(std::chrono::milliseconds(2500), held));
   ProcessResult first;
+  std::atomic<bool> first_ended = false;
   std::thread first_run([&] {
     first = kzupload({"--account", "KZPool_001", "--lock-wait", "60"}, env_for(slow.url()));
+    first_ended = true;
   });
-  ASSERT_TRUE(wait_for_request(slow, held)) << "the first run never sent " << held;
+  const bool sent = wait_for_request(slow, held, first_ended);
+  if (!sent) first_run.join();
+  ASSERT_TRUE(sent) << "the first run never sent " << held << ":\n" << first.err;
   newer_revisions();
   const auto second = kzupload({"--account", "KZPool_001", "--lock-wait", "60"}, direct_env());
   first_run.join();
@@ -51,10 +55,14 @@ TEST_P(OverlappingRuns, AShortWaitExitsWithTheLockCode) {
   LyingProxy slow(supabase().url());
   slow.set(ProxyBehaviour::slow(std::chrono::milliseconds(4000), held));
   ProcessResult first;
+  std::atomic<bool> first_ended = false;
   std::thread first_run([&] {
     first = kzupload({"--account", "KZPool_001", "--lock-wait", "60"}, env_for(slow.url()));
+    first_ended = true;
   });
-  ASSERT_TRUE(wait_for_request(slow, held)) << "the first run never sent " << held;
+  const bool sent = wait_for_request(slow, held, first_ended);
+  if (!sent) first_run.join();
+  ASSERT_TRUE(sent) << "the first run never sent " << held << ":\n" << first.err;
   newer_revisions();
   const auto second = kzupload({"--account", "KZPool_001", "--lock-wait", "1"}, direct_env());
   EXPECT_EQ(second.exit_code, 75) << second.err;
