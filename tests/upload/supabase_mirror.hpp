@@ -13,7 +13,7 @@
 //   instant with ms), values integer TH/s rounded half away from zero;
 // - devices: one row per worker, device_id from worker.device_id (when the cache has that
 //   column and the worker an id) else "KZ_{account}_{worker}" with spaces as "_", status from
-//   the worker's newest sample (also in a snapshot whose hashrates row was set aside);
+//   the worker's newest sample;
 // - income_tracking (date MM/DD/YYYY, btc_amount in exact satoshis), alerts (the newest
 //   revision, keyed "<account>|<type>|<subject>|<opened_at>"), payments;
 // - rows set aside (table upload_rejected, when the cache has it) absent, or at an older

@@ -55,6 +55,7 @@ inline ::testing::AssertionResult supabase_matches_cache(const PostgresCluster& 
         " s.online_workers, s.uploaded_at, s.balance_sat, s.last_income_sat"
         " FROM snapshot s WHERE s.pool_id = ? ORDER BY s.id");
     snapshots.bind(1, pool);
+    std::set<int64_t> delivered_snapshots;
     std::string newest_balance;  // "" when unknown
     while (snapshots.executeStep()) {
       any = true;
@@ -62,6 +63,7 @@ inline ::testing::AssertionResult supabase_matches_cache(const PostgresCluster& 
       const std::string at = instant_ms(snapshots.getColumn(1).getString());
       newest_balance.clear();
       if (aside_revision("hashrates", pool, std::to_string(id))) continue;
+      delivered_snapshots.insert(id);
       hashrates.push_back(account + " " + at + "\t" + text(snapshots.getColumn(2)) + " " +
                           text(snapshots.getColumn(3)) + " " + text(snapshots.getColumn(4)) + " " +
                           text(snapshots.getColumn(5)) + " " + text(snapshots.getColumn(6)));
@@ -81,8 +83,8 @@ inline ::testing::AssertionResult supabase_matches_cache(const PostgresCluster& 
                                          " FROM worker WHERE pool_id = ?");
     workers.bind(1, pool);
     SQLite::Statement samples(cache,
-                              "SELECT online FROM worker_sample WHERE (sample_key & 16777215) = ?"
-                              " ORDER BY sample_key DESC LIMIT 1");
+                              "SELECT sample_key >> 24, online FROM worker_sample"
+                              " WHERE (sample_key & 16777215) = ? ORDER BY sample_key DESC");
     while (workers.executeStep()) {
       const int64_t worker = workers.getColumn(0).getInt64();
       const std::string name = workers.getColumn(1).getString();
@@ -92,12 +94,12 @@ inline ::testing::AssertionResult supabase_matches_cache(const PostgresCluster& 
         id = "KZ_" + account + "_" + name;
         std::replace(id.begin(), id.end(), ' ', '_');
       }
-      // The newest sample, also when its snapshot's hashrates row was set aside: the worker's
-      // state is still true.
       samples.bind(1, worker);
-      if (samples.executeStep()) {
+      while (samples.executeStep()) {
+        if (!delivered_snapshots.count(samples.getColumn(0).getInt64())) continue;
         devices.push_back(id + "\t" + account + " " +
-                          (samples.getColumn(0).getInt() == 1 ? "online" : "offline") + " " + name);
+                          (samples.getColumn(1).getInt() == 1 ? "online" : "offline") + " " + name);
+        break;
       }
       samples.reset();
     }
