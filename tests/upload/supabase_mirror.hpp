@@ -13,7 +13,7 @@
 //   instant with ms), values integer TH/s rounded half away from zero;
 // - devices: one row per worker, device_id from worker.device_id (when the cache has that
 //   column and the worker an id) else "KZ_{account}_{worker}" with spaces as "_", status from
-//   the worker's newest sample;
+//   the worker's newest sample in a snapshot not set aside (kzupload sends devices from those);
 // - income_tracking (date MM/DD/YYYY, btc_amount in exact satoshis), alerts (the newest
 //   revision, keyed "<account>|<type>|<subject>|<opened_at>"), payments;
 // - rows set aside (table upload_rejected, when the cache has it) absent, or at an older
