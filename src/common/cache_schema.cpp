@@ -158,8 +158,68 @@ SELECT p.observer_url, y.created_at AS paid_at,
 FROM payment y JOIN pool p ON p.id = y.pool_id;
 )sql";
 
+// Issue 10 (kzupload delivery).
+// - snapshot.scraped_at gets milliseconds, so that two snapshots of a pool never share a time
+//   (Supabase's hashrates key): same-second snapshots of a pool become .000, .001, ... in id
+//   order (a pool never had a thousand scrapes in one second). A worker's first_seen_at was
+//   its first snapshot's time: it takes that snapshot's new form, found by the worker's sample
+//   in that second (or .000 once the sample is pruned); last_online_at likewise.
+// - worker.device_id: Supabase's devices.device_id, assigned once by kzupload
+//   (assign_device_ids) and unique across the cache, as devices.device_id is across accounts.
+// - upload_rejected: rows Supabase refused or cannot hold, set aside by kzupload so that they
+//   never hold back the rest; item_key is the cache row's key as text, revision the one that
+//   was refused (0 for snapshots and workers, which stay set aside until cleared).
+static const char* const kMigration3 = R"sql(
+UPDATE snapshot
+SET scraped_at = substr(snapshot.scraped_at, 1, 19) || printf('.%03dZ', same.n)
+FROM (SELECT id, row_number() OVER (PARTITION BY pool_id, scraped_at ORDER BY id) - 1 AS n
+      FROM snapshot WHERE length(scraped_at) = 20) AS same
+WHERE snapshot.id = same.id;
+
+UPDATE worker
+SET first_seen_at = coalesce(
+  (SELECT min(s.scraped_at) FROM snapshot s
+   WHERE s.pool_id = worker.pool_id
+     AND s.scraped_at BETWEEN substr(worker.first_seen_at, 1, 19) || '.000Z'
+                          AND substr(worker.first_seen_at, 1, 19) || '.999Z'
+     AND EXISTS (SELECT 1 FROM worker_sample ws WHERE ws.sample_key = s.id << 24 | worker.id)),
+  substr(first_seen_at, 1, 19) || '.000Z')
+WHERE length(first_seen_at) = 20;
+
+UPDATE worker
+SET last_online_at = coalesce(
+  (SELECT max(s.scraped_at) FROM snapshot s
+   WHERE s.pool_id = worker.pool_id
+     AND s.scraped_at BETWEEN substr(worker.last_online_at, 1, 19) || '.000Z'
+                          AND substr(worker.last_online_at, 1, 19) || '.999Z'
+     AND EXISTS (SELECT 1 FROM worker_sample ws
+                 WHERE ws.sample_key = s.id << 24 | worker.id AND ws.online = 1)),
+  substr(last_online_at, 1, 19) || '.000Z')
+WHERE length(last_online_at) = 20;
+
+ALTER TABLE worker ADD COLUMN device_id TEXT;
+CREATE UNIQUE INDEX worker_device_id ON worker(device_id);
+
+CREATE TABLE upload_rejected (
+  pool_id      INTEGER NOT NULL REFERENCES pool(id),
+  table_name   TEXT NOT NULL,
+  item_key     TEXT NOT NULL,
+  revision     INTEGER NOT NULL DEFAULT 0,
+  description  TEXT NOT NULL,
+  error        TEXT NOT NULL,
+  rejected_at  TEXT NOT NULL,
+  PRIMARY KEY (pool_id, table_name, item_key)
+) STRICT;
+
+CREATE VIEW v_upload_rejected AS
+SELECT p.observer_url, p.account_name, r.table_name, r.description AS row, r.error,
+       r.rejected_at
+FROM upload_rejected r JOIN pool p ON p.id = r.pool_id
+ORDER BY r.pool_id, r.table_name, r.rejected_at;
+)sql";
+
 const std::vector<const char*>& cache_migrations() {
-  static const std::vector<const char*> migrations = {kMigration1, kMigration2};
+  static const std::vector<const char*> migrations = {kMigration1, kMigration2, kMigration3};
   return migrations;
 }
 

@@ -9,6 +9,19 @@ TimePoint SystemClock::now() const {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+TimePointMs SystemClock::now_ms() const {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::string format_utc_ms(TimePointMs t) {
+  const TimePoint seconds = std::chrono::floor<std::chrono::seconds>(t);
+  std::string text = format_utc(seconds);
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03ldZ", long((t - seconds).count()));
+  text.pop_back();  // the 'Z'
+  return text + fraction;
+}
+
 std::string format_utc(TimePoint t) {
   const auto day = std::chrono::floor<std::chrono::days>(t);
   const std::chrono::year_month_day ymd{day};
@@ -47,15 +60,32 @@ std::optional<TimePoint> parse_naive(std::string_view text) {
 
 }  // namespace
 
-std::optional<TimePoint> parse_utc(std::string_view text) {
+std::optional<TimePointMs> parse_utc_ms(std::string_view text) {
   auto t = parse_naive(text);
   if (!t) return std::nullopt;
   std::string_view zone = text.substr(19);
-  if (zone.empty() || zone == "Z") return t;
+  TimePointMs result = *t;
+  if (!zone.empty() && zone[0] == '.') {
+    size_t digits = 1;
+    while (digits < zone.size() && zone[digits] >= '0' && zone[digits] <= '9') ++digits;
+    --digits;
+    if (digits == 0 || digits > 9) return std::nullopt;
+    int ms = 0;
+    for (size_t i = 1; i <= 3; ++i) ms = ms * 10 + (i <= digits ? zone[i] - '0' : 0);
+    result += std::chrono::milliseconds{ms};
+    zone.remove_prefix(digits + 1);
+  }
+  if (zone.empty() || zone == "Z") return result;
   if (zone.size() != 6) return std::nullopt;  // ISO-8601 wants "+HH:MM"
   auto offset = parse_utc_offset(zone);
   if (!offset) return std::nullopt;
-  return *t - *offset;
+  return result - *offset;
+}
+
+std::optional<TimePoint> parse_utc(std::string_view text) {
+  auto t = parse_utc_ms(text);
+  if (!t) return std::nullopt;
+  return std::chrono::floor<std::chrono::seconds>(*t);
 }
 
 std::optional<std::chrono::minutes> parse_utc_offset(std::string_view text) {

@@ -5,13 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <ctime>
 #include <memory>
-#include <random>
 #include <string_view>
-#include <thread>
 
 #include "common/body_decoding.hpp"
+#include "common/http_redirects.hpp"
 
 namespace kz {
 namespace {
@@ -88,19 +86,6 @@ size_t header_cb(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-// The URL without userinfo, query or fragment: safe for a log line.
-std::string loggable_url(const std::string& url) {
-  std::string out = url.substr(0, url.find_first_of("?#"));
-  const auto scheme_end = out.find("://");
-  if (scheme_end != std::string::npos) {
-    const auto host_start = scheme_end + 3;
-    const auto path_start = out.find('/', host_start);
-    const auto at = out.rfind('@', path_start == std::string::npos ? out.size() : path_start);
-    if (at != std::string::npos && at >= host_start) out.erase(host_start, at + 1 - host_start);
-  }
-  return out;
-}
-
 std::string one_line(std::string s) {
   std::replace_if(
       s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
@@ -109,9 +94,21 @@ std::string one_line(std::string s) {
   return s;
 }
 
+// No request header value (API keys) may reach a log line: defence in depth.
+std::string redact_headers(std::string message, const HttpRequest& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (value.size() < 4) continue;
+    for (auto pos = message.find(value); pos != std::string::npos; pos = message.find(value)) {
+      message.replace(pos, value.size(), "[redacted]");
+    }
+  }
+  return message;
+}
+
+// `url` is the URL of the failed exchange (after redirects), `timeout` the whole chain's.
 std::string describe_error(CURLcode code, const char* errbuf, const Transfer& t,
-                           const HttpRequest& request, const HttpOptions& options,
-                           milliseconds timeout) {
+                           const HttpRequest& request, const std::string& url,
+                           const HttpOptions& options, milliseconds timeout) {
   const std::string detail = one_line(errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code));
   std::string what;
   if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
@@ -129,22 +126,12 @@ std::string describe_error(CURLcode code, const char* errbuf, const Transfer& t,
            std::to_string(limit.count()) + " ms";
   } else if (code == CURLE_COULDNT_CONNECT) {
     what = "connection refused: " + detail;
-  } else if (code == CURLE_TOO_MANY_REDIRECTS) {
-    what = "too many redirects (more than " + std::to_string(options.max_redirects) + ")";
   } else if (code == CURLE_FILE_COULDNT_READ_FILE) {
     what = "cannot read file: " + detail;
   } else {
     what = detail;
   }
-  std::string message = what + " (" + loggable_url(request.url) + ")";
-  // Defence in depth: no request header value (API keys) may reach a log line.
-  for (const auto& [name, value] : request.headers) {
-    if (value.size() < 4) continue;
-    for (auto pos = message.find(value); pos != std::string::npos; pos = message.find(value)) {
-      message.replace(pos, value.size(), "[redacted]");
-    }
-  }
-  return message;
+  return redact_headers(what + " (" + redacted_url(url) + ")", request);
 }
 
 struct CurlDeleter {
@@ -153,29 +140,6 @@ struct CurlDeleter {
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
-
-std::optional<milliseconds> parse_retry_after(const std::string& value) {
-  const std::string v(trim(value));
-  if (v.empty()) return std::nullopt;
-  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    if (v.size() > 9) return milliseconds(999'999'999LL * 1000);
-    return milliseconds(std::stoll(v) * 1000);
-  }
-  const time_t when = curl_getdate(v.c_str(), nullptr);
-  if (when == -1) return std::nullopt;
-  const auto delta = static_cast<long long>(when) - static_cast<long long>(std::time(nullptr));
-  return milliseconds(std::max(0LL, delta) * 1000);
-}
-
-milliseconds jittered_backoff(const HttpOptions& options, int retry) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const int shift = std::min(retry, 30);
-  const auto exp = options.backoff_base.count() * (int64_t{1} << shift);
-  const auto cap = std::min<int64_t>(exp, options.backoff_max.count());
-  if (cap <= 0) return milliseconds(0);
-  std::uniform_int_distribution<int64_t> dist(0, cap);
-  return milliseconds(dist(rng));
-}
 
 }  // namespace
 
@@ -196,36 +160,27 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
   result.attempts = 1;
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) {
-    result.transport_error = "curl_easy_init failed (" + loggable_url(request.url) + ")";
+    result.transport_error = "curl_easy_init failed (" + redacted_url(request.url) + ")";
     return result;
   }
   CURL* c = curl.get();
   timeout = std::max(timeout, milliseconds(1));  // 0 would mean "no timeout" to curl
-  const auto connect_timeout =
-      std::max(std::min(options_.connect_timeout, timeout), milliseconds(1));
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   char errbuf[CURL_ERROR_SIZE] = {};
-  Transfer transfer;
-  transfer.max_body = options_.max_body_bytes;
 
-  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
   curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L);  // write_cb decodes
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, options_.max_redirects);
+  // Redirects are followed below, where the rules of http_redirects.hpp decide.
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
 
   if (request.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -245,7 +200,7 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
     const std::string line = value.empty() ? name + ";" : name + ": " + value;
     curl_slist* appended = curl_slist_append(header_list.get(), line.c_str());
     if (appended == nullptr) {
-      result.transport_error = "out of memory building headers (" + loggable_url(request.url) + ")";
+      result.transport_error = "out of memory building headers (" + redacted_url(request.url) + ")";
       return result;
     }
     (void)header_list.release();
@@ -253,82 +208,75 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
   }
   if (header_list) curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
 
-  const CURLcode code = curl_easy_perform(c);
-  const bool body_cut = transfer.decoder && !transfer.decoder->complete();
-  if (code != CURLE_OK || transfer.body_too_large || body_cut) {
-    result.transport_error = describe_error(code, errbuf, transfer, request, options_, timeout);
+  std::string url = request.url;
+  for (long redirects = 0;; ++redirects) {
+    const auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left <= milliseconds(0)) {
+      result.transport_error = redact_headers(
+          "timed out after " + std::to_string(timeout.count()) + " ms (" + redacted_url(url) + ")",
+          request);
+      return result;
+    }
+    const auto connect_timeout =
+        std::max(std::min(options_.connect_timeout, left), milliseconds(1));
+    Transfer transfer;
+    transfer.max_body = options_.max_body_bytes;
+    errbuf[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+
+    const CURLcode code = curl_easy_perform(c);
+    const bool body_cut = transfer.decoder && !transfer.decoder->complete();
+    if (code != CURLE_OK || transfer.body_too_large || body_cut) {
+      result.transport_error =
+          describe_error(code, errbuf, transfer, request, url, options_, timeout);
+      return result;
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (status == 0) {
+      const char* scheme = nullptr;
+      curl_easy_getinfo(c, CURLINFO_SCHEME, &scheme);
+      if (scheme != nullptr && to_lower(scheme) == "file") status = 200;
+    }
+    const char* location = nullptr;
+    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+    const std::optional<std::string> target = location != nullptr && status >= 300 && status < 400
+                                                  ? std::optional<std::string>(location)
+                                                  : std::nullopt;
+
+    if (target && is_followed_redirect_status(status) && may_follow_redirects(request)) {
+      if (!url_origin(*target)) {
+        result.transport_error = redact_headers(
+            "a redirect to " + redacted_url(*target) +
+                " was refused: only http and https URLs are followed (" + redacted_url(url) + ")",
+            request);
+        return result;
+      }
+      if (may_follow_redirect(request, *target)) {
+        if (redirects >= options_.max_redirects) {
+          result.transport_error = redact_headers("too many redirects (more than " +
+                                                      std::to_string(options_.max_redirects) +
+                                                      ") (" + redacted_url(url) + ")",
+                                                  request);
+          return result;
+        }
+        url = *target;
+        continue;
+      }
+    }
+    HttpResponse response;
+    response.status = status;
+    response.headers = std::move(transfer.headers);
+    response.body = std::move(transfer.body);
+    response.redirect_url = target;
+    result.response = std::move(response);
     return result;
   }
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (status == 0) {
-    const char* scheme = nullptr;
-    curl_easy_getinfo(c, CURLINFO_SCHEME, &scheme);
-    if (scheme != nullptr && to_lower(scheme) == "file") status = 200;
-  }
-  HttpResponse response;
-  response.status = status;
-  response.headers = std::move(transfer.headers);
-  response.body = std::move(transfer.body);
-  result.response = std::move(response);
-  return result;
-}
-
-bool is_retryable_status(long status) {
-  switch (status) {
-    case 408:
-    case 429:
-    case 500:
-    case 502:
-    case 503:
-    case 504:
-      return true;
-    default:
-      return false;
-  }
-}
-
-Sleeper real_sleeper() {
-  return [](milliseconds d) { std::this_thread::sleep_for(d); };
-}
-
-HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& request,
-                             const HttpOptions& options, const Sleeper& sleep) {
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + options.total_timeout;
-  const auto remaining = [&] {
-    return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-  };
-  HttpResult last;
-  int attempts = 0;
-  for (int retry = 0;; ++retry) {
-    const auto left = remaining();
-    if (left <= milliseconds(0)) {
-      if (attempts == 0) {
-        last.transport_error = "timed out after " + std::to_string(options.total_timeout.count()) +
-                               " ms (" + loggable_url(request.url) + ")";
-      }
-      break;
-    }
-    last = transport.perform(request, left);
-    last.attempts = ++attempts;
-    const bool retryable = !last.response || is_retryable_status(last.response->status);
-    if (!retryable || retry >= options.max_retries) break;
-
-    milliseconds delay = jittered_backoff(options, retry);
-    const auto left_now = remaining();
-    if (last.response) {
-      if (auto header = last.response->header("retry-after")) {
-        if (auto retry_after = parse_retry_after(*header)) {
-          if (*retry_after > left_now) break;  // the server asks for more time than we have
-          delay = *retry_after;
-        }
-      }
-    }
-    if (delay >= left_now) break;
-    sleep(delay);
-  }
-  return last;
 }
 
 }  // namespace kz

@@ -17,12 +17,18 @@ struct HttpRequest {
   std::string url;
   Headers headers;  // values of secret headers never reach a log line
   std::string body;
+  // false: a redirect comes back as the response. Even when true, only a GET or HEAD without a
+  // body follows one, and one that carries credentials only within its origin (see
+  // http_redirects.hpp).
+  bool follow_redirects = true;
 };
 
 struct HttpResponse {
   long status = 0;
   Headers headers;  // names lower-cased
   std::string body;
+  // A redirect (3xx with a Location) that was not followed: the absolute URL it names.
+  std::optional<std::string> redirect_url{};
   std::optional<std::string> header(const std::string& lower_name) const;
 };
 
@@ -56,8 +62,11 @@ class HttpTransport {
   virtual HttpResult perform(const HttpRequest& request, std::chrono::milliseconds timeout) = 0;
 };
 
-// libcurl: gzip, redirects with a limit, TLS verification, body size cap,
-// http(s) and file:// URLs.
+// libcurl: gzip, TLS verification, body size cap, http(s) and file:// URLs. Redirects
+// (301/302/303/307/308) are followed here, not by libcurl, up to options.max_redirects and to
+// http(s) targets only, the method kept, within one `timeout` for the whole chain; which ones
+// are followed is may_follow_redirect() in http_redirects.hpp. One that is not followed comes
+// back as the response, with HttpResponse::redirect_url set.
 class CurlTransport : public HttpTransport {
  public:
   explicit CurlTransport(HttpOptions options);

@@ -27,8 +27,9 @@ std::vector<double> AlertStore::hashrates_between(int64_t pool_id, TimePoint fro
                            "SELECT hashrate_current_ghs FROM snapshot"
                            " WHERE pool_id = ? AND scraped_at >= ? AND scraped_at < ?");
   select.bind(1, pool_id);
-  select.bind(2, format_utc(from));
-  select.bind(3, format_utc(to));
+  // scraped_at has milliseconds: bounds in that form compare right as text.
+  select.bind(2, format_utc_ms(from));
+  select.bind(3, format_utc_ms(to));
   while (select.executeStep()) hashrates.push_back(select.getColumn(0).getDouble() * 1e9);
   return hashrates;
 }

@@ -9,6 +9,7 @@
 
 #include "common/decimal_text.hpp"
 #include "common/error.hpp"
+#include "common/http_redirects.hpp"
 #include "common/json_exact.hpp"
 
 namespace kz {
@@ -108,6 +109,15 @@ nlohmann::json PoolApiClient::call(const std::string& method, const QueryParams&
                 "calling " + where + ": " + quote(result.transport_error, options_.key) + attempts);
   }
   const HttpResponse& response = *result.response;
+  // The transport follows a redirect within the API's origin only, so that X-API-KEY goes
+  // nowhere else; one to another origin comes back here.
+  if (response.redirect_url && !same_origin(*response.redirect_url, request.url)) {
+    throw Error(ExitCode::usage,
+                where + " redirects to " + redacted_url(*response.redirect_url) + " (HTTP " +
+                    std::to_string(response.status) +
+                    "), another origin: the API key was not sent there; if that is the pool's "
+                    "API, give it as --api-url");
+  }
   if (response.status == 401 || response.status == 403) {
     const auto answer = parse_json_exact(response.body);
     const std::string said =

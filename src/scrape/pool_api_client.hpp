@@ -24,7 +24,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // {"status":"OK","data":...}. Throws kz::Error: fetch_failed (network, HTTP
 // errors after retries), api_key_rejected (401/403, or an error naming the
 // key), api_error (status ERROR), no_data (not JSON or an unexpected shape),
-// api_paging (pages that repeat or a total that changes).
+// api_paging (pages that repeat or a total that changes), usage (the API redirects to
+// another origin: the key is never sent there; a redirect within the origin is followed).
 class PoolApiClient {
  public:
   PoolApiClient(PoolApiOptions options, HttpTransport& transport, HttpOptions http, Sleeper sleeper)

@@ -110,7 +110,9 @@ void ScrapeJob::run(std::ostream& out) {
   }
   std::unique_lock<std::mutex> write_turn;
   if (write_lock_) write_turn = std::unique_lock(*write_lock_);
-  const TimePoint now = clock_.now();
+  // One reading: the snapshot keeps its milliseconds, everything else the second.
+  const TimePointMs now_ms = clock_.now_ms();
+  const TimePoint now = std::chrono::floor<std::chrono::seconds>(now_ms);
 
   std::vector<AlertChange> changes;
   cache.write_transaction([&] {
@@ -129,9 +131,9 @@ void ScrapeJob::run(std::ostream& out) {
 
     std::optional<int64_t> snapshot_id;
     if (page) {
-      snapshot_id = snapshots.insert_snapshot(pool_id, *page, now, options_.page_utc_offset);
+      snapshot_id = snapshots.insert_snapshot(pool_id, *page, now_ms, options_.page_utc_offset);
       if (options_.retain_days > 0) {
-        snapshots.prune_worker_samples(pool_id, now - std::chrono::days{options_.retain_days});
+        snapshots.prune_worker_samples(pool_id, now_ms - std::chrono::days{options_.retain_days});
       }
     }
     alerts.apply(pool_id, changes, now);

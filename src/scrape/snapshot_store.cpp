@@ -61,10 +61,25 @@ void bind_optional(SQLite::Statement& statement, int index, const std::optional<
 
 }  // namespace
 
+TimePointMs SnapshotStore::free_snapshot_time(int64_t pool_id, TimePointMs wanted) {
+  SQLite::Statement taken(cache_.db(),
+                          "SELECT 1 FROM snapshot WHERE pool_id = ? AND scraped_at = ?");
+  for (;; wanted += std::chrono::milliseconds{1}) {
+    taken.bind(1, pool_id);
+    taken.bind(2, format_utc_ms(wanted));
+    const bool is_taken = taken.executeStep();
+    taken.reset();
+    if (!is_taken) return wanted;
+  }
+}
+
 int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page,
-                                       TimePoint scraped_at, std::chrono::minutes page_utc_offset) {
+                                       TimePointMs wanted_at,
+                                       std::chrono::minutes page_utc_offset) {
   auto& db = cache_.db();
-  const std::string now = format_utc(scraped_at);
+  const TimePointMs scraped_at_ms = free_snapshot_time(pool_id, wanted_at);
+  const TimePoint scraped_at = std::chrono::floor<std::chrono::seconds>(scraped_at_ms);
+  const std::string now = format_utc_ms(scraped_at_ms);
   SQLite::Statement snapshot(
       db,
       "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_ghs, hashrate_24h_ghs,"
@@ -216,16 +231,18 @@ int SnapshotStore::failed_runs_in_a_row(int64_t pool_id) {
   return count.getColumn(0).getInt();
 }
 
-int64_t SnapshotStore::prune_worker_samples(int64_t pool_id, TimePoint cutoff) {
-  // The key range bounds the scan to samples older than the cutoff.
+int64_t SnapshotStore::prune_worker_samples(int64_t pool_id, TimePointMs cutoff) {
+  // The key range bounds the scan to samples older than the cutoff (all of them when every
+  // snapshot is older).
   SQLite::Statement prune(
       cache_.db(),
       "DELETE FROM worker_sample"
-      " WHERE sample_key < (SELECT min(id) FROM snapshot WHERE scraped_at >= ?2) << 24"
+      " WHERE sample_key < coalesce((SELECT min(id) FROM snapshot WHERE scraped_at >= ?2),"
+      " (SELECT max(id) + 1 FROM snapshot)) << 24"
       " AND snapshot_id IN"
       " (SELECT id FROM snapshot WHERE pool_id = ?1 AND scraped_at < ?2)");
   prune.bind(1, pool_id);
-  prune.bind(2, format_utc(cutoff));
+  prune.bind(2, format_utc_ms(cutoff));
   return prune.exec();
 }
 

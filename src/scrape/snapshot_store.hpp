@@ -22,8 +22,11 @@ class SnapshotStore {
                       TimePoint now);
 
   // The snapshot with its worker samples, income days and payments; returns its id.
-  // `page_utc_offset` converts the page's zone-less times to UTC.
-  int64_t insert_snapshot(int64_t pool_id, const ObserverPage& page, TimePoint scraped_at,
+  // `page_utc_offset` converts the page's zone-less times to UTC. scraped_at is stored in
+  // milliseconds ("2026-11-22T10:40:00.123Z"); when the pool already has a snapshot at that
+  // time it moves forward by 1 ms until free, so that no two snapshots of a pool share a time.
+  // New workers' first_seen_at and last_online_at take the stored time.
+  int64_t insert_snapshot(int64_t pool_id, const ObserverPage& page, TimePointMs scraped_at,
                           std::chrono::minutes page_utc_offset);
 
   void insert_run(int64_t pool_id, TimePoint started_at, TimePoint finished_at, int exit_code,
@@ -32,11 +35,13 @@ class SnapshotStore {
   // Failed runs since the last successful one.
   int failed_runs_in_a_row(int64_t pool_id);
 
-  // Deletes worker samples of snapshots older than `cutoff`; snapshots, income
+  // Deletes worker samples of snapshots scraped before `cutoff`; snapshots, income
   // days and alerts are kept. Returns the number of samples deleted.
-  int64_t prune_worker_samples(int64_t pool_id, TimePoint cutoff);
+  int64_t prune_worker_samples(int64_t pool_id, TimePointMs cutoff);
 
  private:
+  // The first time from `wanted` on, in 1 ms steps, that no snapshot of the pool has.
+  TimePointMs free_snapshot_time(int64_t pool_id, TimePointMs wanted);
   void upsert_income(int64_t pool_id, const ObserverPage& page, TimePoint now);
   void upsert_payments(int64_t pool_id, const ObserverPage& page, TimePoint now);
 

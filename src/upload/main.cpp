@@ -9,6 +9,7 @@
 #include "common/logging.hpp"
 #include "common/pool_config.hpp"
 #include "common/secret_file.hpp"
+#include "upload/connection_check.hpp"
 #include "upload/pool_uploads.hpp"
 #include "upload/postgrest_client.hpp"
 #include "upload/upload_job.hpp"
@@ -20,6 +21,7 @@ struct CliValues {
   double timeout_s = 180;
   std::string log_level = "info";
   bool quiet = false;
+  bool check = false;
 };
 
 void add_options(CLI::App& app, kz::UploadOptions& options, CliValues& cli) {
@@ -51,6 +53,9 @@ void add_options(CLI::App& app, kz::UploadOptions& options, CliValues& cli) {
   app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+  app.add_flag("--check", cli.check,
+               "Test SUPABASE_URL, the key, the tables and their unique keys, then exit; needs no "
+               "cache");
 }
 
 std::optional<std::string> non_empty(const std::string& value) {
@@ -115,6 +120,8 @@ int main(int argc, char** argv) {
   add_options(app, options, cli);
   return kz::run_cli(app, argc, argv, "kzupload", options.service_key, [&] {
     kz::init_logging("kzupload", cli.log_level, cli.quiet);
+    if (cli.check)
+      return kz::to_int(kz::run_connection_check(cli.key_file, options.http, std::cout));
     finish_options(options, cli);
     kz::CurlTransport transport(options.http);
     kz::SystemClock clock;

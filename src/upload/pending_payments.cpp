@@ -15,8 +15,10 @@ std::vector<PaymentState> PendingRows::payments_after(const std::string& after_i
   try {
     SQLite::Statement select(cache_.db(),
                              "SELECT payment_id, amount_sat, address, tx, created_at, revision"
-                             " FROM payment WHERE pool_id = ? AND payment_id > ?"
-                             " AND uploaded_revision < revision ORDER BY payment_id LIMIT ?");
+                             " FROM payment y WHERE pool_id = ? AND payment_id > ?"
+                             " AND uploaded_revision < revision" +
+                                 revision_not_set_aside("payments", "y", "payment_id") +
+                                 " ORDER BY payment_id LIMIT ?");
     select.bind(1, pool_id_);
     select.bind(2, after_id);
     select.bind(3, static_cast<int64_t>(limit));

@@ -4,6 +4,8 @@
 
 #include <type_traits>
 
+#include "upload/row_mapping.hpp"
+
 namespace kz {
 namespace {
 
@@ -49,13 +51,29 @@ constexpr const char* kSnapshotColumns =
     "  AND ws.reject_rate IS NOT NULL)"
     " FROM snapshot s ";
 
+// Set-aside rows (RejectedRows, table upload_rejected): snapshots and workers for good,
+// revisioned rows at the revision that was refused.
+constexpr const char* kSnapshotNotSetAside =
+    " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = s.pool_id"
+    " AND r.table_name = 'hashrates' AND r.item_key = CAST(s.id AS TEXT))";
+constexpr const char* kWorkerNotSetAside =
+    " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = w.pool_id"
+    " AND r.table_name = 'devices' AND r.item_key = CAST(w.id AS TEXT))";
+
 }  // namespace
+
+std::string revision_not_set_aside(const char* table, const char* row, const char* key) {
+  return std::string(" AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = ") + row +
+         ".pool_id AND r.table_name = '" + table + "' AND r.item_key = CAST(" + row + "." + key +
+         " AS TEXT) AND r.revision = " + row + ".revision)";
+}
 
 PendingRows::PendingRows(Cache& cache, int64_t pool_id) : cache_(cache), pool_id_(pool_id) {
   try {
     SQLite::Statement range(cache_.db(),
-                            "SELECT min(id), max(id), count(*) FROM snapshot"
-                            " WHERE pool_id = ? AND uploaded_at IS NULL");
+                            std::string("SELECT min(s.id), max(s.id), count(*) FROM snapshot s"
+                                        " WHERE s.pool_id = ? AND s.uploaded_at IS NULL") +
+                                kSnapshotNotSetAside);
     range.bind(1, pool_id_);
     range.executeStep();
     min_snapshot_id_ = range.getColumn(0).getInt64();
@@ -70,6 +88,10 @@ PendingRows::PendingRows(Cache& cache, int64_t pool_id) : cache_(cache), pool_id
       workers.bind(1, pool_id_);
       workers.executeStep();
       pool_workers_ = static_cast<std::size_t>(workers.getColumn(0).getInt64());
+      SQLite::Statement account(cache_.db(), "SELECT account_name FROM pool WHERE id = ?");
+      account.bind(1, pool_id_);
+      if (account.executeStep() && !account.getColumn(0).isNull())
+        account_ = account.getColumn(0).getString();
     }
   } catch (...) {
     cache_.rethrow_as_cache_error("reading");
@@ -101,7 +123,8 @@ std::vector<SnapshotRow> PendingRows::snapshots_after(int64_t after_id, std::siz
   try {
     SQLite::Statement select(cache_.db(), std::string(kSnapshotColumns) +
                                               "WHERE s.pool_id = ? AND s.uploaded_at IS NULL"
-                                              " AND s.id > ? AND s.id <= ? ORDER BY s.id LIMIT ?");
+                                              " AND s.id > ? AND s.id <= ?" +
+                                              kSnapshotNotSetAside + " ORDER BY s.id LIMIT ?");
     select.bind(1, pool_id_);
     select.bind(2, after_id);
     select.bind(3, max_snapshot_id_);
@@ -120,12 +143,13 @@ std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
   try {
     SQLite::Statement select(
         cache_.db(),
-        "SELECT ws.sample_key, w.id, w.name, w.first_seen_at, ws.online, s.scraped_at"
-        " FROM worker_sample ws"
-        " JOIN snapshot s ON s.id = ws.sample_key >> 24"
-        " JOIN worker w ON w.id = ws.sample_key & 16777215"
-        " WHERE ws.sample_key < ? AND ws.sample_key >= ? AND s.pool_id = ?"
-        " AND s.uploaded_at IS NULL ORDER BY ws.sample_key DESC LIMIT ?");
+        std::string("SELECT ws.sample_key, w.id, w.name, w.first_seen_at, ws.online, s.scraped_at,"
+                    " w.device_id FROM worker_sample ws"
+                    " JOIN snapshot s ON s.id = ws.sample_key >> 24"
+                    " JOIN worker w ON w.id = ws.sample_key & 16777215"
+                    " WHERE ws.sample_key < ? AND ws.sample_key >= ? AND s.pool_id = ?"
+                    " AND s.uploaded_at IS NULL") +
+            kSnapshotNotSetAside + kWorkerNotSetAside + " ORDER BY ws.sample_key DESC LIMIT ?");
     // Rows of workers already taken are skipped, so read on until the batch is full.
     while (rows.size() < limit) {
       select.bind(1, device_cursor_);
@@ -145,6 +169,11 @@ std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
         row.online = select.getColumn(4).getInt() == 1;
         row.scraped_at = select.getColumn(5).getString();
         row.is_new = row.first_seen_at >= oldest_pending_scraped_at_;
+        const SQLite::Column stored_id = select.getColumn(6);
+        if (!stored_id.isNull())
+          row.device_id = stored_id.getString();
+        else if (!account_.empty())
+          row.device_id = device_id(account_, row.name);
         if (rows.size() == limit || devices_seen_.size() >= pool_workers_) break;
       }
       select.reset();
@@ -161,9 +190,10 @@ std::vector<IncomeDay> PendingRows::income_after(const std::string& after_date, 
   std::vector<IncomeDay> rows;
   try {
     SQLite::Statement select(cache_.db(),
-                             "SELECT date, total_income_sat, revision FROM income_day"
-                             " WHERE pool_id = ? AND date > ? AND uploaded_revision < revision"
-                             " ORDER BY date LIMIT ?");
+                             "SELECT date, total_income_sat, revision FROM income_day i"
+                             " WHERE pool_id = ? AND date > ? AND uploaded_revision < revision" +
+                                 revision_not_set_aside("income_tracking", "i", "date") +
+                                 " ORDER BY date LIMIT ?");
     select.bind(1, pool_id_);
     select.bind(2, after_date);
     select.bind(3, static_cast<int64_t>(limit));
@@ -182,8 +212,10 @@ std::vector<AlertState> PendingRows::alerts_after(int64_t after_id, std::size_t 
   try {
     SQLite::Statement select(cache_.db(),
                              "SELECT id, alert_type, subject, severity, message, opened_at,"
-                             " resolved_at, revision FROM alert WHERE pool_id = ? AND id > ?"
-                             " AND uploaded_revision < revision ORDER BY id LIMIT ?");
+                             " resolved_at, revision FROM alert a WHERE pool_id = ? AND id > ?"
+                             " AND uploaded_revision < revision" +
+                                 revision_not_set_aside("alerts", "a", "id") +
+                                 " ORDER BY id LIMIT ?");
     select.bind(1, pool_id_);
     select.bind(2, after_id);
     select.bind(3, static_cast<int64_t>(limit));
@@ -208,8 +240,9 @@ void PendingRows::mark_snapshots_uploaded(const std::string& uploaded_at) {
   if (pending_snapshots_ == 0) return;
   cache_.write_transaction([&] {
     SQLite::Statement mark(cache_.db(),
-                           "UPDATE snapshot SET uploaded_at = ? WHERE pool_id = ?"
-                           " AND uploaded_at IS NULL AND id BETWEEN ? AND ?");
+                           std::string("UPDATE snapshot AS s SET uploaded_at = ? WHERE pool_id = ?"
+                                       " AND uploaded_at IS NULL AND id BETWEEN ? AND ?") +
+                               kSnapshotNotSetAside);
     mark.bind(1, uploaded_at);
     mark.bind(2, pool_id_);
     mark.bind(3, min_snapshot_id_);

@@ -36,6 +36,9 @@ struct DeviceState {
   std::string scraped_at;  // of the snapshot this state comes from
   // First seen in a snapshot not uploaded yet: Supabase may not know it.
   bool is_new = false;
+  // Supabase's devices.device_id: worker.device_id (assign_device_ids), or while none is stored
+  // (a dry run) "KZ_{account}_{worker}" of the pool's label; empty when the pool has no label.
+  std::string device_id;
 };
 
 struct IncomeDay {
@@ -64,9 +67,14 @@ struct AlertState {
   int64_t revision = 0;
 };
 
-// Everything of one pool that Supabase has not confirmed yet, read in batches
-// (keyset pagination, no statement left open between batches) so that memory
-// does not grow with the backlog. The set of pending snapshots is fixed when
+// " AND NOT EXISTS (...)": the row `row` (an alias of a table with pool_id and revision) is
+// not set aside at its current revision as `table` (the Supabase table) with item `key`.
+std::string revision_not_set_aside(const char* table, const char* row, const char* key);
+
+// Everything of one pool that Supabase has not confirmed yet, except rows set aside
+// (RejectedRows: snapshots and workers for good, the others at the refused revision), read in
+// batches (keyset pagination, no statement left open between batches) so that memory does not
+// grow with the backlog. The set of pending snapshots is fixed when
 // the object is made: a snapshot kzscrape adds meanwhile waits for the next run.
 class PendingRows {
  public:
@@ -100,6 +108,7 @@ class PendingRows {
   std::size_t pending_snapshots_ = 0;
   std::string oldest_pending_scraped_at_;
   std::size_t pool_workers_ = 0;  // every worker the pool ever had
+  std::string account_;           // pool.account_name; empty when unlabelled
   int64_t device_cursor_ = 0;     // worker_sample.sample_key to continue below
   std::unordered_set<int64_t> devices_seen_;
 };

@@ -43,11 +43,12 @@ struct UpsertOutcome {
   }
 };
 
-// Bulk upserts through PostgREST (POST /rest/v1/<table>?on_conflict=...).
-// Transient failures (network, 408, 429, 5xx) are retried within the request
-// timeout and the run's deadline, then thrown as ExitCode::upload_transient;
-// any other non-2xx answer is thrown at once as ExitCode::upload_rejected with
-// the server's code, message, details and hint plus advice where it is clear.
+// Bulk upserts through PostgREST (POST /rest/v1/<table>?on_conflict=..., Prefer:
+// resolution=...,return=minimal,count=exact). A success is only PostgREST's own (see
+// not_postgrest_success in postgrest_answer.hpp); a 3xx is never followed. Transient failures
+// (network, 408, 429, 5xx) are retried within the request timeout and the run's deadline; a 5xx
+// that refuses a row (SQLSTATE class 22, 23, 54) is not retried. Every message quoting the
+// server is redacted (the key whole or in part) before it is cut. Source: ../shared/postgrest.md.
 class PostgrestClient {
  public:
   // dry_run: print each request (key redacted) there instead of sending it.
@@ -78,6 +79,8 @@ class PostgrestClient {
 std::string normalize_supabase_url(const std::string& url);
 
 // The one-line message for a rejected request (exposed for tests).
-std::string describe_rejection(const std::string& what, long status, const std::string& body);
+// The key (when given) is redacted from the body before it is cut.
+std::string describe_rejection(const std::string& what, long status, const std::string& body,
+                               const std::string& key = "");
 
 }  // namespace kz

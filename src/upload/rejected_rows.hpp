@@ -27,7 +27,9 @@ class RejectedRows {
  public:
   explicit RejectedRows(Cache& cache) : cache_(cache) {}
 
-  // Records the row with the reason (one line, secret-free) at `at` (ISO-8601 UTC).
+  // Records the row with the reason (one line, secret-free) at `at` (ISO-8601 UTC); the same
+  // row set aside again replaces its record. A table other than the five above throws
+  // kz::Error(ExitCode::internal).
   void set_aside(int64_t pool_id, const RowRef& row, const std::string& error,
                  const std::string& at);
   // Forgets every set-aside row of the pool (kzupload --retry-rejected); returns how many.

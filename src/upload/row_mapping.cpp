@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "common/error.hpp"
 #include "common/units.hpp"
 
 namespace kz {
@@ -120,7 +121,15 @@ std::string us_date(std::string_view iso_date) {
 }
 
 int64_t round_ths(double ths) {
-  return std::llround(ths);
+  // 2^63 is exact as a double; llround beyond it (or of NaN) is undefined.
+  constexpr double kLimit = 9223372036854775808.0;
+  const double rounded = std::round(ths);
+  if (!(std::abs(rounded) < kLimit)) {
+    throw Error(ExitCode::internal, "a hashrate of " + std::to_string(ths) +
+                                        " TH/s has no integer form (unrepresentable() "
+                                        "should have set its row aside)");
+  }
+  return static_cast<int64_t>(rounded);
 }
 
 std::string alert_key(std::string_view account, const AlertState& alert) {
@@ -165,15 +174,53 @@ std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot
       .str();
 }
 
-// Interface stub until the value checks land.
-std::optional<std::string> unrepresentable(const SnapshotRow&) {
+namespace {
+
+// PostgreSQL's integer, the type of every hashrates column but reject_rate.
+constexpr int64_t kIntegerMax = 2'147'483'647;
+
+std::optional<std::string> ths_unfit(const char* column, std::optional<double> ths) {
+  if (!ths) return std::nullopt;
+  char digits[32];
+  const std::string value(digits, std::to_chars(digits, digits + sizeof digits, *ths).ptr);
+  if (!std::isfinite(*ths))
+    return std::string(column) + " " + value + " TH/s is not a finite number";
+  if (std::abs(std::round(*ths)) > static_cast<double>(kIntegerMax)) {
+    return std::string(column) + " " + value + " TH/s exceeds the integer column's limit of " +
+           std::to_string(kIntegerMax) + " TH/s";
+  }
   return std::nullopt;
+}
+
+std::optional<std::string> count_unfit(const char* column, int64_t count,
+                                       const std::string& shown) {
+  if (count >= -kIntegerMax && count <= kIntegerMax) return std::nullopt;
+  return std::string(column) + " " + shown + " exceeds the integer column's limit of " +
+         std::to_string(kIntegerMax);
+}
+
+}  // namespace
+
+std::optional<std::string> unrepresentable(const SnapshotRow& snapshot) {
+  for (auto reason : {ths_unfit("hashrate_10m", snapshot.hashrate_current_ths),
+                      ths_unfit("hashrate_1h", snapshot.workers_1h_sum_ths),
+                      ths_unfit("hashrate_1d", snapshot.hashrate_24h_ths),
+                      count_unfit("active_workers", snapshot.online_workers,
+                                  std::to_string(snapshot.online_workers))}) {
+    if (reason) return reason;
+  }
+  const std::string sum = std::to_string(snapshot.online_workers) + " + " +
+                          std::to_string(snapshot.offline_workers) + " workers";
+  // The online count is below 2^31 here: the sum overflows no int64 once offline is too.
+  if (auto reason = count_unfit("worker_count", snapshot.offline_workers, sum)) return reason;
+  return count_unfit("worker_count", snapshot.online_workers + snapshot.offline_workers, sum);
 }
 
 std::string device_row(const AccountLabels& labels, const DeviceState& device,
                        bool with_created_at) {
   JsonObject row;
-  row.string("device_id", device_id(labels.account, device.name))
+  row.string("device_id",
+             device.device_id.empty() ? device_id(labels.account, device.name) : device.device_id)
       .string("serial_number", device.name)
       .string("account_name", labels.account)
       .string("worker_name", device.name)

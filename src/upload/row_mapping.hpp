@@ -54,7 +54,8 @@ class Batch {
 std::string device_id(std::string_view account, std::string_view worker);
 // "2026-11-21" -> "11/21/2026"; other text is returned unchanged.
 std::string us_date(std::string_view iso_date);
-// Integer TH/s, rounded to nearest.
+// Integer TH/s, rounded to nearest (halves away from zero). A value with no int64 form (NaN,
+// infinite, |ths| >= 2^63) throws kz::Error(ExitCode::internal): unrepresentable() screens rows.
 int64_t round_ths(double ths);
 // "<account>|<type>|<subject>|<opened_at>": one key per alert occurrence.
 std::string alert_key(std::string_view account, const AlertState& alert);
@@ -62,8 +63,11 @@ std::string alert_key(std::string_view account, const AlertState& alert);
 std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest);
 std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot);
 // Why Supabase's hashrates columns cannot hold the snapshot's values (integer TH/s, so at most
-// 2,147,483,647 TH/s, and finite), e.g. "hashrate_10m 1e+30 TH/s exceeds ..."; empty when they can.
+// 2,147,483,647 TH/s after rounding, and finite; worker_count and active_workers integers too),
+// e.g. "hashrate_10m 1e+30 TH/s exceeds the integer column's limit of 2147483647 TH/s"; the
+// first such column only; empty when they can.
 std::optional<std::string> unrepresentable(const SnapshotRow& snapshot);
+// device_id: device.device_id, or "KZ_{account}_{worker}" of labels.account when it is empty.
 // with_created_at: for the insert of devices Supabase may not know yet; the
 // upsert that follows leaves created_at alone.
 std::string device_row(const AccountLabels& labels, const DeviceState& device,

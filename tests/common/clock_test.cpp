@@ -15,6 +15,31 @@ TEST(Clock, FormatsUtcIso) {
   EXPECT_EQ(parse_utc("2026-11-22 10:40:05"), t);
 }
 
+// Every millisecond of a few seconds: three digits, a round trip, and text order = time order.
+TEST(Clock, MillisecondTextsRoundTripAndSortAsTimes) {
+  const TimePointMs start = sys_days{2026y / November / 22} + 23h + 59min + 58s;
+  std::string previous;
+  for (TimePointMs t = start; t < start + 3s; t += 1ms) {
+    const std::string text = format_utc_ms(t);
+    ASSERT_EQ(text.size(), 24U) << text;
+    EXPECT_EQ(parse_utc_ms(text), t) << text;
+    EXPECT_EQ(parse_utc(text), floor<seconds>(t)) << text;
+    EXPECT_LT(previous, text);
+    previous = text;
+  }
+  EXPECT_EQ(format_utc_ms(start + 7ms), "2026-11-22T23:59:58.007Z");
+  EXPECT_EQ(parse_utc_ms("2026-11-22T23:59:58.5Z"), start + 500ms);
+  EXPECT_EQ(parse_utc_ms("2026-11-23T04:59:58.123456789+05:00"), start + 123ms);
+  EXPECT_FALSE(parse_utc_ms("2026-11-22T23:59:58.Z"));
+  EXPECT_FALSE(parse_utc_ms("2026-11-22T23:59:58.1234567890Z"));
+  EXPECT_FALSE(parse_utc_ms("2026-11-22T23:59:58.12x"));
+}
+
+TEST(Clock, ASecondsClockGivesWholeMilliseconds) {
+  const FixedClock fixed(sys_days{2026y / November / 22} + 10h);
+  EXPECT_EQ(fixed.now_ms(), TimePointMs{fixed.now()});
+}
+
 TEST(Clock, RejectsBadTimes) {
   EXPECT_FALSE(parse_utc(""));
   EXPECT_FALSE(parse_utc("2026-02-30T10:00:00Z"));

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/error.hpp"
+#include "scrape/alert_store.hpp"
 
 namespace kz {
 namespace {
@@ -61,7 +62,7 @@ TEST_F(SnapshotStoreTest, StoresExactValuesReadableThroughTheViews) {
   SQLite::Statement summary(cache_->db(), "SELECT * FROM v_latest_summary");
   ASSERT_TRUE(summary.executeStep());
   EXPECT_EQ(summary.getColumn("account_name").getString(), "KZPool_001");
-  EXPECT_EQ(summary.getColumn("scraped_at").getString(), "2026-11-22T10:40:00Z");
+  EXPECT_EQ(summary.getColumn("scraped_at").getString(), "2026-11-22T10:40:00.000Z");
   EXPECT_DOUBLE_EQ(summary.getColumn("hashrate_current_ths").getDouble(), 38384.0);
   EXPECT_DOUBLE_EQ(summary.getColumn("hashrate_24h_ths").getDouble(), 38185.0);
   EXPECT_DOUBLE_EQ(summary.getColumn("balance_btc").getDouble(), 0.01864218);
@@ -162,6 +163,144 @@ TEST_F(SnapshotStoreTest, RetentionPrunesOnlyOldWorkerSamples) {
   EXPECT_EQ(count("SELECT count(*) FROM worker_sample"), 2);
   EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 2);
   EXPECT_EQ(count("SELECT count(*) FROM income_day"), 2);
+}
+
+std::vector<std::string> texts(Cache& cache, const std::string& sql) {
+  std::vector<std::string> out;
+  SQLite::Statement select(cache.db(), sql);
+  while (select.executeStep()) out.push_back(select.getColumn(0).getString());
+  return out;
+}
+
+TEST_F(SnapshotStoreTest, ScrapedAtKeepsMilliseconds) {
+  SnapshotStore store(*cache_);
+  for (int ms : {0, 1, 9, 10, 99, 100, 123, 999}) {
+    const TimePointMs at = now_ + milliseconds{ms} + hours{ms};
+    cache_->write_transaction([&] {
+      const int64_t pool = store.ensure_pool("u", std::nullopt, now_);
+      const int64_t id = store.insert_snapshot(pool, two_worker_page(), at, minutes{0});
+      SQLite::Statement stored(cache_->db(), "SELECT scraped_at FROM snapshot WHERE id = ?");
+      stored.bind(1, id);
+      ASSERT_TRUE(stored.executeStep());
+      EXPECT_EQ(stored.getColumn(0).getString(), format_utc_ms(at));
+      EXPECT_EQ(parse_utc_ms(stored.getColumn(0).getString()), at);
+    });
+  }
+}
+
+// Overlapping runs, or a clock that repeats a millisecond: every snapshot of a pool gets its
+// own time, 1 ms later than the one taken; another pool's times do not push it.
+TEST_F(SnapshotStoreTest, ASnapshotAtATakenTimeMovesOnByOneMillisecond) {
+  SnapshotStore store(*cache_);
+  const TimePointMs at = now_ + 123ms;
+  for (int runs = 1; runs <= 5; ++runs) {
+    const std::string url = "u" + std::to_string(runs);
+    cache_->write_transaction([&] {
+      const int64_t pool = store.ensure_pool(url, std::nullopt, now_);
+      const int64_t other = store.ensure_pool(url + "-other", std::nullopt, now_);
+      store.insert_snapshot(other, two_worker_page(), at, minutes{0});
+      // A snapshot already at at + 2 ms: the bump steps over it.
+      store.insert_snapshot(pool, two_worker_page(), at + 2ms, minutes{0});
+      for (int i = 0; i < runs; ++i) store.insert_snapshot(pool, two_worker_page(), at, minutes{0});
+    });
+    std::vector<std::string> expected = {format_utc_ms(at + 2ms)};
+    for (int i = 0, ms = 0; i < runs; ++i, ++ms) {
+      if (ms == 2) ++ms;
+      expected.push_back(format_utc_ms(at + milliseconds{ms}));
+    }
+    EXPECT_EQ(texts(*cache_,
+                    "SELECT s.scraped_at FROM snapshot s JOIN pool p ON p.id = s.pool_id"
+                    " WHERE p.observer_url = '" +
+                        url + "' ORDER BY s.id"),
+              expected);
+    EXPECT_EQ(texts(*cache_,
+                    "SELECT s.scraped_at FROM snapshot s JOIN pool p ON p.id = s.pool_id"
+                    " WHERE p.observer_url = '" +
+                        url + "-other'"),
+              std::vector<std::string>{format_utc_ms(at)});
+  }
+}
+
+TEST_F(SnapshotStoreTest, NewWorkersTakeTheStoredSnapshotTime) {
+  SnapshotStore store(*cache_);
+  ObserverPage page = two_worker_page();
+  cache_->write_transaction([&] {
+    const int64_t pool = store.ensure_pool("u", std::nullopt, now_);
+    store.insert_snapshot(pool, page, now_ + 5ms, minutes{0});
+    page.workers[0].name = "new one";
+    store.insert_snapshot(pool, page, now_ + 5ms, minutes{0});  // stored at + 6 ms
+  });
+  EXPECT_EQ(texts(*cache_, "SELECT first_seen_at FROM worker WHERE name = 'kz01x001'"),
+            std::vector<std::string>{"2026-11-22T10:40:00.005Z"});
+  EXPECT_EQ(texts(*cache_, "SELECT first_seen_at FROM worker WHERE name = 'new one'"),
+            std::vector<std::string>{"2026-11-22T10:40:00.006Z"});
+  EXPECT_EQ(texts(*cache_, "SELECT last_online_at FROM worker WHERE name = 'new one'"),
+            std::vector<std::string>{"2026-11-22T10:40:00.006Z"});
+}
+
+// A cutoff inside a second divides that second's snapshots by their milliseconds.
+TEST_F(SnapshotStoreTest, PruningCutsAtTheMillisecond) {
+  for (int cut_ms : {0, 1, 250, 500, 501, 999}) {
+    Cache cache(path_ + std::to_string(cut_ms));
+    SnapshotStore store(cache);
+    int64_t pool = 0;
+    std::vector<int> stored_ms = {0, 250, 500, 998};
+    cache.write_transaction([&] {
+      pool = store.ensure_pool("u", std::nullopt, now_);
+      for (int ms : stored_ms)
+        store.insert_snapshot(pool, two_worker_page(), now_ + milliseconds{ms}, minutes{0});
+    });
+    int64_t deleted = 0;
+    cache.write_transaction(
+        [&] { deleted = store.prune_worker_samples(pool, now_ + milliseconds{cut_ms}); });
+    int64_t older = 0;
+    for (int ms : stored_ms) older += ms < cut_ms;
+    EXPECT_EQ(deleted, 2 * older) << cut_ms;
+    EXPECT_EQ(cache.db().execAndGet("SELECT count(*) FROM worker_sample").getInt64(),
+              2 * (static_cast<int64_t>(stored_ms.size()) - older))
+        << cut_ms;
+  }
+  for (int cut_ms : {0, 1, 250, 500, 501, 999}) {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      fs::remove(path_ + std::to_string(cut_ms) + suffix);
+  }
+}
+
+// The baseline window [now - window, now) holds a snapshot at its first second's .123 and
+// one at the last millisecond before now, and nothing outside.
+TEST_F(SnapshotStoreTest, AlertBaselineWindowComparesMilliseconds) {
+  SnapshotStore store(*cache_);
+  AlertStore alerts(*cache_);
+  AlertThresholds thresholds;
+  const minutes window{thresholds.baseline_window_minutes};
+  const TimePoint run = now_ + 2h;
+  const std::vector<std::pair<milliseconds, bool>> offsets = {
+      {-window - 1ms, false}, {-window, true}, {-window + 123ms, true}, {-window + 999ms, true},
+      {-1ms, true},           {0ms, false},    {123ms, false},          {-window - 999ms, false},
+  };
+  int64_t pool = 0;
+  double expected_sum = 0;
+  int expected_count = 0;
+  cache_->write_transaction([&] {
+    pool = store.ensure_pool("u", std::nullopt, now_);
+    double hashrate = 1e15;
+    for (const auto& [offset, inside] : offsets) {
+      ObserverPage page = two_worker_page();
+      page.current_hashrate_hs = hashrate;
+      store.insert_snapshot(pool, page, TimePointMs{run} + offset, minutes{0});
+      if (inside) {
+        expected_sum += hashrate;
+        ++expected_count;
+      }
+      hashrate *= 2;
+    }
+  });
+  RuleContext context;
+  alerts.load_history(pool, run, thresholds, context);
+  ASSERT_EQ(context.recent_hashrates_hs.size(), static_cast<size_t>(expected_count));
+  double sum = 0;
+  for (double hs : context.recent_hashrates_hs) sum += hs;
+  EXPECT_DOUBLE_EQ(sum, expected_sum);
 }
 
 TEST(ToGhs, SnapsUnitConversionNoiseButKeepsFinerValues) {

@@ -54,7 +54,7 @@ TEST_F(PendingRowsTest, SnapshotsInTerahashWithTheWorkersHourSum) {
   ASSERT_EQ(pending.pending_snapshot_count(), 1U);
   const auto rows = pending.snapshots_after(0, 10);
   ASSERT_EQ(rows.size(), 1U);
-  EXPECT_EQ(rows[0].scraped_at, "2026-11-22T10:00:00Z");
+  EXPECT_EQ(rows[0].scraped_at, "2026-11-22T10:00:00.000Z");
   EXPECT_EQ(rows[0].online_workers, 22);
   EXPECT_EQ(rows[0].offline_workers, 2);
   EXPECT_DOUBLE_EQ(*rows[0].hashrate_24h_ths, 22 * 99.0);
@@ -101,7 +101,8 @@ TEST_F(PendingRowsTest, DevicesTakeEachWorkersLatestStateOnce) {
   for (const DeviceState& d : devices) {
     names.insert(d.name);
     const bool in_second = d.name < test::worker_name(10) || d.name.starts_with("rig ");
-    EXPECT_EQ(d.scraped_at, in_second ? "2026-11-22T10:10:00Z" : "2026-11-22T10:00:00Z") << d.name;
+    EXPECT_EQ(d.scraped_at, in_second ? "2026-11-22T10:10:00.000Z" : "2026-11-22T10:00:00.000Z")
+        << d.name;
     EXPECT_TRUE(d.is_new);
   }
   EXPECT_EQ(names.size(), 30U);
@@ -119,13 +120,13 @@ TEST_F(PendingRowsTest, MarkedSnapshotsAreDoneAndOldWorkersNotNew) {
   filler_->scrape(make_pool_page(8));
   PendingRows pending(cache(), pool());
   EXPECT_EQ(pending.pending_snapshot_count(), 1U);
-  EXPECT_EQ(pending.snapshots_after(0, 10).at(0).scraped_at, "2026-11-22T10:10:00Z");
+  EXPECT_EQ(pending.snapshots_after(0, 10).at(0).scraped_at, "2026-11-22T10:10:00.000Z");
   const auto devices = all_devices(pending, 100);
   ASSERT_EQ(devices.size(), 8U);
   int fresh = 0;
   for (const DeviceState& d : devices) fresh += d.is_new ? 1 : 0;
   EXPECT_EQ(fresh, 3);
-  EXPECT_EQ(pending.newest_snapshot()->scraped_at, "2026-11-22T10:10:00Z");
+  EXPECT_EQ(pending.newest_snapshot()->scraped_at, "2026-11-22T10:10:00.000Z");
 }
 
 TEST_F(PendingRowsTest, SnapshotStoredDuringTheRunWaitsForTheNextOne) {
@@ -164,6 +165,30 @@ TEST_F(PendingRowsTest, AlertsPendingUntilTheirRevisionIsMarked) {
   EXPECT_TRUE(alerts[0].resolved_at);
   pending.mark_alerts_uploaded(alerts);
   EXPECT_FALSE(pending.has_alerts());
+}
+
+// Same-second snapshots of overlapping runs: a worker first seen in the later one is new only
+// while that one is pending (the times compare in milliseconds).
+TEST_F(PendingRowsTest, WorkersFirstSeenInTheSameSecondAreNewByTheMillisecond) {
+  filler_->scrape(make_pool_page(3));
+  filler_->clock().advance(-std::chrono::minutes(10));  // the same second again: stored .001
+  filler_->scrape(make_pool_page(5));
+  {
+    PendingRows pending(cache(), pool());
+    const auto rows = pending.snapshots_after(0, 10);
+    ASSERT_EQ(rows.size(), 2U);
+    EXPECT_EQ(rows[0].scraped_at, "2026-11-22T10:00:00.000Z");
+    EXPECT_EQ(rows[1].scraped_at, "2026-11-22T10:00:00.001Z");
+    const auto devices = all_devices(pending, 10);
+    ASSERT_EQ(devices.size(), 5U);
+    for (const DeviceState& d : devices) EXPECT_TRUE(d.is_new) << d.name;
+  }
+  // Only the first marked: the workers it had are not new, the two of the later one are.
+  cache().db().exec("UPDATE snapshot SET uploaded_at = 'x' WHERE scraped_at LIKE '%.000Z'");
+  PendingRows pending(cache(), pool());
+  int fresh = 0;
+  for (const DeviceState& d : all_devices(pending, 10)) fresh += d.is_new ? 1 : 0;
+  EXPECT_EQ(fresh, 2);
 }
 
 TEST_F(PendingRowsTest, PoolSelection) {

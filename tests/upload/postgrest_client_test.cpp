@@ -70,7 +70,8 @@ Error upsert_error(ScriptedTransport& transport, const std::string& table = "dev
 
 TEST(PostgrestClient, SendsAnUpsertWithKeyHeaders) {
   ScriptedTransport transport;
-  transport.answer(201);
+  transport.answer(201, "", {{"content-range", "*/1"}});
+  transport.answer(201, "", {{"content-range", "*/0"}});
   PostgrestClient client(config(), transport, kNoSleep);
   client.upsert("income_tracking", "account_name,date", R"([{"a":1}])", 1);
   ASSERT_EQ(transport.requests.size(), 1U);
@@ -81,12 +82,13 @@ TEST(PostgrestClient, SendsAnUpsertWithKeyHeaders) {
   EXPECT_EQ(header(request, "apikey"), kKey);
   EXPECT_EQ(header(request, "Authorization"), std::string("Bearer ") + kKey);
   EXPECT_EQ(header(request, "Content-Type"), "application/json");
-  EXPECT_EQ(header(request, "Prefer"), "resolution=merge-duplicates,return=minimal");
+  EXPECT_EQ(header(request, "Prefer"), "resolution=merge-duplicates,return=minimal,count=exact");
   EXPECT_EQ(request.body, R"([{"a":1}])");
   EXPECT_EQ(client.requests(), 1);
 
   client.upsert("devices", "device_id", "[]", 0, Resolution::ignore_duplicates);
-  EXPECT_EQ(header(transport.requests[1], "Prefer"), "resolution=ignore-duplicates,return=minimal");
+  EXPECT_EQ(header(transport.requests[1], "Prefer"),
+            "resolution=ignore-duplicates,return=minimal,count=exact");
 }
 
 TEST(PostgrestClient, NormalizesTheProjectUrl) {
@@ -101,7 +103,7 @@ TEST(PostgrestClient, RetriesTransientAnswersThenSucceeds) {
   transport.answer(503, R"({"code":"PGRST000","message":"db down"})", {{"retry-after", "0"}});
   transport.answer(429, "", {});
   transport.answer(500, R"({"code":"57014","message":"canceling statement"})");
-  transport.answer(200);
+  transport.answer(200, "", {{"content-range", "*/0"}});
   PostgrestClient client(config(), transport, kNoSleep);
   client.upsert("hashrates", "account_name,timestamp", "[]", 0);
   EXPECT_EQ(client.requests(), 4);
@@ -186,11 +188,12 @@ TEST(PostgrestClient, DryRunPrintsTheRequestWithoutTheKey) {
   PostgrestClient client(config(), transport, kNoSleep, &out);
   client.upsert("accounts", "account_name", R"([{"account_name":"KZPool_001"}])", 1);
   EXPECT_TRUE(transport.requests.empty());
-  EXPECT_EQ(out.str(),
-            "POST https://project.supabase.co/rest/v1/accounts?on_conflict=account_name\n"
-            "apikey: [REDACTED]\nAuthorization: [REDACTED]\nContent-Type: application/json\n"
-            "Accept: application/json\nPrefer: resolution=merge-duplicates,return=minimal\n\n"
-            "[{\"account_name\":\"KZPool_001\"}]\n\n");
+  EXPECT_EQ(
+      out.str(),
+      "POST https://project.supabase.co/rest/v1/accounts?on_conflict=account_name\n"
+      "apikey: [REDACTED]\nAuthorization: [REDACTED]\nContent-Type: application/json\n"
+      "Accept: application/json\nPrefer: resolution=merge-duplicates,return=minimal,count=exact\n\n"
+      "[{\"account_name\":\"KZPool_001\"}]\n\n");
 }
 
 TEST(PostgrestClient, StopsAtTheRunDeadline) {

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
 
 namespace kz {
 namespace {
@@ -23,6 +28,24 @@ TEST(RowMapping, RoundsTerahashToNearest) {
   EXPECT_EQ(round_ths(38384.499), 38384);
   EXPECT_EQ(round_ths(38384.5), 38385);
   EXPECT_EQ(round_ths(0.4), 0);
+  EXPECT_EQ(round_ths(-2.5), -3);
+  EXPECT_EQ(round_ths(2147483647.4), 2147483647);
+  EXPECT_EQ(round_ths(4e18), 4'000'000'000'000'000'000);
+}
+
+// llround of these is undefined (1e30 used to be sent as -9223372036854775808).
+TEST(RowMapping, RoundingRefusesValuesWithNoIntegerForm) {
+  for (double ths :
+       {1e30, -1e30, 9223372036854775808.0, -9223372036854775808.0, 1e300,
+        std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+        std::numeric_limits<double>::quiet_NaN()}) {
+    try {
+      const int64_t sent = round_ths(ths);
+      ADD_FAILURE() << ths << " rounded to " << sent;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::internal) << ths;
+    }
+  }
 }
 
 TEST(RowMapping, BtcIsAnExactDecimalLiteral) {
@@ -92,6 +115,98 @@ TEST(RowMapping, AccountRowLeavesUnknownValuesOut) {
   EXPECT_FALSE(json.contains("company"));
   EXPECT_FALSE(json.contains("group_name"));
   EXPECT_EQ(nlohmann::json::parse(account_row(bare, std::nullopt)).size(), 4U);
+}
+
+// The hashrates columns are PostgreSQL integers: after rounding, |value| <= 2,147,483,647.
+TEST(RowMapping, UnrepresentableNamesTheColumnTheValueAndTheLimit) {
+  constexpr double kMax = 2147483647.0;
+  EXPECT_FALSE(unrepresentable(snapshot()));
+  struct Case {
+    double ths;
+    bool fits;
+  };
+  const std::vector<Case> cases = {
+      {kMax, true},
+      {kMax + 0.49, true},
+      {kMax + 0.5, false},
+      {kMax + 1, false},
+      {-kMax, true},
+      {-kMax - 0.49, true},
+      {-kMax - 0.5, false},
+      {-kMax - 1, false},
+      {kMax - 1, true},
+      {0, true},
+      {2.147e9, true},
+      {2.148e9, false},
+      {1e30, false},
+      {-1e30, false},
+      {1e300, false},
+      {std::numeric_limits<double>::infinity(), false},
+      {std::numeric_limits<double>::quiet_NaN(), false},
+  };
+  using Field = std::optional<double> SnapshotRow::*;
+  const std::vector<std::pair<const char*, Field>> optional_columns = {
+      {"hashrate_1h", &SnapshotRow::workers_1h_sum_ths},
+      {"hashrate_1d", &SnapshotRow::hashrate_24h_ths}};
+  for (const Case& c : cases) {
+    std::vector<std::pair<const char*, SnapshotRow>> rows;
+    SnapshotRow current = snapshot();
+    current.hashrate_current_ths = c.ths;
+    rows.emplace_back("hashrate_10m", current);
+    for (const auto& [column, field] : optional_columns) {
+      SnapshotRow row = snapshot();
+      row.*field = c.ths;
+      rows.emplace_back(column, row);
+    }
+    for (const auto& [column, row] : rows) {
+      const auto reason = unrepresentable(row);
+      EXPECT_EQ(!reason, c.fits) << column << " " << c.ths;
+      if (c.fits) {
+        // What is sent is the rounded value itself.
+        const auto json = nlohmann::json::parse(hashrate_row("A", row));
+        EXPECT_EQ(json[column].get<int64_t>(), static_cast<int64_t>(std::round(c.ths)));
+        continue;
+      }
+      if (!reason) continue;
+      EXPECT_NE(reason->find(column), std::string::npos) << *reason;
+      if (std::isfinite(c.ths)) {
+        EXPECT_NE(reason->find("2147483647"), std::string::npos) << *reason;
+        char digits[32];
+        const std::string value(digits, std::to_chars(digits, digits + 32, c.ths).ptr);
+        EXPECT_NE(reason->find(value), std::string::npos) << *reason;
+      } else {
+        EXPECT_NE(reason->find("not a finite number"), std::string::npos) << *reason;
+      }
+    }
+  }
+}
+
+TEST(RowMapping, UnrepresentableWorkerCounts) {
+  constexpr int64_t kMax = 2147483647;
+  for (int64_t online : {int64_t{0}, int64_t{1}, kMax - 1, kMax, kMax + 1, int64_t{1} << 40}) {
+    for (int64_t offline : {int64_t{0}, int64_t{1}, kMax, kMax + 1}) {
+      SnapshotRow row = snapshot();
+      row.online_workers = online;
+      row.offline_workers = offline;
+      const auto reason = unrepresentable(row);
+      EXPECT_EQ(!reason, online + offline <= kMax) << online << " + " << offline;
+      if (!reason) continue;
+      const char* column = online > kMax ? "active_workers" : "worker_count";
+      EXPECT_NE(reason->find(column), std::string::npos) << *reason;
+      EXPECT_NE(reason->find("2147483647"), std::string::npos) << *reason;
+    }
+  }
+}
+
+TEST(RowMapping, DeviceRowUsesTheAssignedDeviceId) {
+  AccountLabels labels{"KZPool_001", std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  DeviceState device{3, "rig 01", "2026-11-20T08:00:00Z", true, "2026-11-22T10:40:00.000Z", true};
+  EXPECT_EQ(nlohmann::json::parse(device_row(labels, device, false))["device_id"],
+            "KZ_KZPool_001_rig_01");
+  device.device_id = "KZ_KZPool_001_rig_01_3fa9c2";
+  const auto json = nlohmann::json::parse(device_row(labels, device, false));
+  EXPECT_EQ(json["device_id"], "KZ_KZPool_001_rig_01_3fa9c2");
+  EXPECT_EQ(json["worker_name"], "rig 01");
 }
 
 TEST(RowMapping, DeviceRowSendsCreatedAtOnlyWhenAsked) {
