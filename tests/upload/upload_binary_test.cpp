@@ -2,6 +2,7 @@
 
 #include "support/gateway/jwt.hpp"
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -23,6 +24,7 @@ TEST_F(KzuploadBinary, UploadsWithTheKeyFromTheEnvironment) {
   EXPECT_NE(r.err.find("uploaded KZPool_001"), std::string::npos) << r.err;
   EXPECT_EQ(count("devices"), 12);
   EXPECT_EQ(value("SELECT site FROM accounts"), "Site 1");
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(KzuploadBinary, WrongKeyIsRejectedAndNeverPrinted) {
@@ -116,6 +118,7 @@ TEST_F(KzuploadBinary, KeyFileAndTransientExitCodes) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count("hashrates"), 1);
   EXPECT_EQ(r.err.find(supabase().service_key()), std::string::npos);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 // The budget: 200 workers and one new snapshot in at most 6 requests and 150 ms
@@ -134,6 +137,7 @@ TEST_F(KzuploadBinary, TwoHundredWorkersNewSnapshotWithinBudget) {
   std::cerr << "[ budget ] 200 workers, 1 new snapshot: " << posts().size() << " requests, "
             << r.elapsed.count() << " ms wall (sanitizer build)\n";
   EXPECT_EQ(count("hashrates"), 2);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <fstream>
 
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -51,6 +52,7 @@ TEST_F(KzuploadConfig, UploadsEveryEnabledPoolWithItsLabels) {
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(count("hashrates"), 3);
   for (const LoggedRequest& request : posts("hashrates")) EXPECT_EQ(request.rows, 1);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(KzuploadConfig, OneFailingPoolDoesNotStopTheOthers) {

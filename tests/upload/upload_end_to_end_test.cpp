@@ -6,6 +6,7 @@
 #include "common/units.hpp"
 #include "upload/row_mapping.hpp"
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -62,6 +63,7 @@ TEST_P(ScrapeThenUpload, RowsMatchThePage) {
   supabase().requests().clear();
   EXPECT_EQ(kzupload({"--account", "KZPool_001"}, env).exit_code, 0);
   EXPECT_TRUE(posts().empty());
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 INSTANTIATE_TEST_SUITE_P(SavedPages, ScrapeThenUpload,

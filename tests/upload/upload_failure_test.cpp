@@ -1,4 +1,5 @@
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -47,6 +48,7 @@ TEST_F(UploadFailure, OutageOverThreeScrapesThenRecovery) {
   EXPECT_EQ(count("income_tracking"), 2);
   supabase().requests().clear();
   EXPECT_EQ(upload().requests, 0);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 // The devices upsert is committed but its answer is lost, on every retry.
@@ -76,6 +78,7 @@ TEST_F(UploadFailure, FailureMidwayThroughTheTablesThenRerun) {
   EXPECT_EQ(count("alerts"), 1);
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 0);
   EXPECT_EQ(cache_count("SELECT count(*) FROM alert WHERE uploaded_revision < revision"), 0);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadFailure, RejectedMidwayThenRerunSendsOnlyTheRest) {
@@ -105,6 +108,7 @@ TEST_F(UploadFailure, RejectedMidwayThenRerunSendsOnlyTheRest) {
   EXPECT_EQ(count("income_tracking"), 2);
   EXPECT_EQ(count("alerts"), 1);
   EXPECT_EQ(count("hashrates"), 1);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadFailure, MissingTableIsRejectedWithAdvice) {
@@ -152,6 +156,9 @@ TEST_F(UploadFailure, ASilentlyDroppedAccountRowStopsThePool) {
   EXPECT_TRUE(posts("hashrates").empty());
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 1);
   EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
+
+  upload();
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 // The accounts row deleted between two runs' requests: the foreign key refuses every row of
@@ -175,6 +182,9 @@ TEST_F(UploadFailure, AMissingAccountRowStopsThePoolWithAdvice) {
   EXPECT_EQ(posts("hashrates").size(), 1U);
   EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 1);
+
+  upload();  // the accounts row goes first again
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadFailure, StatementTimeoutsAndRateLimitsAreRetried) {
@@ -186,6 +196,7 @@ TEST_F(UploadFailure, StatementTimeoutsAndRateLimitsAreRetried) {
   EXPECT_EQ(summary.requests, 8);  // 5 requests, the first one tried 4 times
   EXPECT_EQ(count("hashrates"), 1);
   EXPECT_EQ(count("devices"), 4);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 }  // namespace

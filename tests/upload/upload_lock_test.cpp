@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -60,6 +61,7 @@ TEST_F(UploadLockTest, TheBinaryExits75WhileAnotherRunUploadsAndSendsNothing) {
                           supabase_env(supabase().service_key()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count("hashrates"), 1);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -30,6 +31,7 @@ TEST_F(UploadPayments, UploadsPaymentsAndTheWeightedRejectRate) {
   // Four workers at 100.4 TH/s each, two at 0.1 % and two at 0.2 %.
   EXPECT_EQ(value("SELECT round(reject_rate, 10) FROM hashrates"), "0.0015000000");
   EXPECT_EQ(cache_count("SELECT count(*) FROM payment WHERE uploaded_revision < revision"), 0);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadPayments, OnlyNewOrChangedPaymentsAreSentAgain) {
@@ -42,6 +44,7 @@ TEST_F(UploadPayments, OnlyNewOrChangedPaymentsAreSentAgain) {
   EXPECT_EQ(upload().payments, 1U);
   EXPECT_EQ(count("payments"), 2);
   EXPECT_EQ(value("SELECT amount FROM payments WHERE payment_id = 'p-1'"), "0.00600000");
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadPayments, PageSnapshotsKeepANullRejectRate) {
@@ -50,6 +53,7 @@ TEST_F(UploadPayments, PageSnapshotsKeepANullRejectRate) {
   EXPECT_EQ(summary.payments, 0U);
   EXPECT_EQ(posts("payments").size(), 0U);
   EXPECT_EQ(value("SELECT coalesce(reject_rate::text, 'null') FROM hashrates"), "null");
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadPayments, AMissingPaymentsTableIsRejectedAndStaysPending) {

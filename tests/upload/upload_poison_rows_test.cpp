@@ -5,6 +5,7 @@
 #include <set>
 
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -70,6 +71,7 @@ TEST_F(PoisonRowsTest, HalvingFindsExactlyTheRefusedRows) {
     EXPECT_LE(posts("devices").size(), 2 + 2 * k * ceil_log2(n));
   }
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 0);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 // A trigger that silently drops some rows: PostgREST counts fewer rows than were sent, and
@@ -89,6 +91,7 @@ TEST_F(PoisonRowsTest, RowsTheDatabaseDropsSilentlyAreFoundAndSetAside) {
   EXPECT_EQ(count("devices"), 36);
   EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected WHERE row LIKE '%7'''"), 4);
   EXPECT_EQ(count("income_tracking"), 2);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 // A value Supabase's integer TH/s column cannot hold is set aside before it is sent; the
@@ -111,6 +114,7 @@ TEST_F(PoisonRowsTest, AnUnrepresentableHashrateIsSetAsideUnsent) {
   EXPECT_EQ(count("hashrates"), 3);
   EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 3);
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 3);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "common/pool_config.hpp"
 #include "upload/pool_uploads.hpp"
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -94,6 +95,7 @@ TEST_F(SharedBatches, TwentyPoolsOneRequestPerTable) {
   supabase().requests().clear();
   EXPECT_EQ(upload_pools(pools), ExitCode::ok);
   EXPECT_EQ(posts().size(), 0U);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(SharedBatches, ABatchSizeBelowThePoolCountSplitsEveryTable) {
@@ -108,6 +110,7 @@ TEST_F(SharedBatches, ABatchSizeBelowThePoolCountSplitsEveryTable) {
   EXPECT_EQ(count("hashrates"), 20);
   EXPECT_EQ(count("devices"), 60);
   EXPECT_EQ(count("income_tracking"), 40);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(SharedBatches, ATransientFailureLeavesTheRowsPendingForTheNextRun) {
@@ -138,6 +141,7 @@ TEST_F(SharedBatches, ATransientFailureLeavesTheRowsPendingForTheNextRun) {
   supabase().requests().clear();
   EXPECT_EQ(upload_pools(pools), ExitCode::ok);
   EXPECT_EQ(posts().size(), 0U);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 // An existing deployment whose devices.site is varchar(20), and one pool whose site label is
@@ -191,10 +195,9 @@ TEST_F(SharedBatches, OnePoolsRefusedRowsAreSetAsideAndTheRestGetsIn) {
   EXPECT_EQ(count("devices"), 60);
   EXPECT_EQ(count("SELECT count(*) FROM devices WHERE site = 'Almaty DC'"), 3);
   EXPECT_EQ(cache_count("SELECT count(*) FROM v_upload_rejected"), 0);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
-// PostgREST wants the same keys in every object of a request: pools without a site (absent
-// labels are not sent) share another accounts and devices request.
 // A refusal that is not about a row (here a trigger's exception, P0001) cannot be found by
 // halving: the shared request is sent again pool by pool and only the refused pool stops.
 TEST_F(SharedBatches, APoolRefusedAsAWholeStopsAloneAndKeepsItsRowsPending) {
@@ -227,8 +230,11 @@ TEST_F(SharedBatches, APoolRefusedAsAWholeStopsAloneAndKeepsItsRowsPending) {
   EXPECT_EQ(upload_pools(pools), ExitCode::ok);
   EXPECT_EQ(rows_per_post("income_tracking"), std::vector<int>{2});
   EXPECT_EQ(count("income_tracking"), 40);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
+// PostgREST wants the same keys in every object of a request: pools without a site (absent
+// labels are not sent) share another accounts and devices request.
 TEST_F(SharedBatches, RowsWithOtherColumnsGoInTheirOwnRequest) {
   auto pools = scrape_pools(6);
   for (int i = 0; i < 3; ++i) pools[i].site.clear();
@@ -238,6 +244,7 @@ TEST_F(SharedBatches, RowsWithOtherColumnsGoInTheirOwnRequest) {
   EXPECT_EQ(rows_per_post("devices"), (std::vector<int>{9, 9, 9, 9}));
   EXPECT_EQ(count("SELECT count(*) FROM accounts WHERE site IS NULL"), 3);
   EXPECT_EQ(count("devices"), 18);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 }  // namespace

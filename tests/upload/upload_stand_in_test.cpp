@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include "upload/stand_in_fixture.hpp"
+#include "upload/supabase_mirror.hpp"
 
 namespace kz::test {
 namespace {
@@ -25,8 +26,10 @@ TEST_F(UploadStandIn, HappyPathWith200Workers) {
   // accounts, hashrates, devices (insert of new ones, then upsert), income_tracking
   EXPECT_EQ(summary.requests, 5);
   ASSERT_EQ(posts().size(), 5U);
-  EXPECT_EQ(posts("devices").at(0).prefer, "resolution=ignore-duplicates,return=minimal,count=exact");
-  EXPECT_EQ(posts("devices").at(1).prefer, "resolution=merge-duplicates,return=minimal,count=exact");
+  EXPECT_EQ(posts("devices").at(0).prefer,
+            "resolution=ignore-duplicates,return=minimal,count=exact");
+  EXPECT_EQ(posts("devices").at(1).prefer,
+            "resolution=merge-duplicates,return=minimal,count=exact");
   for (const LoggedRequest& r : posts()) EXPECT_LT(r.status, 300) << r.path;
 
   EXPECT_EQ(value("SELECT concat_ws(' ', account_name, coin_type, is_active, company, site,"
@@ -61,6 +64,7 @@ TEST_F(UploadStandIn, HappyPathWith200Workers) {
 
   EXPECT_EQ(cache_count("SELECT count(*) FROM snapshot WHERE uploaded_at IS NULL"), 0);
   EXPECT_EQ(cache_count("SELECT count(*) FROM income_day WHERE uploaded_revision < revision"), 0);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadStandIn, RunningTwiceChangesNothing) {
@@ -73,6 +77,7 @@ TEST_F(UploadStandIn, RunningTwiceChangesNothing) {
   EXPECT_EQ(again.requests, 0);
   EXPECT_TRUE(posts().empty());
   EXPECT_EQ(all_rows(), before);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadStandIn, NextSnapshotNeedsFourRequests) {
@@ -86,6 +91,7 @@ TEST_F(UploadStandIn, NextSnapshotNeedsFourRequests) {
   EXPECT_EQ(count("hashrates"), 2);
   EXPECT_EQ(count("SELECT count(*) FROM devices WHERE updated_at = '2026-11-22T10:10:00Z'"), 200);
   EXPECT_EQ(posts("income_tracking").at(0).rows, 1);  // only today changed
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadStandIn, ExistingDeviceKeepsItsCreatedAt) {
@@ -109,6 +115,7 @@ TEST_F(UploadStandIn, ExistingDeviceKeepsItsCreatedAt) {
             "2026-11-22T10:00:00Z");
   EXPECT_EQ(value("SELECT " + utc("created_at") + " FROM devices WHERE worker_name = 'rig-0001'"),
             "2025-01-02T03:04:05Z");
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadStandIn, IncomeForTodayIsUpdatedInPlace) {
@@ -123,6 +130,7 @@ TEST_F(UploadStandIn, IncomeForTodayIsUpdatedInPlace) {
             "21000000.00000000");
   EXPECT_EQ(value("SELECT btc_amount::text FROM income_tracking WHERE date = '11/21/2026'"),
             "0.01864218");
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadStandIn, AlertThatOpensThenResolvesIsOneRow) {
@@ -148,6 +156,7 @@ TEST_F(UploadStandIn, AlertThatOpensThenResolvesIsOneRow) {
   upload();
   EXPECT_EQ(count("SELECT count(*) FROM alerts WHERE alert_type = 'hashrate_drop'"), 1);
   EXPECT_EQ(value("SELECT resolved FROM alerts WHERE alert_type = 'hashrate_drop'"), "t");
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 // "rig 7" and "rig_7" are both KZ_KZPool_001_rig_7: sent together, PostgreSQL would refuse
@@ -161,6 +170,7 @@ TEST_F(UploadStandIn, AlertWithoutAnySnapshotStillHasItsAccount) {
                   " FROM accounts"),
             "KZPool_001 null");
   EXPECT_EQ(value("SELECT message FROM alerts"), "HTTP 503 x3");
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 TEST_F(UploadStandIn, SmallBatchesSendEverythingOnce) {
@@ -179,6 +189,7 @@ TEST_F(UploadStandIn, SmallBatchesSendEverythingOnce) {
   EXPECT_EQ(count("devices"), 20);
   EXPECT_EQ(count("alerts"), 5);
   EXPECT_EQ(count("SELECT count(*) FROM devices WHERE updated_at = '2026-11-22T10:20:00Z'"), 20);
+  EXPECT_TRUE(supabase_matches_cache(db(), db_path_));
 }
 
 }  // namespace
