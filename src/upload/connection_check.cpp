@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
@@ -148,11 +149,25 @@ class Checker {
   ExitCode first_failure_ = ExitCode::ok;
 };
 
+// PostgREST answers data and errors alike as JSON with a JSON content type; a web server, a
+// proxy's error page or a wrong path does not.
+bool answers_like_postgrest(const HttpResponse& response) {
+  const std::string type = response.header("content-type").value_or("");
+  return type.find("json") != std::string::npos && nlohmann::json::accept(response.body);
+}
+
+// The step's failure when the answer is not PostgREST's: SUPABASE_URL is not the project's.
+void fail_not_postgrest(Checker& c, const std::string& what, const HttpResponse& response,
+                        const std::string& reason = "not JSON") {
+  c.fail(ExitCode::upload_transient, what + ": " + describe_not_postgrest(response, reason, ""),
+         "SUPABASE_URL must be the project's URL (https://<project>.supabase.co), which "
+         "serves its REST API under /rest/v1/");
+}
+
 bool check_url(Checker& c) {
   const HttpResult result = c.send("GET", "/rest/v1/", false);
   if (c.fail_unusable("SUPABASE_URL " + c.url(), result)) return false;
-  c.pass("SUPABASE_URL " + c.url() + " answers without a redirect (HTTP " +
-         std::to_string(result.response->status) + ")");
+  c.pass("SUPABASE_URL " + c.url() + " answers directly, without a redirect");
   return true;
 }
 
@@ -175,6 +190,10 @@ bool check_key(Checker& c, const std::string& key) {
   const HttpResult result = c.send("GET", "/rest/v1/accounts?select=account_name&limit=0", true);
   if (c.fail_unusable("key", result)) return false;
   const long status = result.response->status;
+  if (!answers_like_postgrest(*result.response)) {
+    fail_not_postgrest(c, "key", *result.response);
+    return false;
+  }
   if (status == 401 || status == 403) {
     c.fail(ExitCode::upload_rejected,
            "key: Supabase refuses it (" + c.status_text(*result.response) + ")",
@@ -212,6 +231,10 @@ bool check_table(Checker& c, const TableSpec& table) {
       true);
   if (c.fail_unusable(what, result)) return false;
   const HttpResponse& response = *result.response;
+  if (!answers_like_postgrest(response)) {
+    fail_not_postgrest(c, what, response);
+    return false;
+  }
   const ServerError error = parse_server_error(response.body, "");
   if (response.status == 404 || error.code == "PGRST205" || error.code == "42P01") {
     c.fail(ExitCode::upload_rejected, what + " is missing", std::string("apply ") + table.creates);
@@ -243,17 +266,23 @@ void check_unique_key(Checker& c, const TableSpec& table) {
       c.send("POST",
              std::string("/rest/v1/") + table.name + "?columns=" + table.unique_key +
                  "&on_conflict=" + table.unique_key,
-             true, "[]", "resolution=merge-duplicates,return=minimal");
+             true, "[]", "resolution=merge-duplicates,return=minimal,count=exact");
   if (c.fail_unusable(what, result)) return;
   const HttpResponse& response = *result.response;
   const ServerError error = parse_server_error(response.body, "");
   if (error.code == "42P10") {
     c.fail(ExitCode::upload_rejected, what + " is missing", std::string("apply ") + table.key_file);
-  } else if (response.status != 200 && response.status != 201) {
+  } else if (response.status >= 200 && response.status < 300) {
+    if (const auto wrong = not_postgrest_success(response, 0, true)) {
+      fail_not_postgrest(c, what, response, *wrong);
+    } else {
+      c.pass(what + " exists");
+    }
+  } else if (!answers_like_postgrest(response)) {
+    fail_not_postgrest(c, what, response);
+  } else {
     c.fail(ExitCode::upload_rejected, what + ": " + c.status_text(response),
            std::string("apply ") + table.key_file);
-  } else {
-    c.pass(what + " exists");
   }
 }
 

@@ -124,7 +124,9 @@ Error set_aside_error(const PoolUpload& pool) {
   if (pool.set_aside.size() > 1) {
     message += " (and " + std::to_string(pool.set_aside.size() - 1) + " more)";
   }
-  message += "; see v_upload_rejected; after a fix, run kzupload --retry-rejected";
+  message +=
+      "; see v_upload_rejected; after a fix, run kzupload again with the same options "
+      "and --retry-rejected";
   return Error(ExitCode::upload_rejected, message);
 }
 

@@ -37,10 +37,22 @@ TEST_F(SecretFile, ReadsTheKeyWithoutSurroundingWhiteSpace) {
   EXPECT_EQ(read_secret_file(path_, "--key-file"), "eyJhbGciOi.abc.def");
 }
 
-TEST_F(SecretFile, MissingOrEmptyFilesAreUsageErrorsThatNameOnlyThePath) {
-  EXPECT_EQ(error_of(path_), "cannot read --key-file " + path_);
+TEST_F(SecretFile, MissingOrEmptyFilesAreUsageErrorsThatNameTheOptionAndTheReason) {
+  EXPECT_EQ(error_of(path_),
+            "cannot read the file given to --key-file (No such file or directory); it takes the "
+            "path of a file holding the key, not the key");
   std::ofstream(path_) << " \n\t";
-  EXPECT_EQ(error_of(path_), "--key-file " + path_ + " is empty");
+  EXPECT_EQ(error_of(path_), "the file given to --key-file is empty");
+}
+
+// An operator who passes the key itself instead of a file never sees it printed back.
+TEST_F(SecretFile, AKeyGivenInsteadOfAPathIsNeverRepeated) {
+  for (const std::string key : {"eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2ln",
+                                "sb_secret_0123456789abcdefABCDEF", "/etc/shadow-ish-secret"}) {
+    const std::string message = error_of(key);
+    EXPECT_EQ(message.find(key), std::string::npos) << message;
+    EXPECT_NE(message.find("--key-file"), std::string::npos) << message;
+  }
 }
 
 }  // namespace

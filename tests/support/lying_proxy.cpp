@@ -1,18 +1,16 @@
 #include "support/lying_proxy.hpp"
 
 #include <httplib.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
-#include <csignal>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <utility>
+
+#include "support/local_http_server.hpp"
 
 namespace kz::test {
 namespace {
@@ -216,36 +214,13 @@ void LyingProxy::Impl::forward(const httplib::Request& req, const std::string& t
 }
 
 LyingProxy::LyingProxy(std::string upstream) : impl_(std::make_unique<Impl>()) {
-  std::signal(SIGPIPE, SIG_IGN);  // httplib writes to sockets the client may have closed
   Impl& impl = *impl_;
   impl.upstream = std::move(upstream);
-  impl.server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-  });
-  impl.server.set_keep_alive_timeout(1);
-  impl.server.set_read_timeout(10, 0);
-  impl.server.set_write_timeout(10, 0);
+  configure_local_server(
+      impl.server, std::chrono::seconds(10),
+      [&impl](const httplib::Request& req, httplib::Response& res) { impl.handle(req, res); });
   impl.server.set_payload_max_length(64 * 1024 * 1024);
-  const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
-    impl.handle(req, res);
-  };
-  impl.server.Get(".*", handler);
-  impl.server.Post(".*", handler);
-  impl.server.Put(".*", handler);
-  impl.server.Patch(".*", handler);
-  impl.server.Delete(".*", handler);
-  impl.server.Options(".*", handler);
-
-  impl.port = impl.server.bind_to_any_port("127.0.0.1");
-  if (impl.port <= 0) throw std::runtime_error("LyingProxy: cannot bind 127.0.0.1");
-  impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs, so wait for it before handing out the proxy.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!impl.server.is_running() && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  impl.port = start_local_server(impl.server, impl.thread, "LyingProxy");
 }
 
 LyingProxy::~LyingProxy() {
@@ -254,8 +229,7 @@ LyingProxy::~LyingProxy() {
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
-  impl_->server.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  stop_local_server(impl_->server, impl_->thread);
 }
 
 std::string LyingProxy::url(const std::string& path) const {

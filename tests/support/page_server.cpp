@@ -1,20 +1,18 @@
 #include "support/page_server.hpp"
 
 #include <httplib.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
-#include <csignal>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <utility>
+
+#include "support/local_http_server.hpp"
 
 namespace kz::test {
 namespace {
@@ -242,34 +240,11 @@ void PageServer::Impl::handle(const httplib::Request& req, httplib::Response& re
 }
 
 PageServer::PageServer() : impl_(std::make_unique<Impl>()) {
-  std::signal(SIGPIPE, SIG_IGN);  // httplib writes to sockets the client may have closed
   Impl& impl = *impl_;
-  impl.server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);  // no 40 ms Nagle stalls
-  });
-  impl.server.set_keep_alive_timeout(1);
-  impl.server.set_read_timeout(5, 0);
-  impl.server.set_write_timeout(5, 0);
-  const auto handler = [&impl](const httplib::Request& req, httplib::Response& res) {
-    impl.handle(req, res);
-  };
-  impl.server.Get(".*", handler);
-  impl.server.Post(".*", handler);
-  impl.server.Put(".*", handler);
-  impl.server.Patch(".*", handler);
-  impl.server.Delete(".*", handler);
-  impl.server.Options(".*", handler);
-
-  impl.port = impl.server.bind_to_any_port("127.0.0.1");
-  if (impl.port <= 0) throw std::runtime_error("PageServer: cannot bind 127.0.0.1");
-  impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs, so wait for it before handing out the server.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!impl.server.is_running() && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  configure_local_server(
+      impl.server, std::chrono::seconds(5),
+      [&impl](const httplib::Request& req, httplib::Response& res) { impl.handle(req, res); });
+  impl.port = start_local_server(impl.server, impl.thread, "PageServer");
 }
 
 PageServer::~PageServer() {
@@ -278,8 +253,7 @@ PageServer::~PageServer() {
     impl_->stopping = true;
   }
   impl_->stop_cv.notify_all();
-  impl_->server.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  stop_local_server(impl_->server, impl_->thread);
 }
 
 int PageServer::port() const {

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/local_http_server.hpp"
+
 namespace kz::test {
 
 struct PoolApiServer::Impl {
@@ -86,18 +88,11 @@ PoolApiServer::PoolApiServer(std::string key) : impl_(std::make_unique<Impl>()) 
     res.status = reply->status;
     res.set_content(reply->body, "application/json");
   });
-  impl.port = impl.server.bind_to_any_port("127.0.0.1");
-  if (impl.port <= 0) throw std::runtime_error("PoolApiServer: cannot bind 127.0.0.1");
-  impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!impl.server.is_running() && std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  impl.port = start_local_server(impl.server, impl.thread, "PoolApiServer");
 }
 
 PoolApiServer::~PoolApiServer() {
-  impl_->server.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  stop_local_server(impl_->server, impl_->thread);
 }
 
 std::string PoolApiServer::url() const {

@@ -182,6 +182,26 @@ TEST_F(ConnectionCheck, ARedirectingUrlNamesTheTargetAndStops) {
   }
 }
 
+// A server that is not Supabase's REST API (a web server's page, a proxy's error page) fails
+// the first step that needs PostgREST, whatever status it answers with.
+TEST_F(ConnectionCheck, AServerThatIsNotPostgrestFailsTheKeyStep) {
+  const std::string html = "<!DOCTYPE html>\n<html><body>Welcome to nginx!</body></html>";
+  for (const int status : {200, 201, 404, 401}) {
+    SCOPED_TRACE(status);
+    PageServer server;
+    for (const std::string path : {"/rest/v1/", "/rest/v1/accounts"}) {
+      server.set(path, {Step::respond(status, html, {{"Content-Type", "text/html"}})});
+    }
+    const Result r = check(supabase().service_key(), server.url(""));
+    EXPECT_EQ(r.code, ExitCode::upload_transient) << r.out;
+    const std::string line = line_with(r.out, "key: not a PostgREST answer");
+    EXPECT_TRUE(line.starts_with(kFail)) << r.out;
+    EXPECT_NE(line.find("text/html"), std::string::npos) << line;
+    EXPECT_NE(line.find("SUPABASE_URL must be the project's URL"), std::string::npos) << line;
+    EXPECT_EQ(count_starting(r.out, kPass), 1) << r.out;  // only "answers without a redirect"
+  }
+}
+
 TEST_F(ConnectionCheck, NoServerIsTransientAndAMissingSettingIsUsage) {
   const std::string url = "http://127.0.0.1:1";
   const Result r = check(supabase().service_key(), url);

@@ -20,26 +20,43 @@ class OverlappingRuns : public DeliveryTest, public ::testing::WithParamInterfac
     cache().scrape(make_pool_page(4, 250'000));
     cache().alert(AlertAction::update, "hashrate_drop", "", Severity::high, "revision 2");
   }
+
+  // A first kzupload run through a proxy that holds its request to `held` for `delay`; returns
+  // once that request reached the proxy (false when the run ended without sending it).
+  struct SlowFirstRun {
+    LyingProxy proxy;
+    ProcessResult result;
+    std::atomic<bool> ended = false;
+    std::thread thread;
+
+    SlowFirstRun(OverlappingRuns& test, const std::string& held, std::chrono::milliseconds delay)
+        : proxy(supabase().url()) {
+      proxy.set(ProxyBehaviour::slow(delay, held));
+      thread = std::thread([&] {
+        result = test.kzupload({"--account", "KZPool_001", "--lock-wait", "60"},
+                               test.env_for(proxy.url()));
+        ended = true;
+      });
+    }
+    bool reached(const std::string& held) { return wait_for_request(proxy, held, ended); }
+    ~SlowFirstRun() { join(); }
+    void join() {
+      if (thread.joinable()) thread.join();
+    }
+  };
 };
 
 TEST_P(OverlappingRuns, TheSecondRunWaitsAndTheNewestRevisionWins) {
   const std::string held = std::string("/rest/v1/") + GetParam();
   first_revisions();
-  LyingProxy slow(supabase().url());
-  slow.set(ProxyBehaviour::slow(std::chrono::milliseconds(2500), held));
-  ProcessResult first;
-  std::atomic<bool> first_ended = false;
-  std::thread first_run([&] {
-    first = kzupload({"--account", "KZPool_001", "--lock-wait", "60"}, env_for(slow.url()));
-    first_ended = true;
-  });
-  const bool sent = wait_for_request(slow, held, first_ended);
-  if (!sent) first_run.join();
-  ASSERT_TRUE(sent) << "the first run never sent " << held << ":\n" << first.err;
+  SlowFirstRun first(*this, held, std::chrono::milliseconds(2500));
+  const bool sent = first.reached(held);
+  if (!sent) first.join();
+  ASSERT_TRUE(sent) << "the first run never sent " << held << ":\n" << first.result.err;
   newer_revisions();
   const auto second = kzupload({"--account", "KZPool_001", "--lock-wait", "60"}, direct_env());
-  first_run.join();
-  EXPECT_EQ(first.exit_code, 0) << first.err;
+  first.join();
+  EXPECT_EQ(first.result.exit_code, 0) << first.result.err;
   EXPECT_EQ(second.exit_code, 0) << second.err;
 
   EXPECT_EQ(value("SELECT btc_amount::text FROM income_tracking WHERE date = '11/22/2026'"),
@@ -52,23 +69,16 @@ TEST_P(OverlappingRuns, TheSecondRunWaitsAndTheNewestRevisionWins) {
 TEST_P(OverlappingRuns, AShortWaitExitsWithTheLockCode) {
   const std::string held = std::string("/rest/v1/") + GetParam();
   first_revisions();
-  LyingProxy slow(supabase().url());
-  slow.set(ProxyBehaviour::slow(std::chrono::milliseconds(4000), held));
-  ProcessResult first;
-  std::atomic<bool> first_ended = false;
-  std::thread first_run([&] {
-    first = kzupload({"--account", "KZPool_001", "--lock-wait", "60"}, env_for(slow.url()));
-    first_ended = true;
-  });
-  const bool sent = wait_for_request(slow, held, first_ended);
-  if (!sent) first_run.join();
-  ASSERT_TRUE(sent) << "the first run never sent " << held << ":\n" << first.err;
+  SlowFirstRun first(*this, held, std::chrono::milliseconds(4000));
+  const bool sent = first.reached(held);
+  if (!sent) first.join();
+  ASSERT_TRUE(sent) << "the first run never sent " << held << ":\n" << first.result.err;
   newer_revisions();
   const auto second = kzupload({"--account", "KZPool_001", "--lock-wait", "1"}, direct_env());
   EXPECT_EQ(second.exit_code, 75) << second.err;
   EXPECT_EQ(error_lines(second.err), 1) << second.err;
-  first_run.join();
-  EXPECT_EQ(first.exit_code, 0) << first.err;
+  first.join();
+  EXPECT_EQ(first.result.exit_code, 0) << first.result.err;
   // The change made meanwhile is still pending; the next run sends it.
   EXPECT_NE(pending_counts(), "0 0 0");
   clean_run_mirrors();
