@@ -9,66 +9,10 @@
 #include "common/secret_file.hpp"
 #include "upload/postgrest_answer.hpp"
 #include "upload/postgrest_client.hpp"
+#include "upload/supabase_tables.hpp"
 
 namespace kz {
 namespace {
-
-// A table as kzupload writes it (see row_mapping.cpp and table_uploads.cpp) and the sql/ files
-// that create it, add its later columns and its unique key.
-struct TableSpec {
-  const char* name;
-  std::vector<const char*> columns;
-  const char* unique_key;
-  const char* creates;                     // the file that creates the table
-  std::vector<const char*> later_columns;  // added by key_file
-  const char* key_file;                    // the file that creates the unique key
-};
-
-const std::vector<TableSpec>& tables() {
-  static const std::vector<TableSpec> specs = {
-      {"accounts",
-       {"account_name", "coin_type", "is_active", "account_type", "company", "site", "group_name",
-        "balance", "earn_24_hours", "updated_at"},
-       "account_name",
-       "sql/001_schema.sql",
-       {},
-       "sql/001_schema.sql"},
-      {"hashrates",
-       {"account_name", "timestamp", "hashrate_10m", "hashrate_1h", "hashrate_1d", "worker_count",
-        "active_workers", "reject_rate"},
-       "account_name,timestamp",
-       "sql/001_schema.sql",
-       {},
-       "sql/002_upsert_keys.sql"},
-      {"devices",
-       {"device_id", "serial_number", "account_name", "worker_name", "device_type", "status",
-        "site", "location", "created_at", "updated_at"},
-       "device_id",
-       "sql/001_schema.sql",
-       {},
-       "sql/001_schema.sql"},
-      {"income_tracking",
-       {"account_name", "date", "btc_amount", "source", "transaction_type"},
-       "account_name,date",
-       "sql/001_schema.sql",
-       {},
-       "sql/002_upsert_keys.sql"},
-      {"alerts",
-       {"alert_key", "account_name", "alert_type", "severity", "message", "resolved", "resolved_at",
-        "created_at"},
-       "alert_key",
-       "sql/001_schema.sql",
-       {"alert_key", "resolved_at"},
-       "sql/002_upsert_keys.sql"},
-      {"payments",
-       {"account_name", "payment_id", "amount", "address", "tx", "paid_at"},
-       "payment_id",
-       "sql/003_payments.sql",
-       {},
-       "sql/003_payments.sql"},
-  };
-  return specs;
-}
 
 std::string joined(const std::vector<const char*>& names) {
   std::string out;
@@ -309,7 +253,7 @@ ExitCode check_connection(const CheckSettings& settings, HttpTransport& transpor
   }
   if (!check_key(c, settings.service_key)) return c.first_failure();
   std::vector<const TableSpec*> present;
-  for (const TableSpec& table : tables()) {
+  for (const TableSpec& table : supabase_tables()) {
     if (check_table(c, table)) present.push_back(&table);
   }
   for (const TableSpec* table : present) check_unique_key(c, *table);
