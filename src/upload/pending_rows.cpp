@@ -137,6 +137,22 @@ std::vector<SnapshotRow> PendingRows::snapshots_after(int64_t after_id, std::siz
   return rows;
 }
 
+DeviceState PendingRows::read_device(SQLite::Statement& select, int first) const {
+  DeviceState row;
+  row.worker_id = select.getColumn(first).getInt64();
+  row.name = select.getColumn(first + 1).getString();
+  row.first_seen_at = select.getColumn(first + 2).getString();
+  row.online = select.getColumn(first + 3).getInt() == 1;
+  row.scraped_at = select.getColumn(first + 4).getString();
+  const SQLite::Column stored_id = select.getColumn(first + 5);
+  if (!stored_id.isNull()) {
+    row.device_id = stored_id.getString();
+  } else if (!account_.empty()) {
+    row.device_id = device_id(account_, row.name);
+  }
+  return row;
+}
+
 std::vector<DeviceState> PendingRows::next_devices(std::size_t limit) {
   std::vector<DeviceState> rows = devices_of_pending_snapshots(limit);
   return rows.empty() ? devices_to_resend(limit) : rows;
@@ -168,18 +184,8 @@ std::vector<DeviceState> PendingRows::devices_of_pending_snapshots(std::size_t l
         device_cursor_ = select.getColumn(0).getInt64();
         const int64_t worker_id = select.getColumn(1).getInt64();
         if (!devices_seen_.insert(worker_id).second) continue;
-        DeviceState& row = rows.emplace_back();
-        row.worker_id = worker_id;
-        row.name = select.getColumn(2).getString();
-        row.first_seen_at = select.getColumn(3).getString();
-        row.online = select.getColumn(4).getInt() == 1;
-        row.scraped_at = select.getColumn(5).getString();
+        DeviceState& row = rows.emplace_back(read_device(select, 1));
         row.is_new = row.first_seen_at >= oldest_pending_scraped_at_;
-        const SQLite::Column stored_id = select.getColumn(6);
-        if (!stored_id.isNull())
-          row.device_id = stored_id.getString();
-        else if (!account_.empty())
-          row.device_id = device_id(account_, row.name);
         if (rows.size() == limit || devices_seen_.size() >= pool_workers_) break;
       }
       select.reset();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <SQLiteCpp/Statement.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -112,6 +114,9 @@ class PendingRows {
  private:
   std::vector<DeviceState> devices_of_pending_snapshots(std::size_t limit);
   std::vector<DeviceState> devices_to_resend(std::size_t limit);
+  // A device from the columns worker id, name, first_seen_at, online, scraped_at, device_id
+  // starting at `first`; the plain id when none is stored yet.
+  DeviceState read_device(SQLite::Statement& select, int first) const;
 
   Cache& cache_;
   int64_t pool_id_;

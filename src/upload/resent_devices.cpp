@@ -44,15 +44,8 @@ std::vector<DeviceState> PendingRows::devices_to_resend(std::size_t limit) {
         ++read;
         resend_cursor_ = select.getColumn(0).getInt64();
         if (!devices_seen_.insert(resend_cursor_).second) continue;  // sent from a snapshot
-        DeviceState& row = rows.emplace_back();
-        row.worker_id = resend_cursor_;
-        row.name = select.getColumn(1).getString();
-        row.first_seen_at = select.getColumn(2).getString();
-        row.online = select.getColumn(3).getInt() == 1;
-        row.scraped_at = select.getColumn(4).getString();
+        DeviceState& row = rows.emplace_back(read_device(select, 0));
         row.is_new = true;  // Supabase may not have it: it was refused
-        const SQLite::Column stored_id = select.getColumn(5);
-        row.device_id = stored_id.isNull() ? device_id(account_, row.name) : stored_id.getString();
         row.resend = true;
       }
       select.reset();
