@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/page_generator.hpp"
 #include "support/page_server.hpp"
 #include "support/process.hpp"
 #include "support/test_data.hpp"
@@ -90,5 +91,49 @@ void BM_CacheGrowthOneDay(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CacheGrowthOneDay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+// Peak memory of one kzscrape process against pages of range(0) workers, generated with the
+// test page generator (every worker a table row, as on the real page), range(1) pools of
+// that page under --config at --concurrency range(1). Reports the page's size and the peak RSS.
+void BM_KzscrapePeakMemory(benchmark::State& state) {
+  const auto workers = static_cast<size_t>(state.range(0));
+  const int pools = static_cast<int>(state.range(1));
+  const kz::test::Variant variant;
+  const std::string page = kz::test::render_page(kz::test::make_model(workers, 7), variant);
+  PageServer server;
+  std::string config = "{\"pools\": [";
+  for (int i = 0; i < pools; ++i) {
+    const std::string path = "/pool/" + std::to_string(i);
+    server.set(path, {Step::ok(page)});
+    config += std::string(i ? "," : "") + "{\"account_name\": \"KZPool_" + std::to_string(i) +
+              "\", \"observer_url\": \"" + server.url(path) + "\"}";
+  }
+  config += "]}";
+  const fs::path dir = fresh_dir("memory");
+  std::ofstream(dir / "pools.json") << config;
+  const std::vector<std::string> args = {KZSCRAPE_PATH,
+                                         "--config",
+                                         (dir / "pools.json").string(),
+                                         "--concurrency",
+                                         std::to_string(pools),
+                                         "--db",
+                                         (dir / "cache.db").string(),
+                                         "--render",
+                                         "never",
+                                         "--max-page-mb",
+                                         "1024",
+                                         "--timeout",
+                                         "600",
+                                         "--quiet"};
+  time_runs(state, args);
+  state.counters["page_MB"] = static_cast<double>(page.size()) / (1024.0 * 1024.0);
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_KzscrapePeakMemory)
+    ->Args({20000, 1})
+    ->Args({20000, 8})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace

@@ -117,8 +117,10 @@ void* Document::Arena::allocate(void* arena, size_t size) {
 void* Document::Arena::take(size_t size) {
   size = (size + 15) & ~size_t{15};
   if (size > left_) {
-    next_block_ = std::max(next_block_ * 2, size);
-    blocks_.push_back(std::make_unique<std::byte[]>(next_block_));
+    // Blocks stop growing at 1 MiB and are not zero-filled, so the unused tail of the last
+    // block stays small and untouched (not resident).
+    next_block_ = std::max(std::min(next_block_ * 2, kMaxBlock), size);
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(next_block_));
     cursor_ = blocks_.back().get();
     left_ = next_block_;
   }

@@ -57,6 +57,7 @@ class Document {
     std::byte* cursor_ = nullptr;
     size_t left_ = 0;
     size_t next_block_ = 32 * 1024;
+    static constexpr size_t kMaxBlock = 1024 * 1024;
   };
 
   Arena arena_;  // owns every node: gumbo_destroy_output is not needed

@@ -20,7 +20,7 @@ namespace {
 
 struct CliValues {
   double timeout_s = 30;
-  int max_page_mb = 32;
+  int max_page_mb = 8;
   std::string page_tz = "+05:00";
   std::string log_level = "info";
   bool quiet = false;
