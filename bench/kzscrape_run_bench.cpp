@@ -132,6 +132,8 @@ void BM_KzscrapePeakMemory(benchmark::State& state) {
 BENCHMARK(BM_KzscrapePeakMemory)
     ->Args({20000, 1})
     ->Args({20000, 8})
+    ->Args({46000, 1})
+    ->Args({46000, 8})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);

@@ -53,7 +53,7 @@ std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, i
   if (renderer) shared_renderer.emplace(*renderer);
   std::vector<PoolOutcome> outcomes(pools.size());
   std::atomic<size_t> next{0};
-  std::mutex write_lock;
+  std::mutex write_lock, parse_lock;
   auto worker = [&] {
     for (size_t i = next++; i < pools.size(); i = next++) {
       const ScrapeOptions& options = pools[i];
@@ -64,6 +64,7 @@ std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, i
         ScrapeJob job(options, *transport, clock, sleeper,
                       shared_renderer ? &*shared_renderer : nullptr);
         job.share_write_lock(write_lock);
+        job.share_parse_lock(parse_lock);
         std::ostringstream dry_run_output;
         job.run(dry_run_output);
       } catch (const Error& e) {

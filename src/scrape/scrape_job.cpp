@@ -53,9 +53,15 @@ std::string ScrapeJob::fetch_page() {
   return std::move(page.text);
 }
 
+ObserverPage ScrapeJob::parse(const std::string& html) const {
+  std::unique_lock<std::mutex> turn;
+  if (parse_lock_) turn = std::unique_lock(*parse_lock_);
+  return parse_observer_page(html);
+}
+
 ObserverPage ScrapeJob::parse_fetched(const std::string& html) const {
   try {
-    return parse_observer_page(html);
+    return parse(html);
   } catch (const Error& e) {
     if (e.code() != ExitCode::no_data || decoding_note_.empty()) throw;
     throw Error(ExitCode::no_data, std::string(e.what()) + "; " + decoding_note_);
@@ -66,7 +72,7 @@ ObserverPage ScrapeJob::render_page() {
   const std::string html = renderer_->render(options_.observer_url, options_.http.total_timeout,
                                              options_.page_utc_offset);
   try {
-    return parse_observer_page(html);
+    return parse(html);
   } catch (const Error& e) {
     if (e.code() != ExitCode::no_data) throw;
     throw Error(ExitCode::no_data, std::string(e.what()) + " (rendered by Chromium)");

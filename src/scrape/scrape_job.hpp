@@ -53,12 +53,18 @@ class ScrapeJob {
   // this lock instead of spinning on SQLite's busy handler.
   void share_write_lock(std::mutex& lock) { write_lock_ = &lock; }
 
+  // Jobs of one process parse pages one at a time through this lock: a parse holds about
+  // 25 times the page in memory, a fetched page only 2 to 3 times (bench/README.md).
+  void share_parse_lock(std::mutex& lock) { parse_lock_ = &lock; }
+
  private:
   // The fetched page decoded to UTF-8; sets decoding_note_.
   std::string fetch_page();
   // parse_observer_page, its no_data error carrying decoding_note_.
   ObserverPage parse_fetched(const std::string& html) const;
   ObserverPage render_page();
+  // parse_observer_page under the shared parse lock, if any.
+  ObserverPage parse(const std::string& html) const;
   // From the API, or fetched and/or rendered as options_.render says, then parsed.
   ObserverPage load_page();
   std::string label() const;  // the account name, else the URL, for log lines
@@ -69,6 +75,7 @@ class ScrapeJob {
   Sleeper sleeper_;
   PageRenderer* renderer_;
   std::mutex* write_lock_ = nullptr;
+  std::mutex* parse_lock_ = nullptr;
   std::string
       decoding_note_;  // why the fetched page's text may be wrong, when decoding replaced bytes
 };
