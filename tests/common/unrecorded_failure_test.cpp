@@ -74,7 +74,9 @@ TEST_F(UnrecordedFailuresTest, GeneratedFailuresOfManyPoolsComeBackPerPoolAndGoW
     note.remove(expected[first]);
     EXPECT_TRUE(note.for_pool(first).empty());
     for (const auto& [pool, failures] : expected) {
-      if (pool != first) EXPECT_EQ(note.for_pool(pool), failures) << pool;
+      if (pool != first) {
+        EXPECT_EQ(note.for_pool(pool), failures) << pool;
+      }
     }
     EXPECT_EQ(fs::file_size(note.path()), UnrecordedFailures::kSize);
   }
