@@ -134,6 +134,13 @@ TEST_F(ChromiumProfileSweep, OnlyDirectoriesNamedLikeAProfileAreTouched) {
   fs::create_symlink(dir_ / "plain-file", linked_lock / "kzscrape.lock");
   kept.push_back(linked_lock);
 
+  // Another user's stale-looking profile.
+  if (::geteuid() == 0) {
+    const fs::path theirs = unlocked_profile("other1");
+    ASSERT_EQ(::chown(theirs.c_str(), 65534, 65534), 0);
+    kept.push_back(theirs / "Default" / "Preferences");
+  }
+
   EXPECT_EQ(remove_stale_chromium_profiles(dir_), 0);
   for (const auto& path : kept)
     EXPECT_TRUE(fs::symlink_status(path).type() != fs::file_type::not_found) << path;
