@@ -85,7 +85,7 @@ std::vector<UnrecordedFailure> parse(const std::string& text) {
     std::string error;
     std::getline(parts, error);
     const auto started = fields.size() == 4 ? parse_utc(fields[0]) : std::nullopt;
-    const auto failed = fields.size() == 4 ? parse_utc(fields[1]) : std::nullopt;
+    const auto failed = fields.size() == 4 ? parse_utc_ms(fields[1]) : std::nullopt;
     if (!started || !failed) {
       spdlog::warn("unrecorded failures note: skipping a line it cannot read: {}", line);
       continue;
@@ -104,7 +104,7 @@ std::vector<UnrecordedFailure> parse(const std::string& text) {
 std::string format(const std::vector<UnrecordedFailure>& failures) {
   std::string text(kHeader);
   for (const UnrecordedFailure& f : failures) {
-    text += format_utc(f.started_at) + '\t' + format_utc(f.failed_at) + '\t' +
+    text += format_utc(f.started_at) + '\t' + format_utc_ms(f.failed_at) + '\t' +
             std::to_string(f.exit_code) + '\t' + f.pool + '\t' + f.error + '\n';
   }
   return text;

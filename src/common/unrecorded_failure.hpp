@@ -12,7 +12,7 @@ namespace kz {
 struct UnrecordedFailure {
   std::string pool;  // the pool as the writer names it (kzscrape: its observer URL)
   TimePoint started_at;
-  TimePoint failed_at;
+  TimePointMs failed_at;  // with milliseconds, so that two failures never read the same
   int exit_code = 0;
   std::string error;  // one line
   bool operator==(const UnrecordedFailure&) const = default;

@@ -103,7 +103,7 @@ void ScrapeJob::run(std::ostream& out) {
   try {
     store_run(started, unrecorded);
   } catch (const CacheFullError& e) {
-    unrecorded.add({options_.observer_url, started, clock_.now(), to_int(e.code()), e.what()});
+    unrecorded.add({options_.observer_url, started, clock_.now_ms(), to_int(e.code()), e.what()});
     throw;
   }
 }

@@ -5,8 +5,8 @@
 namespace kz {
 
 std::string unrecorded_run_error(const UnrecordedFailure& failure) {
-  return "the previous run could not write: disk full (at " + format_utc(failure.failed_at) + ": " +
-         failure.error + ")";
+  return "the previous run could not write: disk full (at " + format_utc_ms(failure.failed_at) +
+         ": " + failure.error + ")";
 }
 
 void record_unrecorded_runs(Cache& cache, SnapshotStore& snapshots, int64_t pool_id,
@@ -21,8 +21,9 @@ void record_unrecorded_runs(Cache& cache, SnapshotStore& snapshots, int64_t pool
     known.bind(3, error);
     known.executeStep();
     if (known.getColumn(0).getInt() > 0) continue;
-    snapshots.insert_run(pool_id, failure.started_at, failure.failed_at, failure.exit_code, error,
-                         std::nullopt);
+    snapshots.insert_run(pool_id, failure.started_at,
+                         std::chrono::floor<std::chrono::seconds>(failure.failed_at),
+                         failure.exit_code, error, std::nullopt);
   }
 }
 

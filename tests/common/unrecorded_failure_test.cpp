@@ -32,7 +32,7 @@ class UnrecordedFailuresTest : public ::testing::Test {
 
 UnrecordedFailure failure(const std::string& pool, int second, const std::string& error) {
   const TimePoint at = TimePoint{std::chrono::seconds(1'795'000'000 + second)};
-  return {pool, at, at + 2s, 5, error};
+  return {pool, at, at + 2s + std::chrono::milliseconds(second * 7 % 1000), 5, error};
 }
 
 TEST_F(UnrecordedFailuresTest, WithoutReservedSpaceNothingIsNotedAndNothingRead) {
