@@ -92,13 +92,17 @@ class KzscrapeDiskFull : public KzscrapeTest {
 };
 
 struct FillLevel {
-  size_t workers;  // of the page the run on the full disk fetches
-  size_t left;     // bytes left free
+  size_t workers;     // of the page the run on the full disk fetches
+  size_t left;        // bytes left free
+  const char* doing;  // where the cache fails: "opening" or "writing"
 };
 
 // Full before the run (nothing left: even opening the cache's -shm fails), and full only when
 // the snapshot is written (room to open the cache, not for a page of thousands of workers).
-const FillLevel kFillLevels[] = {{60, 0}, {200, 4 * 1024}, {3000, 96 * 1024}, {5000, 320 * 1024}};
+const FillLevel kFillLevels[] = {{60, 0, "opening"},
+                                 {200, 4 * 1024, "opening"},
+                                 {3000, 96 * 1024, "writing"},
+                                 {5000, 320 * 1024, "writing"}};
 
 TEST_F(KzscrapeDiskFull, TheNextRunRecordsTheFailureAndTheDataStaysIntact) {
   for (const FillLevel& level : kFillLevels) {
@@ -115,7 +119,9 @@ TEST_F(KzscrapeDiskFull, TheNextRunRecordsTheFailureAndTheDataStaysIntact) {
     const auto full = scrape();
     EXPECT_EQ(full.exit_code, 5) << full.err;
     EXPECT_EQ(disk_full_lines(full.err, disk_), 1) << full.err;
-    EXPECT_NE(full.err.find("kzscrape: error: "), std::string::npos) << full.err;
+    EXPECT_NE(full.err.find("kzscrape: error: cache " + db_ + ": " + level.doing + ": "),
+              std::string::npos)
+        << full.err;
 
     fs::remove(disk_ / "filler");
     expect_intact(1);
