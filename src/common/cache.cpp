@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <thread>
 
@@ -13,11 +14,27 @@
 namespace kz {
 namespace {
 
-std::string advice_for(const std::string& path, const std::string& message) {
-  if (message.find("disk is full") != std::string::npos ||
-      message.find("No space left") != std::string::npos) {
+bool says_disk_full(const std::string& message) {
+  return message.find("disk is full") != std::string::npos ||
+         message.find("No space left") != std::string::npos;
+}
+
+// SQLite reports a write that ran out of space as SQLITE_FULL, but growing the -shm file or
+// creating the -wal as an I/O error; the system errno tells those apart.
+bool disk_full(const std::exception& e, sqlite3* db) {
+  const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+  if (!sqlite) return says_disk_full(e.what());
+  const int primary = sqlite->getErrorCode() & 0xff;
+  if (primary == SQLITE_FULL) return true;
+  if (db == nullptr || (primary != SQLITE_IOERR && primary != SQLITE_CANTOPEN)) return false;
+  const int error = sqlite3_system_errno(db);
+  return error == ENOSPC || error == EDQUOT;
+}
+
+std::string advice_for(const std::string& path, const std::string& message, bool full) {
+  if (full) {
     const std::string folder = std::filesystem::absolute(path).parent_path().string();
-    return " (free space in " + folder + "; nothing stored is lost)";
+    return " (disk full: free space in " + folder + "; nothing stored is lost)";
   }
   if (message.find("not a database") != std::string::npos ||
       message.find("malformed") != std::string::npos) {
@@ -34,9 +51,12 @@ std::string advice_for(const std::string& path, const std::string& message) {
 }
 
 [[noreturn]] void throw_cache_error(const std::string& path, const char* doing,
-                                    const std::string& message) {
-  throw Error(ExitCode::cache_failed,
-              "cache " + path + ": " + doing + ": " + message + advice_for(path, message));
+                                    const std::string& message, bool full = false) {
+  full = full || says_disk_full(message);
+  const std::string text =
+      "cache " + path + ": " + doing + ": " + message + advice_for(path, message, full);
+  if (full) throw CacheFullError(ExitCode::cache_failed, text);
+  throw Error(ExitCode::cache_failed, text);
 }
 
 SQLite::Database open_database(const std::string& path, std::chrono::milliseconds busy_timeout) {
@@ -50,7 +70,7 @@ SQLite::Database open_database(const std::string& path, std::chrono::millisecond
     return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                             static_cast<int>(busy_timeout.count()));
   } catch (const std::exception& e) {
-    throw_cache_error(path, "opening", e.what());
+    throw_cache_error(path, "opening", e.what(), disk_full(e, nullptr));
   }
 }
 
@@ -88,7 +108,7 @@ Cache::Cache(const std::string& path, std::chrono::milliseconds busy_timeout)
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw_cache_error(path_, "opening", e.what());
+    throw_cache_error(path_, "opening", e.what(), disk_full(e, db_.getHandle()));
   }
 }
 
@@ -132,7 +152,7 @@ void Cache::rethrow_as_cache_error(const char* doing) const {
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw_cache_error(path_, doing, e.what());
+    throw_cache_error(path_, doing, e.what(), disk_full(e, db_.getHandle()));
   }
 }
 

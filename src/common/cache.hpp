@@ -6,11 +6,21 @@
 #include <functional>
 #include <string>
 
+#include "common/error.hpp"
+
 namespace kz {
+
+// The cache error of a full disk (SQLITE_FULL, or an I/O error with ENOSPC or EDQUOT): its
+// message says "disk full" and which folder needs space. Exit code cache_failed.
+class CacheFullError : public Error {
+ public:
+  using Error::Error;
+};
 
 // The SQLite cache shared by kzscrape and kzupload: WAL mode, a busy timeout
 // (cron runs may overlap), foreign keys on, migrations by PRAGMA user_version.
-// Every SQLite failure leaves here as kz::Error(ExitCode::cache_failed).
+// Every SQLite failure leaves here as kz::Error(ExitCode::cache_failed), a full disk as
+// CacheFullError.
 class Cache {
  public:
   static constexpr std::chrono::milliseconds kDefaultBusyTimeout{15'000};

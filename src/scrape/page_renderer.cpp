@@ -13,35 +13,10 @@
 
 #include "common/child_process.hpp"
 #include "common/error.hpp"
+#include "scrape/chromium_profile.hpp"
 
 namespace kz {
 namespace {
-
-// A fresh folder from mkdtemp, removed with everything in it on destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::filesystem::path& parent) {
-    std::string pattern = ((parent.empty() ? std::filesystem::temp_directory_path() : parent) /
-                           "kzscrape-chromium-XXXXXX")
-                              .string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw Error(ExitCode::fetch_failed, "cannot create a Chromium profile folder " + pattern +
-                                              ": " + std::strerror(errno));
-    }
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code error;
-    std::filesystem::remove_all(path_, error);
-    if (error) spdlog::warn("cannot remove the Chromium profile {}: {}", path_, error.message());
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 std::string seconds(std::chrono::milliseconds duration) {
   const auto ms = duration.count();
@@ -150,7 +125,9 @@ std::string ChromiumRenderer::render(const std::string& url, std::chrono::millis
   child.kill_grace = options_.kill_grace;
   ChildResult result;
   {
-    TempDir profile(options_.profile_parent);
+    // Profiles of kzscrape runs that were killed (kill -9 skips every cleanup).
+    remove_stale_chromium_profiles(options_.profile_parent);
+    ChromiumProfile profile(options_.profile_parent);
     child.environment = environment(profile.path(), utc_offset);
     spdlog::debug("rendering {} with {} (profile {}, {})", url, options_.binary, profile.path(),
                   child.environment->at(2));

@@ -42,9 +42,10 @@ struct ChromiumOptions {
 // (+05:30 "Asia/Kolkata", +05:45 "Asia/Kathmandu", -09:30 "Pacific/Marquesas", ...).
 std::optional<std::string> chromium_time_zone(std::chrono::minutes utc_offset);
 
-// Headless Chromium, one process group per render (`--dump-dom`), with a fresh profile that is
-// removed afterwards. The process group is killed and reaped on every outcome; a SIGINT or
-// SIGTERM during a render kills Chromium, removes the profile and then ends this process
+// Headless Chromium, one process group per render (`--dump-dom`), with a fresh ChromiumProfile
+// that is removed afterwards; each render first removes the profiles of killed runs
+// (remove_stale_chromium_profiles). The process group is killed and reaped on every outcome; a
+// SIGINT or SIGTERM during a render kills Chromium, removes the profile and then ends this process
 // with that signal.
 class ChromiumRenderer : public PageRenderer {
  public:

@@ -13,6 +13,7 @@
 #include "scrape/page_json.hpp"
 #include "scrape/pool_api_mapping.hpp"
 #include "scrape/snapshot_store.hpp"
+#include "scrape/unrecorded_runs.hpp"
 
 namespace kz {
 
@@ -101,11 +102,24 @@ void ScrapeJob::run(std::ostream& out) {
     out << page_to_json(load_page()).dump(1) << '\n';
     return;
   }
+  const TimePoint started = clock_.now();
+  // A full disk cannot record its own failure: the note beside the cache keeps it for the next
+  // run (in space reserved by store_run).
+  UnrecordedFailures unrecorded(options_.db_path);
+  try {
+    store_run(started, unrecorded);
+  } catch (const CacheFullError& e) {
+    unrecorded.add({options_.observer_url, started, clock_.now_ms(), to_int(e.code()), e.what()});
+    throw;
+  }
+}
+
+void ScrapeJob::store_run(TimePoint started, const UnrecordedFailures& unrecorded) {
   // Open the cache first: a broken cache fails before any network traffic.
   Cache cache(options_.db_path);
+  unrecorded.reserve();
   SnapshotStore snapshots(cache);
   AlertStore alerts(cache);
-  const TimePoint started = clock_.now();
 
   std::optional<ObserverPage> page;
   std::optional<Error> failure;
@@ -121,9 +135,12 @@ void ScrapeJob::run(std::ostream& out) {
   const TimePoint now = std::chrono::floor<std::chrono::seconds>(now_ms);
 
   std::vector<AlertChange> changes;
+  std::vector<UnrecordedFailure> earlier;
   cache.write_transaction([&] {
     const int64_t pool_id =
         snapshots.ensure_pool(options_.observer_url, options_.account_name, now);
+    earlier = unrecorded.for_pool(options_.observer_url);
+    record_unrecorded_runs(cache, snapshots, pool_id, earlier);
     RuleContext context;
     if (page) {
       context.page = &*page;
@@ -146,6 +163,8 @@ void ScrapeJob::run(std::ostream& out) {
     snapshots.insert_run(pool_id, started, clock_.now(), failure ? to_int(failure->code()) : 0,
                          failure ? failure->what() : "", snapshot_id);
   });
+  unrecorded.remove(earlier);
+  for (const auto& noted : earlier) spdlog::warn("{}: {}", label(), unrecorded_run_error(noted));
   // Logged once committed, so that a failed write never reports alerts that were not stored.
   for (const AlertChange& change : changes) {
     if (change.action == AlertAction::update) continue;

@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/http.hpp"
+#include "common/unrecorded_failure.hpp"
 #include "scrape/anomaly_rules.hpp"
 #include "scrape/observer_page.hpp"
 #include "scrape/page_renderer.hpp"
@@ -68,6 +69,9 @@ class ScrapeJob {
   // From the API, or fetched and/or rendered as options_.render says, then parsed.
   ObserverPage load_page();
   std::string label() const;  // the account name, else the URL, for log lines
+  // run() without the dry run: the run recorded in the cache, with the failures `unrecorded`
+  // noted for this pool.
+  void store_run(TimePoint started, const UnrecordedFailures& unrecorded);
 
   ScrapeOptions options_;
   HttpTransport& transport_;

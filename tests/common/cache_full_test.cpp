@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "common/cache.hpp"
 #include "common/error.hpp"
@@ -34,11 +35,28 @@ TEST(CacheFull, AFullDiskSaysWhereToFreeSpaceAndKeepsWhatWasStored) {
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::cache_failed);
       const std::string message = e.what();
-      EXPECT_NE(message.find("full"), std::string::npos) << message;
+      EXPECT_NE(message.find("disk full"), std::string::npos) << message;
+      EXPECT_NE(dynamic_cast<const CacheFullError*>(&e), nullptr) << "kzscrape notes these";
       EXPECT_NE(message.find("free space in " + fs::absolute(dir).string()), std::string::npos)
           << message;
     }
     EXPECT_EQ(cache.db().execAndGet("SELECT group_concat(x) FROM t").getString(), "kept");
+  }
+  fs::remove_all(dir);
+}
+
+TEST(CacheFull, OtherCacheErrorsAreNotTakenForAFullDisk) {
+  const fs::path dir = fs::temp_directory_path() / ("kz_cache_other_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "cache.db") << std::string(8192, 'x');  // not a database
+  try {
+    Cache cache((dir / "cache.db").string());
+    ADD_FAILURE() << "opened a file that is not a database";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::cache_failed);
+    EXPECT_EQ(dynamic_cast<const CacheFullError*>(&e), nullptr) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("disk full"), std::string::npos) << e.what();
   }
   fs::remove_all(dir);
 }
