@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <system_error>
 #include <thread>
 #include <utility>
+
+#include "common/termination.hpp"
 
 namespace kz {
 namespace {
@@ -23,17 +23,6 @@ using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::size_t kStderrTailBytes = 8 * 1024;
-
-// The process group of the running child (0: none) and the first SIGINT/SIGTERM seen while it
-// ran; shared with the signal handler.
-std::atomic<pid_t> g_group{0};
-volatile std::sig_atomic_t g_signal = 0;
-
-extern "C" void on_terminate_signal(int signal) {
-  g_signal = signal;
-  const pid_t group = g_group.load();
-  if (group > 0) ::kill(-group, SIGTERM);
-}
 
 class Fd {
  public:
@@ -67,35 +56,6 @@ Pipe make_pipe() {
   return Pipe{Fd(fds[0]), Fd(fds[1])};
 }
 
-// Installs the SIGINT/SIGTERM handlers for the duration of one child; a signal this process
-// ignores stays ignored.
-class SignalScope {
- public:
-  SignalScope() {
-    g_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = on_terminate_signal;
-    sigemptyset(&action.sa_mask);
-    for (int i = 0; i < 2; ++i) {
-      ::sigaction(kSignals[i], nullptr, &old_[i]);
-      if (old_[i].sa_handler != SIG_IGN) ::sigaction(kSignals[i], &action, nullptr);
-    }
-  }
-  ~SignalScope() { restore(); }
-  void restore() {
-    if (restored_) return;
-    restored_ = true;
-    for (int i = 0; i < 2; ++i) ::sigaction(kSignals[i], &old_[i], nullptr);
-  }
-  SignalScope(const SignalScope&) = delete;
-  SignalScope& operator=(const SignalScope&) = delete;
-
- private:
-  static constexpr int kSignals[2] = {SIGINT, SIGTERM};
-  struct sigaction old_[2]{};
-  bool restored_ = false;
-};
-
 bool leader_exited(pid_t pid) {
   siginfo_t info{};
   return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
@@ -114,7 +74,7 @@ int end_group(pid_t pid, bool gently, milliseconds grace) {
     }
   }
   ::kill(-pid, SIGKILL);
-  g_group.store(0);
+  set_child_group(0);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -175,7 +135,7 @@ pid_t spawn(const std::vector<std::string>& argv,
   const int fork_error = errno;
   if (pid > 0) {
     ::setpgid(pid, pid);
-    g_group.store(pid);
+    set_child_group(pid);
   }
   ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   if (pid < 0) throw std::system_error(fork_error, std::generic_category(), "fork");
@@ -196,7 +156,13 @@ pid_t spawn(const std::vector<std::string>& argv,
 
 ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& options) {
   if (argv.empty()) throw std::system_error(EINVAL, std::generic_category(), "run_child");
-  SignalScope signals;
+  TerminationScope signals;
+  if (const int signal = termination_signal(); signal != 0) {
+    ChildResult result;
+    result.end = ChildResult::End::interrupted;
+    result.code = signal;
+    return result;
+  }
   Pipe out = make_pipe();
   Pipe err = make_pipe();
   const auto start = SteadyClock::now();
@@ -218,7 +184,7 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
   pollfd fds[2] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}};
   char buffer[65536];
   for (bool leader_gone = false; !stop && (fds[0].fd >= 0 || fds[1].fd >= 0);) {
-    if (g_signal != 0) {
+    if (termination_signal() != 0) {
       result.end = ChildResult::End::interrupted;
       stop = true;
       break;
@@ -254,8 +220,9 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
   }
   // Pipes closed but the leader still running: it gets what is left of the time limit.
   while (!stop && !leader_exited(pid)) {
-    if (g_signal != 0 || SteadyClock::now() >= deadline) {
-      result.end = g_signal != 0 ? ChildResult::End::interrupted : ChildResult::End::timed_out;
+    if (termination_signal() != 0 || SteadyClock::now() >= deadline) {
+      result.end =
+          termination_signal() != 0 ? ChildResult::End::interrupted : ChildResult::End::timed_out;
       stop = true;
     } else {
       std::this_thread::sleep_for(milliseconds(10));
@@ -264,12 +231,12 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
   reaper.pid = 0;
   const int status = end_group(pid, stop, options.kill_grace);
   // From here on a signal gets the previous handler; one that came before is reported.
-  signals.restore();
+  const int signal = signals.end();
   result.elapsed = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start);
   result.last_stderr_line = last_line(err_tail);
-  if (g_signal != 0) {
+  if (signal != 0) {
     result.end = ChildResult::End::interrupted;
-    result.code = g_signal;
+    result.code = signal;
   } else if (!stop && WIFEXITED(status)) {
     result.code = WEXITSTATUS(status);
   } else if (!stop && WIFSIGNALED(status)) {

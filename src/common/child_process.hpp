@@ -22,7 +22,8 @@ struct ChildResult {
     signaled,          // code = the signal that ended it
     timed_out,         // killed after options.timeout
     output_too_large,  // killed once stdout passed options.max_stdout_bytes
-    interrupted,       // killed because this process got SIGINT/SIGTERM; code = that signal
+    interrupted,       // this process got SIGINT/SIGTERM (child killed or never started);
+                       // code = that signal
   };
   End end = End::exited;
   int code = 0;
@@ -35,9 +36,11 @@ struct ChildResult {
 // process group with stdin on
 // /dev/null, captures stdout and keeps the tail of stderr. Whatever happens, the whole group is
 // killed (SIGTERM, then SIGKILL after kill_grace) and the child is reaped before this returns,
-// so no descendant that stayed in the group outlives the call. While it runs, SIGINT and
-// SIGTERM to this process kill the group and end the call with End::interrupted (the previous
-// handlers are restored on return). One call at a time per process.
+// so no descendant that stayed in the group outlives the call. SIGINT and SIGTERM to this
+// process (termination.hpp) kill the group and end the call with End::interrupted. With the
+// process-wide handlers of install_termination_handlers(), calls after such a signal start no
+// child and return End::interrupted at once; without them, the call installs the handlers for
+// its duration only (the previous ones are restored on return). One call at a time per process.
 // Throws std::system_error when the child cannot be started (including a failed exec).
 ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& options);
 

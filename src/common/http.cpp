@@ -10,6 +10,7 @@
 
 #include "common/body_decoding.hpp"
 #include "common/http_redirects.hpp"
+#include "common/termination.hpp"
 
 namespace kz {
 namespace {
@@ -32,6 +33,12 @@ std::string_view trim(std::string_view s) {
 void ensure_curl_global_init() {
   static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
   (void)init;
+}
+
+// Aborts the transfer (CURLE_ABORTED_BY_CALLBACK) once this process got SIGINT/SIGTERM; libcurl
+// calls it at least once a second, also while a server holds the response.
+int abort_when_terminated(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return termination_signal() != 0 ? 1 : 0;
 }
 
 struct Transfer {
@@ -111,7 +118,9 @@ std::string describe_error(CURLcode code, const char* errbuf, const Transfer& t,
                            const HttpOptions& options, milliseconds timeout) {
   const std::string detail = one_line(errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code));
   std::string what;
-  if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+  if (code == CURLE_ABORTED_BY_CALLBACK && termination_signal() != 0) {
+    what = terminated_by(termination_signal());
+  } else if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
     what = "response body exceeds " + std::to_string(options.max_body_bytes) + " bytes";
   } else if (t.malformed_body) {
     what = "the body cannot be decoded: " + t.decoder->problem();
@@ -181,6 +190,8 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_when_terminated);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 
   if (request.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);

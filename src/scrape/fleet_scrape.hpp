@@ -27,7 +27,9 @@ using TransportFactory = std::function<std::unique_ptr<HttpTransport>(const Http
 // Scrapes every pool, at most `concurrency` at a time (the work waits on the
 // network, not the CPU). One failing pool never stops the others; each
 // pool's run is recorded in the cache by its own job. Pages that need the
-// renderer (may be null) are rendered one at a time.
+// renderer (may be null) are rendered one at a time. After SIGINT/SIGTERM
+// (termination.hpp) the pools not yet started do not start: their jobs only
+// record a failed run "terminated by SIGTERM before it started".
 std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, int concurrency,
                                       const TransportFactory& make_transport, const Clock& clock,
                                       const Sleeper& sleeper, PageRenderer* renderer);

@@ -7,11 +7,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/child_process.hpp"
 #include "common/cli_main.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/pool_config.hpp"
 #include "common/secret_file.hpp"
+#include "common/termination.hpp"
 #include "common/units.hpp"
 #include "scrape/fleet_scrape.hpp"
 #include "scrape/scrape_job.hpp"
@@ -208,13 +210,14 @@ int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Cl
   for (const auto& pool : pools) jobs.push_back(kz::options_for_pool(base, pool));
   if (base.dry_run) {
     kz::CurlTransport transport(jobs.front().http);
-    kz::ScrapeJob(jobs.front(), transport, clock, kz::real_sleeper(), &renderer).run(std::cout);
+    kz::ScrapeJob(jobs.front(), transport, clock, kz::terminable_sleeper(), &renderer)
+        .run(std::cout);
     return 0;
   }
   const auto outcomes = kz::scrape_fleet(
       jobs, cli.concurrency,
       [](const kz::HttpOptions& http) { return std::make_unique<kz::CurlTransport>(http); }, clock,
-      kz::real_sleeper(), &renderer);
+      kz::terminable_sleeper(), &renderer);
   const kz::ExitCode code = kz::fleet_exit_code(outcomes);
   const auto failed = std::count_if(outcomes.begin(), outcomes.end(),
                                     [](const auto& o) { return o.code != kz::ExitCode::ok; });
@@ -229,13 +232,16 @@ int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Cl
 
 }  // namespace
 
+// SIGINT/SIGTERM stop the run's waiting (fetch, backoff, render); the run is recorded as failed,
+// "terminated by SIGTERM", and then the process ends by that signal (status 128 + N).
 int main(int argc, char** argv) {
+  kz::install_termination_handlers();
   CLI::App app{"kzscrape: fetch a btcpool.kz observer page into the local SQLite cache"};
   app.set_version_flag("--version", "kzscrape 0.1.0");
   kz::ScrapeOptions options;
   CliValues cli;
   add_options(app, options, cli);
-  return kz::run_cli(app, argc, argv, "kzscrape", options.api.key, [&] {
+  const int code = kz::run_cli(app, argc, argv, "kzscrape", options.api.key, [&] {
     kz::init_logging("kzscrape", cli.log_level, cli.quiet);
     finish_options(options, cli);
     kz::SystemClock clock;
@@ -245,8 +251,10 @@ int main(int argc, char** argv) {
     kz::ChromiumRenderer renderer(chromium);
     if (!cli.config.empty()) return run_config(options, cli, clock, renderer);
     kz::CurlTransport transport(options.http);
-    kz::ScrapeJob job(options, transport, clock, kz::real_sleeper(), &renderer);
+    kz::ScrapeJob job(options, transport, clock, kz::terminable_sleeper(), &renderer);
     job.run(std::cout);
     return 0;
   });
+  if (const int signal = kz::termination_signal(); signal != 0) kz::die_of_signal(signal);
+  return code;
 }

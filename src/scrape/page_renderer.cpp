@@ -13,6 +13,7 @@
 
 #include "common/child_process.hpp"
 #include "common/error.hpp"
+#include "common/termination.hpp"
 #include "scrape/chromium_profile.hpp"
 
 namespace kz {
@@ -140,7 +141,8 @@ std::string ChromiumRenderer::render(const std::string& url, std::chrono::millis
   const std::string what = "rendering " + url + " with Chromium";
   switch (result.end) {
     case ChildResult::End::interrupted:
-      die_of_signal(result.code);
+      // Thrown, not died of: the caller records the run, then main ends by the signal.
+      throw Error(ExitCode::fetch_failed, what + ": " + terminated_by(result.code));
     case ChildResult::End::timed_out:
       throw Error(ExitCode::fetch_failed,
                   what + ": timed out after " + seconds(timeout) + " (Chromium killed)");

@@ -45,8 +45,8 @@ std::optional<std::string> chromium_time_zone(std::chrono::minutes utc_offset);
 // Headless Chromium, one process group per render (`--dump-dom`), with a fresh ChromiumProfile
 // that is removed afterwards; each render first removes the profiles of killed runs
 // (remove_stale_chromium_profiles). The process group is killed and reaped on every outcome; a
-// SIGINT or SIGTERM during a render kills Chromium, removes the profile and then ends this process
-// with that signal.
+// SIGINT or SIGTERM (termination.hpp) during a render, or before it, kills Chromium (or starts
+// none), removes the profile and throws kz::Error(fetch_failed, "... terminated by SIGTERM").
 class ChromiumRenderer : public PageRenderer {
  public:
   explicit ChromiumRenderer(ChromiumOptions options) : options_(std::move(options)) {}

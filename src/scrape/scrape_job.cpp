@@ -6,6 +6,7 @@
 
 #include "common/cache.hpp"
 #include "common/error.hpp"
+#include "common/termination.hpp"
 #include "scrape/alert_store.hpp"
 #include "scrape/decoded_worker_names.hpp"
 #include "scrape/observer_parser.hpp"
@@ -124,6 +125,10 @@ void ScrapeJob::store_run(TimePoint started, const UnrecordedFailures& unrecorde
   std::optional<ObserverPage> page;
   std::optional<Error> failure;
   try {
+    // A pool of a fleet that a signal stopped before its turn still gets its run recorded.
+    if (const int signal = termination_signal(); signal != 0) {
+      throw Error(ExitCode::fetch_failed, terminated_by(signal) + " before it started");
+    }
     page = load_page();
   } catch (const Error& e) {
     failure = e;

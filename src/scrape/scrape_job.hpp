@@ -35,7 +35,10 @@ struct ScrapeOptions {
 
 // One kzscrape run: fetch -> parse -> (store + detect anomalies, in one
 // transaction). Throws kz::Error; a failed fetch or parse is still recorded
-// in the cache (run record, scrape_failed alert) before the error leaves.
+// in the cache (run record, scrape_failed alert) before the error leaves. So is
+// a run stopped by SIGINT/SIGTERM (termination.hpp): its error says "terminated
+// by SIGTERM", or "terminated by SIGTERM before it started" when the signal came
+// before the run began; the caller then ends the process by the signal.
 class ScrapeJob {
  public:
   // Without a renderer (null) the page is only fetched, whatever options.render says.
