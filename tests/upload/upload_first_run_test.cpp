@@ -63,7 +63,9 @@ TEST_F(KzuploadFirstRun, APoolNeverStoredHasNothingToUpload) {
         EXPECT_NE(said[0].find("(KZPool_00" + std::to_string(n) + ")"), std::string::npos)
             << "the known pools are listed: " << said[0];
       }
-      if (others == 0) EXPECT_NE(said[0].find("known pools: none yet"), std::string::npos);
+      if (others == 0) {
+        EXPECT_NE(said[0].find("known pools: none yet"), std::string::npos) << said[0];
+      }
       EXPECT_EQ(pools_in(db), others) << "no pool is made up";
       EXPECT_TRUE(posts().empty());
     }
