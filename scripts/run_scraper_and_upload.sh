@@ -8,13 +8,24 @@
 # CLIENT_NAME, COMPANY, COUNTRY, SITE, DB_PATH, SUPABASE_URL, SUPABASE_SERVICE_KEY;
 # optional LOG_FILE (default: stderr), LOCK_FILE (default: $DB_PATH.lock),
 # KZ_BIN_DIR (where kzscrape and kzupload are), SCRAPE_TIME_LIMIT and
-# UPLOAD_TIME_LIMIT in seconds (default 240 each: the run fits in 10 minutes).
+# UPLOAD_TIME_LIMIT in seconds (default 240 each: the run fits in 10 minutes;
+# TERM at the limit, KILL 10 s later).
+#
+# Each stage starts with only the variables it needs: PATH, HOME, TZ, LANG,
+# LC_*, TMPDIR, the proxy and CA variables curl reads (http_proxy, https_proxy,
+# HTTPS_PROXY, all_proxy, ALL_PROXY, no_proxy, NO_PROXY, SSL_CERT_FILE,
+# SSL_CERT_DIR, CURL_CA_BUNDLE) and ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS;
+# kzscrape also KZPOOL_API_KEY, kzupload also SUPABASE_URL and
+# SUPABASE_SERVICE_KEY. SCRAPE_ENV_PASS and UPLOAD_ENV_PASS name more
+# variables (space-separated) to pass to that stage.
 #
 # Exit codes: 0 both stages succeeded; 20 + kzscrape's code when only the
-# scrape failed (20: it hit its time limit); 40 + kzupload's code when only the
-# upload failed (40: time limit); 60 + kzupload's code when both failed;
-# 2 bad settings; 75 another run holds the lock. (The programs' own codes are
-# below 20, so the ranges never overlap.)
+# scrape failed; 40 + kzupload's code when only the upload failed; 60 +
+# kzupload's code when both failed; 20, 40 or 60 alone when that stage did not
+# end with a code of its own from 1 to 19: it reached its time limit, or died
+# of a signal (the log says which: "killed by signal 9 (SIGKILL: out of
+# memory?)"), or exited with another code (logged); 2 bad settings; 75 another
+# run holds the lock.
 set -uo pipefail
 
 env_file=""
@@ -22,7 +33,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --env-file) env_file="${2:-}"; shift 2 ;;
     --env-file=*) env_file="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_scraper_and_upload: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,10 +49,9 @@ if [ -n "$env_file" ]; then
     echo "run_scraper_and_upload: cannot read env file $env_file" >&2
     exit 2
   fi
-  set -a
+  # Not exported: each stage gets the names it needs (stage_environment).
   # shellcheck disable=SC1090
   . "$env_file"
-  set +a
 fi
 
 DB_PATH="${DB_PATH:-btcpool_data.db}"
@@ -98,33 +108,98 @@ else
   [ -n "${SITE:-}" ] && upload_args+=(--site "$SITE")
 fi
 
+# The environment of a stage: `env -i` plus these names when they are set.
+common_names=(PATH HOME TZ LANG TMPDIR http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+  no_proxy NO_PROXY SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE ASAN_OPTIONS UBSAN_OPTIONS
+  LSAN_OPTIONS)
+mapfile -t locale_names < <(compgen -v LC_)
+scrape_names=("${common_names[@]}" "${locale_names[@]}" KZPOOL_API_KEY)
+upload_names=("${common_names[@]}" "${locale_names[@]}" SUPABASE_URL SUPABASE_SERVICE_KEY)
+for name in ${SCRAPE_ENV_PASS:-} ${UPLOAD_ENV_PASS:-}; do
+  if ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+    log "error: '$name' in SCRAPE_ENV_PASS or UPLOAD_ENV_PASS is not a variable name"
+    exit 2
+  fi
+done
+for name in ${SCRAPE_ENV_PASS:-}; do
+  if [ "$name" = SUPABASE_SERVICE_KEY ]; then
+    log "error: SCRAPE_ENV_PASS names SUPABASE_SERVICE_KEY; only kzupload gets it"
+    exit 2
+  fi
+  scrape_names+=("$name")
+done
+for name in ${UPLOAD_ENV_PASS:-}; do upload_names+=("$name"); done
+
+# Fills the array named by $1 with NAME=value for each following name that is set.
+stage_environment() {
+  local -n out="$1"
+  shift
+  out=()
+  local name
+  for name in "$@"; do
+    if [ -n "${!name+x}" ]; then out+=("$name=${!name}"); fi
+  done
+}
+stage_environment scrape_env "${scrape_names[@]}"
+stage_environment upload_env "${upload_names[@]}"
+
 stage_errors="$(mktemp)"
 trap 'rm -f "$stage_errors"' EXIT
 
-# Runs one stage under its time limit. Its own warnings and errors (already
-# one line each, never a key) are passed on with a timestamp, then one line
-# says how the stage ended.
+# Runs one stage under its time limit with its own environment. Its own
+# warnings and errors (already one line each, never a key) are passed on with a
+# timestamp, then one line says how the stage ended. Returns the stage's code
+# when it is one of its own (0..19), else 100 (it did not finish: time limit,
+# signal, or a code outside that range).
 run_stage() {
-  local name="$1" limit="$2"; shift 2
-  local started code line
+  local name="$1" limit="$2" env_name="$3"; shift 3
+  local -n stage_env="$env_name"
+  local started code line timed_out=0
   started=$(date +%s)
-  timeout --kill-after=10 "$limit" "$@" --quiet >/dev/null 2>"$stage_errors"
+  # timeout runs in C locale so that its "sending signal" line can be
+  # recognised. The subshell waits for it, so a timeout that re-raises its
+  # child's signal (or is killed with its group by --kill-after) ends the
+  # subshell, not this shell: no stray "Killed" line from bash.
+  (
+    LC_ALL=C timeout --verbose --kill-after=10 "$limit" \
+      env -i "${stage_env[@]}" "$@" --quiet >/dev/null 2>"$stage_errors"
+    exit $?
+  ) 2>/dev/null
   code=$?
-  while IFS= read -r line; do log "$line"; done <"$stage_errors"
+  while IFS= read -r line; do
+    if [[ $line == "timeout: sending signal "* ]]; then
+      timed_out=1
+    else
+      log "$line"
+    fi
+  done <"$stage_errors"
   local took=$(( $(date +%s) - started ))
-  case $code in
-    0) log "$name: ok (${took}s)" ;;
-    124|137) log "$name: failed: time limit of ${limit}s reached"; return 100 ;;
-    *) log "$name: failed with exit code $code (${took}s)" ;;
-  esac
-  return $code
+  if [ $timed_out -eq 1 ]; then
+    log "$name: failed: time limit of ${limit}s reached"
+    return 100
+  fi
+  if [ "$code" -eq 0 ]; then
+    log "$name: ok (${took}s)"
+    return 0
+  fi
+  if [ "$code" -gt 128 ] && [ "$code" -le 192 ]; then
+    local signal=$((code - 128)) signal_name
+    signal_name="SIG$(kill -l "$signal" 2>/dev/null || echo "$signal")"
+    [ "$signal" -eq 9 ] && signal_name="$signal_name: out of memory?"
+    log "$name: failed: killed by signal $signal ($signal_name) after ${took}s"
+    return 100
+  fi
+  log "$name: failed with exit code $code (${took}s)"
+  [ "$code" -lt 20 ] && return "$code"
+  return 100
 }
 
-run_stage kzscrape "$SCRAPE_TIME_LIMIT" "$kzscrape" "${scrape_args[@]}"
+run_stage kzscrape "$SCRAPE_TIME_LIMIT" scrape_env "$kzscrape" "${scrape_args[@]}"
 scrape_code=$?
-run_stage kzupload "$UPLOAD_TIME_LIMIT" "$kzupload" "${upload_args[@]}"
+run_stage kzupload "$UPLOAD_TIME_LIMIT" upload_env "$kzupload" "${upload_args[@]}"
 upload_code=$?
 
+# A stage that did not finish (100) counts as failed and adds nothing to the band.
 stage_code() { [ "$1" -eq 100 ] && echo 0 || echo "$1"; }
 if [ $scrape_code -eq 0 ] && [ $upload_code -eq 0 ]; then
   exit 0

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/http_redirects.hpp"
 
 namespace kz {
 namespace {
@@ -24,7 +25,7 @@ std::string describe_pools(SQLite::Database& db) {
     out +=
         pools.getColumn(1).isNull() ? " (unlabelled)" : " (" + pools.getColumn(1).getString() + ")";
   }
-  return out.empty() ? "no pool yet; run kzscrape first" : out;
+  return out.empty() ? "none yet" : out;
 }
 
 std::optional<int64_t> find_pool(SQLite::Database& db, const char* where, const std::string& value,
@@ -36,8 +37,9 @@ std::optional<int64_t> find_pool(SQLite::Database& db, const char* where, const 
   return select.getColumn(0).getInt64();
 }
 
-int64_t resolve_pool_unwrapped(Cache& cache, const std::string& account,
-                               const std::optional<std::string>& observer_url, bool may_label) {
+std::optional<int64_t> resolve_pool_unwrapped(Cache& cache, const std::string& account,
+                                              const std::optional<std::string>& observer_url,
+                                              bool may_label) {
   auto& db = cache.db();
   std::optional<std::string> label;
   std::optional<int64_t> id = find_pool(db, "account_name = ?", account, nullptr);
@@ -46,26 +48,25 @@ int64_t resolve_pool_unwrapped(Cache& cache, const std::string& account,
       throw Error(ExitCode::usage, "account '" + account + "' belongs to another observer URL in " +
                                        cache.path() + " (" + describe_pools(db) + ")");
     }
-    return *id;
+    return id;
   }
   if (observer_url) {
     id = find_pool(db, "observer_url = ?", *observer_url, &label);
-    if (!id) {
-      throw Error(ExitCode::usage, "no pool with observer URL " + *observer_url + " in " +
-                                       cache.path() + " (" + describe_pools(db) + ")");
-    }
+    if (!id) return std::nullopt;
   } else {
-    SQLite::Statement only(db, "SELECT id, account_name FROM pool LIMIT 2");
-    std::vector<std::pair<int64_t, std::optional<std::string>>> pools;
-    while (only.executeStep()) {
-      pools.emplace_back(only.getColumn(0).getInt64(), optional_text(only.getColumn(1)));
+    SQLite::Statement pools(db, "SELECT id, account_name FROM pool ORDER BY id");
+    std::vector<std::pair<int64_t, std::optional<std::string>>> all, unlabelled;
+    while (pools.executeStep()) {
+      all.emplace_back(pools.getColumn(0).getInt64(), optional_text(pools.getColumn(1)));
+      if (!all.back().second) unlabelled.push_back(all.back());
     }
-    if (pools.size() != 1 || pools[0].second) {
+    if (unlabelled.empty()) return std::nullopt;
+    if (all.size() != 1) {
       throw Error(ExitCode::usage, "no pool labelled '" + account + "' in " + cache.path() + " (" +
                                        describe_pools(db) +
                                        "); pass --observer-url to bind an unlabelled one");
     }
-    id = pools[0].first;
+    id = all.front().first;
   }
   if (label) {
     throw Error(ExitCode::usage, "the pool " + *observer_url + " is labelled '" + *label +
@@ -79,13 +80,14 @@ int64_t resolve_pool_unwrapped(Cache& cache, const std::string& account,
       bind.exec();
     });
   }
-  return *id;
+  return id;
 }
 
 }  // namespace
 
-int64_t resolve_pool(Cache& cache, const std::string& account,
-                     const std::optional<std::string>& observer_url, bool may_label) {
+std::optional<int64_t> resolve_pool(Cache& cache, const std::string& account,
+                                    const std::optional<std::string>& observer_url,
+                                    bool may_label) {
   try {
     return resolve_pool_unwrapped(cache, account, observer_url, may_label);
   } catch (...) {
@@ -93,17 +95,20 @@ int64_t resolve_pool(Cache& cache, const std::string& account,
   }
 }
 
-bool pool_in_cache(Cache& cache, const std::string& account,
-                   const std::optional<std::string>& observer_url) {
+std::string not_stored_yet(Cache& cache, const std::string& account,
+                           const std::optional<std::string>& observer_url) {
   try {
-    SQLite::Statement select(cache.db(),
-                             "SELECT 1 FROM pool WHERE account_name = ? OR observer_url = ?");
-    select.bind(1, account);
-    if (observer_url) select.bind(2, *observer_url);
-    return select.executeStep();
+    return "nothing to upload for " + account + ": kzscrape has not stored " +
+           (observer_url ? redacted_url(*observer_url) : std::string("it")) +
+           " yet (known pools: " + describe_pools(cache.db()) + ")";
   } catch (...) {
     cache.rethrow_as_cache_error("reading");
   }
+}
+
+std::string no_cache_yet(const std::string& db_path) {
+  return "nothing to upload: there is no cache " + db_path +
+         " yet (kzscrape creates it on its first run; or pass --db)";
 }
 
 }  // namespace kz

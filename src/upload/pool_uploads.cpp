@@ -39,13 +39,13 @@ std::vector<PoolUpload> pending_pools(Cache& cache, const UploadOptions& base,
   for (const PoolConfig& pool : pools) {
     const UploadOptions options = options_for_pool(base, pool);
     try {
-      if (!pool_in_cache(cache, options.labels.account, options.observer_url)) {
-        spdlog::info("{}: not in the cache yet, nothing to upload", options.labels.account);
+      const std::optional<int64_t> id =
+          resolve_pool(cache, options.labels.account, options.observer_url, !options.dry_run);
+      if (!id) {
+        spdlog::info("{}", not_stored_yet(cache, options.labels.account, options.observer_url));
         continue;
       }
-      const int64_t id =
-          resolve_pool(cache, options.labels.account, options.observer_url, !options.dry_run);
-      PoolUpload upload = open_pool_upload(cache, options, id);
+      PoolUpload upload = open_pool_upload(cache, options, *id);
       if (!has_pending(upload.pending)) {
         spdlog::info("nothing to upload for {}", options.labels.account);
         continue;
@@ -142,7 +142,6 @@ UploadOptions options_for_pool(const UploadOptions& base, const PoolConfig& pool
   options.labels.country = non_empty(pool.country);
   options.labels.site = non_empty(pool.site);
   options.observer_url = pool.observer_url;
-  options.skip_unknown_pool = true;
   return options;
 }
 
@@ -152,8 +151,8 @@ ExitCode upload_pools(const UploadOptions& base, const std::vector<PoolConfig>& 
   Outcome outcome;
   try {
     if (!std::filesystem::exists(base.db_path)) {
-      throw Error(ExitCode::cache_failed,
-                  "cache " + base.db_path + " does not exist; run kzscrape first (or pass --db)");
+      spdlog::info("{}", no_cache_yet(base.db_path));
+      return ExitCode::ok;
     }
     upload_all(base, pools, transport, clock, sleeper, out, outcome);
   } catch (const Error& e) {  // the cache cannot be opened: no pool can be uploaded

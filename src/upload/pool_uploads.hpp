@@ -34,8 +34,8 @@ UploadOptions options_for_pool(const UploadOptions& base, const PoolConfig& pool
 // fail; a batch that fails transiently fails the pools in it and leaves their
 // rows pending. A failed pool sends nothing more. Each failure is logged as
 // "<account>: <error>". A pool kzscrape has not stored yet has nothing to
-// upload. Returns a single pool's own code, else ok, some_pools_failed or
-// all_pools_failed.
+// upload, nor has any pool when the cache file does not exist. Returns a single pool's own code,
+// else ok, some_pools_failed or all_pools_failed.
 ExitCode upload_pools(const UploadOptions& base, const std::vector<PoolConfig>& pools,
                       HttpTransport& transport, const Clock& clock, const Sleeper& sleeper,
                       std::ostream& out);

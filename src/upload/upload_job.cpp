@@ -43,21 +43,20 @@ std::string describe_upload(const UploadOptions& options, const UploadSummary& s
 UploadSummary UploadJob::run(std::ostream& out) {
   const auto started = std::chrono::steady_clock::now();
   if (!std::filesystem::exists(options_.db_path)) {
-    throw Error(ExitCode::cache_failed,
-                "cache " + options_.db_path + " does not exist; run kzscrape first (or pass --db)");
+    spdlog::info("{}", no_cache_yet(options_.db_path));
+    return {};
   }
   Cache cache(options_.db_path);
   std::optional<UploadLock> lock;
   if (!options_.dry_run) lock.emplace(options_.db_path, options_.lock_wait, sleeper_);
-  if (options_.skip_unknown_pool &&
-      !pool_in_cache(cache, options_.labels.account, options_.observer_url)) {
-    spdlog::info("{}: not in the cache yet, nothing to upload", options_.labels.account);
+  const std::optional<int64_t> pool_id =
+      resolve_pool(cache, options_.labels.account, options_.observer_url, !options_.dry_run);
+  if (!pool_id) {
+    spdlog::info("{}", not_stored_yet(cache, options_.labels.account, options_.observer_url));
     return {};
   }
-  const int64_t pool_id =
-      resolve_pool(cache, options_.labels.account, options_.observer_url, !options_.dry_run);
   std::vector<PoolUpload> pools;
-  pools.push_back(open_pool_upload(cache, options_, pool_id));
+  pools.push_back(open_pool_upload(cache, options_, *pool_id));
   if (!has_pending(pools.front().pending)) {
     spdlog::info("nothing to upload for {}", options_.labels.account);
     return {};

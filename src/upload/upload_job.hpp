@@ -36,7 +36,9 @@ class UploadJob {
         clock_(clock),
         sleeper_(std::move(sleeper)) {}
 
-  // A dry run prints the requests it would send on `out` and changes nothing.
+  // A dry run prints the requests it would send on `out` and changes nothing. A cache file
+  // that does not exist, or a pool kzscrape has not stored yet, is nothing to upload: one
+  // info line and an empty summary (the cache is never created here).
   UploadSummary run(std::ostream& out);
 
  private:

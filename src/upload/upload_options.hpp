@@ -41,9 +41,6 @@ struct UploadOptions {
   // Set when several pools share one run: overrides `timeout`.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   bool dry_run = false;
-  // A pool the cache does not hold yet has nothing to upload (pools files),
-  // instead of being a usage error.
-  bool skip_unknown_pool = false;
   HttpOptions http;
 };
 

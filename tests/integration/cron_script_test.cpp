@@ -1,60 +1,12 @@
 // scripts/run_scraper_and_upload.sh with the real binaries, a page server and
 // the local Supabase (PostgreSQL behind the PostgREST-compatible gateway).
 #include <fcntl.h>
-#include <gtest/gtest.h>
 #include <sys/file.h>
 
-#include <fstream>
-#include <memory>
-
-#include "integration/kzscrape_fixture.hpp"
-#include "support/gateway/local_supabase.hpp"
+#include "integration/cron_fixture.hpp"
 
 namespace kz::test {
 namespace {
-
-class CronScript : public KzscrapeTest {
- protected:
-  static LocalSupabase& supabase() {
-    static std::unique_ptr<LocalSupabase> instance = std::make_unique<LocalSupabase>();
-    return *instance;
-  }
-
-  void SetUp() override {
-    KzscrapeTest::SetUp();
-    supabase().database().truncate_public_tables();
-    server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
-  }
-
-  std::vector<std::pair<std::string, std::string>> env(const std::string& key) {
-    const std::string bins = std::filesystem::path(KZSCRAPE_PATH).parent_path().string() + ":" +
-                             std::filesystem::path(KZUPLOAD_PATH).parent_path().string();
-    return {{"PATH", bins + ":/usr/bin:/bin"},
-            {"OBSERVER_URL", server_.url("/observer")},
-            {"ACCOUNT_NAME", "KZPool_001"},
-            {"CLIENT_NAME", "Acme"},
-            {"DB_PATH", db_},
-            {"LOG_FILE", (dir_ / "cron.log").string()},
-            {"SUPABASE_URL", supabase().url()},
-            {"SUPABASE_SERVICE_KEY", key},
-            {"KZ_CONFIG", ""},
-            {"KZ_BIN_DIR", ""}};
-  }
-  ProcessResult cron(const std::string& key) {
-    return run_process({std::string(KZ_SCRIPTS_DIR) + "/run_scraper_and_upload.sh"}, env(key),
-                       std::chrono::seconds(120));
-  }
-  std::string log() { return read_file(dir_ / "cron.log"); }
-  static std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  std::string pg(const std::string& sql) {
-    return supabase().database().query_value(sql).value_or("NULL");
-  }
-};
 
 TEST_F(CronScript, ScrapesAndUploadsWithOneLinePerStage) {
   const auto run = cron(supabase().service_key());

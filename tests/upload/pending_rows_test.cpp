@@ -32,7 +32,7 @@ class PendingRowsTest : public ::testing::Test {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
   }
   Cache& cache() { return filler_->cache(); }
-  int64_t pool() { return resolve_pool(cache(), "KZPool_001", std::nullopt, true); }
+  int64_t pool() { return resolve_pool(cache(), "KZPool_001", std::nullopt, true).value(); }
 
   std::vector<DeviceState> all_devices(PendingRows& pending, std::size_t batch) {
     std::vector<DeviceState> all;
@@ -195,7 +195,7 @@ TEST_F(PendingRowsTest, PoolSelection) {
   CacheFiller other(path_, "", "https://btcpool.kz/observer?access_key=other");
   other.scrape(make_pool_page(2));
   filler_->scrape(make_pool_page(2));
-  const int64_t labelled = resolve_pool(cache(), "KZPool_001", std::nullopt, true);
+  const int64_t labelled = resolve_pool(cache(), "KZPool_001", std::nullopt, true).value();
   try {
     resolve_pool(cache(), "KZPool_002", std::nullopt, true);
     FAIL() << "two pools, none labelled KZPool_002";
@@ -205,7 +205,7 @@ TEST_F(PendingRowsTest, PoolSelection) {
   }
   const std::string other_url = "https://btcpool.kz/observer?access_key=other";
   EXPECT_THROW(resolve_pool(cache(), "KZPool_001", other_url, true), Error);
-  const int64_t bound = resolve_pool(cache(), "KZPool_002", other_url, false);
+  const int64_t bound = resolve_pool(cache(), "KZPool_002", other_url, false).value();
   EXPECT_NE(bound, labelled);
   EXPECT_THROW(resolve_pool(cache(), "KZPool_002", std::nullopt, true), Error);  // dry run
   EXPECT_EQ(resolve_pool(cache(), "KZPool_002", other_url, true), bound);
@@ -217,7 +217,7 @@ TEST_F(PendingRowsTest, SingleUnlabelledPoolIsTaken) {
   std::filesystem::remove(path_);
   CacheFiller unlabelled(path_, "");
   unlabelled.scrape(make_pool_page(2));
-  const int64_t id = resolve_pool(unlabelled.cache(), "KZPool_009", std::nullopt, true);
+  const int64_t id = resolve_pool(unlabelled.cache(), "KZPool_009", std::nullopt, true).value();
   SQLite::Statement label(unlabelled.cache().db(), "SELECT account_name FROM pool WHERE id = ?");
   label.bind(1, id);
   ASSERT_TRUE(label.executeStep());
