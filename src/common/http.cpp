@@ -10,6 +10,7 @@
 
 #include "common/body_decoding.hpp"
 #include "common/http_redirects.hpp"
+#include "common/url_text.hpp"
 
 namespace kz {
 namespace {

@@ -6,6 +6,7 @@
 
 #include "common/cache.hpp"
 #include "common/error.hpp"
+#include "common/url_text.hpp"
 #include "scrape/alert_store.hpp"
 #include "scrape/decoded_worker_names.hpp"
 #include "scrape/observer_parser.hpp"
@@ -15,9 +16,19 @@
 #include "scrape/snapshot_store.hpp"
 
 namespace kz {
+namespace {
+
+// `e` with the secrets of the pool's URLs redacted: whatever named a URL (a child's stderr, a
+// library's message) leaves a run this way, to the log line and to scrape_run.error.
+Error without_url_secrets(const Error& e, const ScrapeOptions& options) {
+  return Error(e.code(), redact_url_secrets(redact_url_secrets(e.what(), options.observer_url),
+                                            options.api.url));
+}
+
+}  // namespace
 
 std::string ScrapeJob::label() const {
-  return options_.account_name.value_or(options_.observer_url);
+  return options_.account_name.value_or(redacted_url(options_.observer_url));
 }
 
 std::string ScrapeJob::fetch_page() {
@@ -28,12 +39,13 @@ std::string ScrapeJob::fetch_page() {
   const std::string attempts =
       result.attempts == 1 ? "" : " (after " + std::to_string(result.attempts) + " attempts)";
   if (!result.response) {
-    throw Error(ExitCode::fetch_failed,
-                "fetching " + options_.observer_url + ": " + result.transport_error + attempts);
+    throw Error(ExitCode::fetch_failed, "fetching " + redacted_url(options_.observer_url) + ": " +
+                                            result.transport_error + attempts);
   }
   if (result.response->status != 200) {
-    throw Error(ExitCode::fetch_failed, "fetching " + options_.observer_url + ": HTTP " +
-                                            std::to_string(result.response->status) + attempts);
+    throw Error(ExitCode::fetch_failed, "fetching " + redacted_url(options_.observer_url) +
+                                            ": HTTP " + std::to_string(result.response->status) +
+                                            attempts);
   }
   const HttpResponse& response = *result.response;
   // Decoded before parsing, so the parser only ever sees UTF-8 (file:// URLs have no
@@ -92,7 +104,11 @@ ObserverPage ScrapeJob::load_page() {
 
 void ScrapeJob::run(std::ostream& out) {
   if (options_.dry_run) {
-    out << page_to_json(load_page()).dump(1) << '\n';
+    try {
+      out << page_to_json(load_page()).dump(1) << '\n';
+    } catch (const Error& e) {
+      throw without_url_secrets(e, options_);
+    }
     return;
   }
   // Open the cache first: a broken cache fails before any network traffic.
@@ -106,7 +122,7 @@ void ScrapeJob::run(std::ostream& out) {
   try {
     page = load_page();
   } catch (const Error& e) {
-    failure = e;
+    failure = without_url_secrets(e, options_);
   }
   std::unique_lock<std::mutex> write_turn;
   if (write_lock_) write_turn = std::unique_lock(*write_lock_);

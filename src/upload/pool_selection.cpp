@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/sha256.hpp"
+#include "common/url_text.hpp"
 
 namespace kz {
 namespace {
@@ -42,17 +44,18 @@ int64_t resolve_pool_unwrapped(Cache& cache, const std::string& account,
   std::optional<std::string> label;
   std::optional<int64_t> id = find_pool(db, "account_name = ?", account, nullptr);
   if (id) {
-    if (observer_url && find_pool(db, "observer_url = ?", *observer_url, nullptr) != id) {
+    if (observer_url &&
+        find_pool(db, "observer_url_sha256 = ?", sha256_hex(*observer_url), nullptr) != id) {
       throw Error(ExitCode::usage, "account '" + account + "' belongs to another observer URL in " +
                                        cache.path() + " (" + describe_pools(db) + ")");
     }
     return *id;
   }
   if (observer_url) {
-    id = find_pool(db, "observer_url = ?", *observer_url, &label);
+    id = find_pool(db, "observer_url_sha256 = ?", sha256_hex(*observer_url), &label);
     if (!id) {
-      throw Error(ExitCode::usage, "no pool with observer URL " + *observer_url + " in " +
-                                       cache.path() + " (" + describe_pools(db) + ")");
+      throw Error(ExitCode::usage, "no pool with observer URL " + redacted_url(*observer_url) +
+                                       " in " + cache.path() + " (" + describe_pools(db) + ")");
     }
   } else {
     SQLite::Statement only(db, "SELECT id, account_name FROM pool LIMIT 2");
@@ -68,8 +71,8 @@ int64_t resolve_pool_unwrapped(Cache& cache, const std::string& account,
     id = pools[0].first;
   }
   if (label) {
-    throw Error(ExitCode::usage, "the pool " + *observer_url + " is labelled '" + *label +
-                                     "', not '" + account + "'");
+    throw Error(ExitCode::usage, "the pool " + redacted_url(*observer_url) + " is labelled '" +
+                                     *label + "', not '" + account + "'");
   }
   if (may_label) {
     cache.write_transaction([&] {
@@ -96,10 +99,10 @@ int64_t resolve_pool(Cache& cache, const std::string& account,
 bool pool_in_cache(Cache& cache, const std::string& account,
                    const std::optional<std::string>& observer_url) {
   try {
-    SQLite::Statement select(cache.db(),
-                             "SELECT 1 FROM pool WHERE account_name = ? OR observer_url = ?");
+    SQLite::Statement select(
+        cache.db(), "SELECT 1 FROM pool WHERE account_name = ? OR observer_url_sha256 = ?");
     select.bind(1, account);
-    if (observer_url) select.bind(2, *observer_url);
+    if (observer_url) select.bind(2, sha256_hex(*observer_url));
     return select.executeStep();
   } catch (...) {
     cache.rethrow_as_cache_error("reading");
