@@ -11,8 +11,8 @@ namespace kz {
 const std::vector<const char*>& cache_migrations();
 
 // Adds the SQL functions the migrations use to connection `db`: kz_redacted_url(text)
-// (redacted_url, src/common/url_text.hpp) and kz_sha256_hex(text) (sha256_hex). Call before
-// running a migration.
+// (redacted_url, src/common/url_text.hpp), kz_sha256_hex(text) (sha256_hex) and
+// kz_redact_url_secrets(text, url) (redact_url_secrets). Call before running a migration.
 void register_cache_functions(SQLite::Database& db);
 
 }  // namespace kz
