@@ -104,6 +104,7 @@ Cache::Cache(const std::string& path, std::chrono::milliseconds busy_timeout)
     db_.exec("PRAGMA foreign_keys = ON");
     switch_to_wal(busy_timeout);
     db_.exec("PRAGMA synchronous = NORMAL");
+    register_cache_functions(db_);
     migrate();
   } catch (const Error&) {
     throw;

@@ -1,5 +1,12 @@
 #include "common/cache_schema.hpp"
 
+#include <sqlite3.h>
+
+#include <string>
+
+#include "common/sha256.hpp"
+#include "common/url_text.hpp"
+
 namespace kz {
 
 // Hashrates are stored in GH/s as REAL: the page shows 3 decimals of TH/s or
@@ -222,9 +229,92 @@ FROM upload_rejected r JOIN pool p ON p.id = r.pool_id
 ORDER BY r.pool_id, r.table_name, r.rejected_at;
 )sql";
 
+// Issue 11: no URL secret stored. pool.observer_url, shown by every view, holds the URL as
+// redacted_url() gives it (userinfo and query values as ***), and the pool is identified by
+// observer_url_sha256, the SHA-256 (hex) of the full URL as given. observer_url loses its
+// UNIQUE (two URLs differing only in a token are two pools with one shown form), which SQLite
+// can only do by rebuilding the table. Ids are kept. Old scrape_run errors and alert messages
+// are scrubbed of the URL's secrets (redact_url_secrets). Dropping the parent table counts each
+// child row as a deferred foreign key violation and inserting its row back uncounts it, so
+// with defer_foreign_keys (reset at commit) the rebuild runs inside the migration's
+// transaction with the keys on; the commit fails if any row lost its parent.
+static const char* const kMigration4 = R"sql(
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE pool_before_4 AS SELECT * FROM pool;
+DROP TABLE pool;
+CREATE TABLE pool (
+  id                   INTEGER PRIMARY KEY,
+  observer_url         TEXT NOT NULL,
+  account_name         TEXT UNIQUE,
+  created_at           TEXT NOT NULL,
+  observer_url_sha256  TEXT NOT NULL UNIQUE
+) STRICT;
+INSERT INTO pool(id, observer_url, account_name, created_at, observer_url_sha256)
+SELECT id, kz_redacted_url(observer_url), account_name, created_at, kz_sha256_hex(observer_url)
+FROM pool_before_4;
+-- Runs and alerts of before named the URL in full in their errors; an alert whose message
+-- changes is sent to Supabase again, over the message it had there.
+UPDATE scrape_run SET error = kz_redact_url_secrets(scrape_run.error, b.observer_url)
+FROM pool_before_4 b WHERE b.id = scrape_run.pool_id AND scrape_run.error IS NOT NULL;
+UPDATE alert SET message = kz_redact_url_secrets(alert.message, b.observer_url),
+                 revision = alert.revision + 1
+FROM pool_before_4 b
+WHERE b.id = alert.pool_id AND kz_redact_url_secrets(alert.message, b.observer_url) <> alert.message;
+DROP TABLE pool_before_4;
+)sql";
+
 const std::vector<const char*>& cache_migrations() {
-  static const std::vector<const char*> migrations = {kMigration1, kMigration2, kMigration3};
+  static const std::vector<const char*> migrations = {kMigration1, kMigration2, kMigration3,
+                                                      kMigration4};
   return migrations;
+}
+
+namespace {
+
+// A one-argument SQL function of a text: NULL in, NULL out.
+template <std::string (*Apply)(std::string_view)>
+void text_function(sqlite3_context* context, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const int size = sqlite3_value_bytes(argv[0]);
+  try {
+    const std::string out = Apply(std::string_view(text ? text : "", static_cast<size_t>(size)));
+    sqlite3_result_text(context, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  } catch (const std::exception& e) {
+    sqlite3_result_error(context, e.what(), -1);
+  }
+}
+
+// kz_redact_url_secrets(text, url): NULL text gives NULL, a NULL url the text unchanged.
+void redact_url_secrets_function(sqlite3_context* context, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  auto text_of = [](sqlite3_value* value) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+    return std::string(text ? text : "", static_cast<size_t>(sqlite3_value_bytes(value)));
+  };
+  try {
+    std::string out = text_of(argv[0]);
+    if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+      out = redact_url_secrets(std::move(out), text_of(argv[1]));
+    }
+    sqlite3_result_text(context, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  } catch (const std::exception& e) {
+    sqlite3_result_error(context, e.what(), -1);
+  }
+}
+
+}  // namespace
+
+void register_cache_functions(SQLite::Database& db) {
+  db.createFunction("kz_redacted_url", 1, true, nullptr, &text_function<redacted_url>);
+  db.createFunction("kz_sha256_hex", 1, true, nullptr, &text_function<sha256_hex>);
+  db.createFunction("kz_redact_url_secrets", 2, true, nullptr, &redact_url_secrets_function);
 }
 
 }  // namespace kz

@@ -11,6 +11,7 @@
 #include "common/body_decoding.hpp"
 #include "common/http_redirects.hpp"
 #include "common/termination.hpp"
+#include "common/url_text.hpp"
 
 namespace kz {
 namespace {

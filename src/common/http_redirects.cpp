@@ -99,16 +99,4 @@ bool may_follow_redirect(const HttpRequest& request, const std::string& target) 
   return !carries_credentials(request) || same_origin(request.url, target);
 }
 
-std::string redacted_url(const std::string& url) {
-  std::string out = url.substr(0, url.find_first_of("?#"));
-  const auto scheme_end = out.find("://");
-  if (scheme_end != std::string::npos) {
-    const auto host_start = scheme_end + 3;
-    const auto path_start = out.find('/', host_start);
-    const auto at = out.rfind('@', path_start == std::string::npos ? out.size() : path_start);
-    if (at != std::string::npos && at >= host_start) out.erase(host_start, at + 1 - host_start);
-  }
-  return out;
-}
-
 }  // namespace kz

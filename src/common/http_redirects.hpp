@@ -49,7 +49,4 @@ bool may_follow_redirects(const HttpRequest& request);
 // and, when it carries credentials, `target` has the origin of request.url.
 bool may_follow_redirect(const HttpRequest& request, const std::string& target);
 
-// `url` safe for a log line: without userinfo, query or fragment.
-std::string redacted_url(const std::string& url);
-
 }  // namespace kz

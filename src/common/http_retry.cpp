@@ -12,6 +12,7 @@
 
 #include "common/http.hpp"
 #include "common/http_redirects.hpp"
+#include "common/url_text.hpp"
 
 namespace kz {
 namespace {

@@ -8,6 +8,7 @@
 #include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/json_positions.hpp"
+#include "common/url_text.hpp"
 
 namespace kz {
 namespace {
@@ -104,7 +105,8 @@ class ConfigReader {
     const std::string& url = pool.observer_url;
     if (!url.starts_with("https://") && !url.starts_with("http://") &&
         !url.starts_with("file://")) {
-      fail(pointer + "/observer_url", "'" + url + "' is not an http(s):// or file:// URL");
+      fail(pointer + "/observer_url",
+           "'" + redacted_url(url) + "' is not an http(s):// or file:// URL");
     }
     if (url.find_first_of(" \t\r\n") != std::string::npos) {
       fail(pointer + "/observer_url", "the URL contains white space");
@@ -178,7 +180,8 @@ std::vector<PoolConfig> parse_pool_config(const std::string& text, const std::st
       reader.fail(pointer + "/account_name", "duplicate account_name '" + pool.account_name + "'");
     }
     if (!urls.insert(pool.observer_url).second) {
-      reader.fail(pointer + "/observer_url", "duplicate observer_url '" + pool.observer_url + "'");
+      reader.fail(pointer + "/observer_url",
+                  "duplicate observer_url '" + redacted_url(pool.observer_url) + "'");
     }
     result.push_back(std::move(pool));
   }

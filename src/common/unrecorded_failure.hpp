@@ -10,7 +10,7 @@ namespace kz {
 
 // A run whose failure the cache could not hold (the disk was full).
 struct UnrecordedFailure {
-  std::string pool;  // the pool as the writer names it (kzscrape: its observer URL)
+  std::string pool;  // the pool as the writer names it (kzscrape: the SHA-256 of its observer URL)
   TimePoint started_at;
   TimePointMs failed_at;  // with milliseconds, so that two failures never read the same
   int exit_code = 0;

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/url_text.hpp"
+
 namespace kz {
 
 ScrapeOptions options_for_pool(const ScrapeOptions& base, const PoolConfig& pool) {
@@ -58,7 +60,7 @@ std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, i
     for (size_t i = next++; i < pools.size(); i = next++) {
       const ScrapeOptions& options = pools[i];
       PoolOutcome& outcome = outcomes[i];
-      outcome.account_name = options.account_name.value_or(options.observer_url);
+      outcome.account_name = options.account_name.value_or(redacted_url(options.observer_url));
       try {
         auto transport = make_transport(options.http);
         ScrapeJob job(options, *transport, clock, sleeper,

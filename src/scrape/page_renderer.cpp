@@ -14,6 +14,7 @@
 #include "common/child_process.hpp"
 #include "common/error.hpp"
 #include "common/termination.hpp"
+#include "common/url_text.hpp"
 #include "scrape/chromium_profile.hpp"
 
 namespace kz {
@@ -112,7 +113,7 @@ std::vector<std::string> ChromiumRenderer::command_line(const std::string& url,
 std::string ChromiumRenderer::render(const std::string& url, std::chrono::milliseconds timeout,
                                      std::chrono::minutes utc_offset) {
   if (url.empty() || url.front() == '-') {
-    throw Error(ExitCode::usage, "cannot render '" + url + "': not a URL");
+    throw Error(ExitCode::usage, "cannot render '" + redacted_url(url) + "': not a URL");
   }
   if (::access(options_.binary.c_str(), X_OK) != 0) {
     throw Error(ExitCode::no_data,
@@ -130,15 +131,17 @@ std::string ChromiumRenderer::render(const std::string& url, std::chrono::millis
     remove_stale_chromium_profiles(options_.profile_parent);
     ChromiumProfile profile(options_.profile_parent);
     child.environment = environment(profile.path(), utc_offset);
-    spdlog::debug("rendering {} with {} (profile {}, {})", url, options_.binary, profile.path(),
-                  child.environment->at(2));
+    spdlog::debug("rendering {} with {} (profile {}, {})", redacted_url(url), options_.binary,
+                  profile.path(), child.environment->at(2));
     try {
       result = run_child(command_line(url, profile.path()), child);
     } catch (const std::system_error& e) {
       throw Error(ExitCode::fetch_failed, std::string("starting Chromium: ") + e.what());
     }
   }
-  const std::string what = "rendering " + url + " with Chromium";
+  // Chromium's own complaint may name the URL.
+  result.last_stderr_line = redact_url_secrets(std::move(result.last_stderr_line), url);
+  const std::string what = "rendering " + redacted_url(url) + " with Chromium";
   switch (result.end) {
     case ChildResult::End::interrupted:
       // Thrown, not died of: the caller records the run, then main ends by the signal.

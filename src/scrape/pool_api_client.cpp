@@ -10,6 +10,7 @@
 #include "common/decimal_text.hpp"
 #include "common/error.hpp"
 #include "common/http_redirects.hpp"
+#include "common/url_text.hpp"
 #include "common/json_exact.hpp"
 
 namespace kz {

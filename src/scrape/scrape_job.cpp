@@ -6,7 +6,9 @@
 
 #include "common/cache.hpp"
 #include "common/error.hpp"
+#include "common/sha256.hpp"
 #include "common/termination.hpp"
+#include "common/url_text.hpp"
 #include "scrape/alert_store.hpp"
 #include "scrape/decoded_worker_names.hpp"
 #include "scrape/observer_parser.hpp"
@@ -17,9 +19,19 @@
 #include "scrape/unrecorded_runs.hpp"
 
 namespace kz {
+namespace {
+
+// `e` with the secrets of the pool's URLs redacted: whatever named a URL (a child's stderr, a
+// library's message) leaves a run this way, to the log line and to scrape_run.error.
+Error without_url_secrets(const Error& e, const ScrapeOptions& options) {
+  return Error(e.code(), redact_url_secrets(redact_url_secrets(e.what(), options.observer_url),
+                                            options.api.url));
+}
+
+}  // namespace
 
 std::string ScrapeJob::label() const {
-  return options_.account_name.value_or(options_.observer_url);
+  return options_.account_name.value_or(redacted_url(options_.observer_url));
 }
 
 std::string ScrapeJob::fetch_page() {
@@ -30,12 +42,13 @@ std::string ScrapeJob::fetch_page() {
   const std::string attempts =
       result.attempts == 1 ? "" : " (after " + std::to_string(result.attempts) + " attempts)";
   if (!result.response) {
-    throw Error(ExitCode::fetch_failed,
-                "fetching " + options_.observer_url + ": " + result.transport_error + attempts);
+    throw Error(ExitCode::fetch_failed, "fetching " + redacted_url(options_.observer_url) + ": " +
+                                            result.transport_error + attempts);
   }
   if (result.response->status != 200) {
-    throw Error(ExitCode::fetch_failed, "fetching " + options_.observer_url + ": HTTP " +
-                                            std::to_string(result.response->status) + attempts);
+    throw Error(ExitCode::fetch_failed, "fetching " + redacted_url(options_.observer_url) +
+                                            ": HTTP " + std::to_string(result.response->status) +
+                                            attempts);
   }
   const HttpResponse& response = *result.response;
   // Decoded before parsing, so the parser only ever sees UTF-8 (file:// URLs have no
@@ -100,7 +113,11 @@ ObserverPage ScrapeJob::load_page() {
 
 void ScrapeJob::run(std::ostream& out) {
   if (options_.dry_run) {
-    out << page_to_json(load_page()).dump(1) << '\n';
+    try {
+      out << page_to_json(load_page()).dump(1) << '\n';
+    } catch (const Error& e) {
+      throw without_url_secrets(e, options_);
+    }
     return;
   }
   const TimePoint started = clock_.now();
@@ -110,7 +127,8 @@ void ScrapeJob::run(std::ostream& out) {
   try {
     store_run(started, unrecorded);
   } catch (const CacheFullError& e) {
-    unrecorded.add({options_.observer_url, started, clock_.now_ms(), to_int(e.code()), e.what()});
+    unrecorded.add(
+        {sha256_hex(options_.observer_url), started, clock_.now_ms(), to_int(e.code()), e.what()});
     throw;
   }
 }
@@ -131,7 +149,7 @@ void ScrapeJob::store_run(TimePoint started, const UnrecordedFailures& unrecorde
     }
     page = load_page();
   } catch (const Error& e) {
-    failure = e;
+    failure = without_url_secrets(e, options_);
   }
   std::unique_lock<std::mutex> write_turn;
   if (write_lock_) write_turn = std::unique_lock(*write_lock_);
@@ -144,7 +162,7 @@ void ScrapeJob::store_run(TimePoint started, const UnrecordedFailures& unrecorde
   cache.write_transaction([&] {
     const int64_t pool_id =
         snapshots.ensure_pool(options_.observer_url, options_.account_name, now);
-    earlier = unrecorded.for_pool(options_.observer_url);
+    earlier = unrecorded.for_pool(sha256_hex(options_.observer_url));
     record_unrecorded_runs(cache, snapshots, pool_id, earlier);
     RuleContext context;
     if (page) {

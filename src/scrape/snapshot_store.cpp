@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/sha256.hpp"
+#include "common/url_text.hpp"
 
 namespace kz {
 
@@ -18,24 +20,29 @@ double to_ghs(double hs) {
 int64_t SnapshotStore::ensure_pool(const std::string& observer_url,
                                    const std::optional<std::string>& account, TimePoint now) {
   auto& db = cache_.db();
+  const std::string url_sha256 = sha256_hex(observer_url);
   if (account) {
-    SQLite::Statement owner(db, "SELECT observer_url FROM pool WHERE account_name = ?");
+    SQLite::Statement owner(
+        db, "SELECT observer_url, observer_url_sha256 FROM pool WHERE account_name = ?");
     owner.bind(1, *account);
-    if (owner.executeStep() && owner.getColumn(0).getString() != observer_url) {
+    if (owner.executeStep() && owner.getColumn(1).getString() != url_sha256) {
       throw Error(ExitCode::usage, "account '" + *account + "' is already bound to " +
                                        owner.getColumn(0).getString() + " in cache " +
                                        cache_.path());
     }
   }
+  // observer_url is rewritten too, so that a cache follows a change of the redaction rule.
   SQLite::Statement insert(
       db,
-      "INSERT INTO pool(observer_url, account_name, created_at) VALUES(?, ?, ?)"
-      " ON CONFLICT(observer_url) DO UPDATE SET"
+      "INSERT INTO pool(observer_url, observer_url_sha256, account_name, created_at)"
+      " VALUES(?, ?, ?, ?) ON CONFLICT(observer_url_sha256) DO UPDATE SET"
+      " observer_url = excluded.observer_url,"
       " account_name = coalesce(excluded.account_name, pool.account_name)"
       " RETURNING id");
-  insert.bind(1, observer_url);
-  if (account) insert.bind(2, *account);
-  insert.bind(3, format_utc(now));
+  insert.bind(1, redacted_url(observer_url));
+  insert.bind(2, url_sha256);
+  if (account) insert.bind(3, *account);
+  insert.bind(4, format_utc(now));
   insert.executeStep();
   return insert.getColumn(0).getInt64();
 }

@@ -16,8 +16,10 @@ class SnapshotStore {
  public:
   explicit SnapshotStore(Cache& cache) : cache_(cache) {}
 
-  // The pool's id, created on first sight. A label given for a URL replaces
-  // its old label; a label that belongs to another URL is a usage error.
+  // The pool's id, created on first sight. The pool is found by the SHA-256 of the full
+  // `observer_url` (pool.observer_url_sha256) and stores only its redacted_url() form
+  // (issue 11). A label given for a URL replaces its old label; a label that belongs to
+  // another URL is a usage error.
   int64_t ensure_pool(const std::string& observer_url, const std::optional<std::string>& account,
                       TimePoint now);
 

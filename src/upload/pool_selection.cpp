@@ -6,7 +6,8 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/http_redirects.hpp"
+#include "common/sha256.hpp"
+#include "common/url_text.hpp"
 
 namespace kz {
 namespace {
@@ -44,14 +45,15 @@ std::optional<int64_t> resolve_pool_unwrapped(Cache& cache, const std::string& a
   std::optional<std::string> label;
   std::optional<int64_t> id = find_pool(db, "account_name = ?", account, nullptr);
   if (id) {
-    if (observer_url && find_pool(db, "observer_url = ?", *observer_url, nullptr) != id) {
+    if (observer_url &&
+        find_pool(db, "observer_url_sha256 = ?", sha256_hex(*observer_url), nullptr) != id) {
       throw Error(ExitCode::usage, "account '" + account + "' belongs to another observer URL in " +
                                        cache.path() + " (" + describe_pools(db) + ")");
     }
     return id;
   }
   if (observer_url) {
-    id = find_pool(db, "observer_url = ?", *observer_url, &label);
+    id = find_pool(db, "observer_url_sha256 = ?", sha256_hex(*observer_url), &label);
     if (!id) return std::nullopt;
   } else {
     SQLite::Statement pools(db, "SELECT id, account_name FROM pool ORDER BY id");
@@ -69,8 +71,8 @@ std::optional<int64_t> resolve_pool_unwrapped(Cache& cache, const std::string& a
     id = all.front().first;
   }
   if (label) {
-    throw Error(ExitCode::usage, "the pool " + *observer_url + " is labelled '" + *label +
-                                     "', not '" + account + "'");
+    throw Error(ExitCode::usage, "the pool " + redacted_url(*observer_url) + " is labelled '" +
+                                     *label + "', not '" + account + "'");
   }
   if (may_label) {
     cache.write_transaction([&] {

@@ -10,7 +10,9 @@ namespace kz {
 
 // The pool kzupload works on. --account selects the pool labelled so; else
 // --observer-url picks (and labels) an unlabelled one; else a cache holding a
-// single unlabelled pool gets the label. Labelling is skipped on a dry run.
+// single unlabelled pool gets the label. Labelling is skipped on a dry run. A pool is found
+// by the SHA-256 of its full observer URL (pool.observer_url_sha256); messages name the URL
+// redacted.
 // Returns nullopt when kzscrape has not stored the pool yet (a fresh install
 // whose first scrape failed): nothing to upload, not an error. Throws
 // kz::Error(usage) when the choice is wrong rather than early: the account

@@ -153,7 +153,7 @@ TEST_F(CacheTest, MigrationThreeGivesEverySnapshotOfAPoolItsOwnMillisecond) {
     worker_pruned = old.worker(1, "gone", 3);  // its samples were pruned
   }
   Cache cache(path());
-  ASSERT_EQ(cache.schema_version(), 3);
+  ASSERT_EQ(cache.schema_version(), static_cast<int>(cache_migrations().size()));
 
   std::map<std::pair<int64_t, int>, int> next_ms;  // (pool, second) -> next fraction
   SQLite::Statement all(cache.db(), "SELECT id, scraped_at FROM snapshot ORDER BY id");
@@ -205,8 +205,8 @@ TEST_F(CacheTest, MigrationThreeGivesEverySnapshotOfAPoolItsOwnMillisecond) {
 TEST_F(CacheTest, DeviceIdsAreUniqueAcrossTheCache) {
   Cache cache(path());
   cache.db().exec(
-      "INSERT INTO pool(id, observer_url, created_at) VALUES(1, 'u1', 't'),"
-      " (2, 'u2', 't')");
+      "INSERT INTO pool(id, observer_url, observer_url_sha256, created_at) VALUES"
+      " (1, 'u1', 'h1', 't'), (2, 'u2', 'h2', 't')");
   cache.db().exec(
       "INSERT INTO worker(pool_id, name, first_seen_at, device_id) VALUES"
       " (1, 'a', 't', 'KZ_A_a'), (1, 'b', 't', NULL), (2, 'c', 't', NULL)");
@@ -218,7 +218,8 @@ TEST_F(CacheTest, DeviceIdsAreUniqueAcrossTheCache) {
 TEST_F(CacheTest, ReopeningKeepsDataAndDoesNotMigrateAgain) {
   {
     Cache cache(path());
-    cache.db().exec("INSERT INTO pool(observer_url, created_at) VALUES('u', 't')");
+    cache.db().exec(
+        "INSERT INTO pool(observer_url, observer_url_sha256, created_at) VALUES('u', 'h', 't')");
   }
   Cache again(path());
   EXPECT_EQ(again.db().execAndGet("SELECT count(*) FROM pool").getInt(), 1);
@@ -226,7 +227,9 @@ TEST_F(CacheTest, ReopeningKeepsDataAndDoesNotMigrateAgain) {
 
 TEST_F(CacheTest, OnlyOneOpenAlertPerKey) {
   Cache cache(path());
-  cache.db().exec("INSERT INTO pool(id, observer_url, created_at) VALUES(1, 'u', 't')");
+  cache.db().exec(
+      "INSERT INTO pool(id, observer_url, observer_url_sha256, created_at) VALUES(1, 'u', 'h', "
+      "'t')");
   const char* insert =
       "INSERT INTO alert(pool_id, alert_type, subject, severity, message, opened_at, last_seen_at)"
       " VALUES(1, 'offline_workers', '', 'medium', 'm', 't', 't')";
@@ -239,8 +242,10 @@ TEST_F(CacheTest, OnlyOneOpenAlertPerKey) {
 TEST_F(CacheTest, FailedTransactionLeavesNothing) {
   Cache cache(path());
   EXPECT_THROW(cache.write_transaction([&] {
-    cache.db().exec("INSERT INTO pool(observer_url, created_at) VALUES('u', 't')");
-    cache.db().exec("INSERT INTO pool(observer_url, created_at) VALUES('u', 't')");  // duplicate
+    const char* insert =
+        "INSERT INTO pool(observer_url, observer_url_sha256, created_at) VALUES('u', 'h', 't')";
+    cache.db().exec(insert);
+    cache.db().exec(insert);  // duplicate
   }),
                Error);
   EXPECT_EQ(cache.db().execAndGet("SELECT count(*) FROM pool").getInt(), 0);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/clock.hpp"
+#include "common/url_text.hpp"
 #include "integration/kzscrape_fixture.hpp"
 #include "support/pool_api_server.hpp"
 
@@ -67,7 +68,7 @@ TEST_F(KzscrapeApiRedirect, TheKeyNeverReachesAnotherOrigin) {
       EXPECT_EQ(run.exit_code, 2) << run.err;
       const auto errors = lines_with(run.err, "error");
       ASSERT_EQ(errors.size(), 1u) << run.err;
-      const std::string named = target.substr(0, target.find('?'));
+      const std::string named = redacted_url(target);
       EXPECT_NE(errors[0].find("redirects to " + named + " (HTTP " + std::to_string(status) + ")"),
                 std::string::npos)
           << errors[0];

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kz {
+
+// The SHA-256 digest of `data` (FIPS 180-4, computed by OpenSSL's EVP interface) as 64
+// lower-case hex digits. Throws std::runtime_error if OpenSSL fails (out of memory).
+std::string sha256_hex(std::string_view data);
+
+}  // namespace kz
