@@ -11,6 +11,7 @@
 #include "scrape/observer_parser.hpp"
 #include "scrape/page_charset.hpp"
 #include "scrape/page_json.hpp"
+#include "scrape/plausibility.hpp"
 #include "scrape/pool_api_mapping.hpp"
 #include "scrape/snapshot_store.hpp"
 
@@ -92,7 +93,9 @@ ObserverPage ScrapeJob::load_page() {
 
 void ScrapeJob::run(std::ostream& out) {
   if (options_.dry_run) {
-    out << page_to_json(load_page()).dump(1) << '\n';
+    const ObserverPage page = load_page();
+    check_plausible(page);
+    out << page_to_json(page).dump(1) << '\n';
     return;
   }
   // Open the cache first: a broken cache fails before any network traffic.
@@ -105,6 +108,7 @@ void ScrapeJob::run(std::ostream& out) {
   std::optional<Error> failure;
   try {
     page = load_page();
+    check_plausible(*page);  // every source, before anything is stored
   } catch (const Error& e) {
     failure = e;
   }
