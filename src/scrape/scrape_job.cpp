@@ -107,8 +107,9 @@ void ScrapeJob::run(std::ostream& out) {
   std::optional<ObserverPage> page;
   std::optional<Error> failure;
   try {
-    page = load_page();
-    check_plausible(*page);  // every source, before anything is stored
+    ObserverPage loaded = load_page();
+    check_plausible(loaded);  // every source, before anything is stored
+    page = std::move(loaded);
   } catch (const Error& e) {
     failure = e;
   }

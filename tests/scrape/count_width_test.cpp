@@ -29,7 +29,7 @@ std::vector<int64_t> wide_counts() {
           4294967296, 4294967297, kInt64Max - 1, kInt64Max};
 }
 
-const Finding& offline_finding(const std::vector<Finding>& findings) {
+Finding offline_finding(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     if (f.key.type == "offline_workers") return f;
   }
@@ -44,7 +44,7 @@ TEST(CountWidth, OfflineRuleCountsTheFleetIn64Bits) {
       page.offline_workers = offline;
       RuleContext context;
       context.page = &page;
-      const Finding& finding = offline_finding(evaluate_rules(context, {}, {}));
+      const Finding finding = offline_finding(evaluate_rules(context, {}, {}));
       // The fleet saturates at INT64_MAX instead of wrapping.
       const int64_t fleet = online > kInt64Max - offline ? kInt64Max : online + offline;
       EXPECT_EQ(finding.message.substr(0, finding.message.find(" workers")),

@@ -157,8 +157,10 @@ TEST_F(PlausibilityJobTest, EachSourceIsRefusedBeforeAnythingIsStoredAndTheRunIs
       EXPECT_EQ(count("SELECT count(*) FROM payment"), 0);
       EXPECT_EQ(count("SELECT count(*) FROM scrape_run WHERE exit_code = 4 AND outcome = 'failed'"),
                 runs);
-      EXPECT_EQ(count("SELECT count(*) FROM scrape_run WHERE instr(error, '" + c.says + "') > 0"),
-                1);
+      EXPECT_EQ(count("SELECT instr(error, '" + c.says +
+                      "') > 0 FROM scrape_run ORDER BY id DESC LIMIT 1"),
+                1)
+          << "the run of this page records the refusal";
     }
   }
 }

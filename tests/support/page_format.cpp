@@ -114,14 +114,20 @@ Shown hashrate_shown(double hs, const Variant& v) {
   if (!(hs >= 0) || hs != std::floor(hs)) {
     throw std::invalid_argument("model hashrates must be whole H/s");
   }
-  // Above 2^64 (absurd-value tests) the shortest digits that read back as `hs`.
+  // Above 2^64 (absurd-value tests): the shortest digits that read back as `hs`, then zeros.
   std::string digits;
   if (hs < 0x1p64) {
     digits = std::to_string(static_cast<uint64_t>(hs));
   } else {
-    char buffer[400];
-    const auto end = std::to_chars(buffer, buffer + sizeof buffer, hs, std::chars_format::fixed);
-    digits.assign(buffer, end.ptr);
+    char buffer[64];
+    const auto end =
+        std::to_chars(buffer, buffer + sizeof buffer, hs, std::chars_format::scientific);
+    const std::string text(buffer, end.ptr);  // "9.999e+21"
+    const size_t e = text.find('e');
+    std::string mantissa = text.substr(0, e);
+    mantissa.erase(std::remove(mantissa.begin(), mantissa.end(), '.'), mantissa.end());
+    const auto total = static_cast<size_t>(std::stoi(text.substr(e + 1))) + 1;
+    digits = mantissa + std::string(total - mantissa.size(), '0');
   }
   size_t step = 0;
   if (v.unit == HashUnit::automatic) {
