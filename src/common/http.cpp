@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/body_decoding.hpp"
+#include "common/http_failures.hpp"
 #include "common/http_redirects.hpp"
 #include "common/termination.hpp"
 #include "common/url_text.hpp"
@@ -246,6 +247,9 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
     if (code != CURLE_OK || transfer.body_too_large || body_cut) {
       result.transport_error =
           describe_error(code, errbuf, transfer, request, url, options_, timeout);
+      long os_errno = 0;
+      curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+      result.permanent = is_permanent_failure(code, transfer.body_too_large, errbuf, os_errno);
       return result;
     }
     long status = 0;
@@ -267,6 +271,7 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
             "a redirect to " + redacted_url(*target) +
                 " was refused: only http and https URLs are followed (" + redacted_url(url) + ")",
             request);
+        result.permanent = true;
         return result;
       }
       if (may_follow_redirect(request, *target)) {
@@ -275,6 +280,7 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
                                                       std::to_string(options_.max_redirects) +
                                                       ") (" + redacted_url(url) + ")",
                                                   request);
+          result.permanent = true;
           return result;
         }
         url = *target;

@@ -51,6 +51,13 @@ struct HttpOptions {
 struct HttpResult {
   std::optional<HttpResponse> response;
   std::string transport_error;  // set when response is empty
+  // With transport_error: the same request cannot succeed by being sent again, so
+  // send_with_retries() stops at once. Set by CurlTransport for a body over the cap, a redirect
+  // loop or a refused redirect, a TLS handshake the server cannot speak (e.g. https to a
+  // plain-HTTP port), a certificate that does not verify, a malformed URL, an unsupported
+  // scheme and a file:// URL that cannot be read. Timeouts, refused or reset connections and
+  // DNS failures stay transient.
+  bool permanent = false;
   int attempts = 0;
 };
 
@@ -81,9 +88,9 @@ using Sleeper = std::function<void(std::chrono::milliseconds)>;
 // The production sleeper: std::this_thread::sleep_for.
 Sleeper real_sleeper();
 
-// Retries network errors and 408/429/500/502/503/504 with exponential backoff
-// and full jitter, honouring Retry-After, within options.total_timeout.
-// Other statuses are returned at once.
+// Retries transient network errors (not HttpResult::permanent ones) and 408/429/500/502/503/504
+// with exponential backoff and full jitter, honouring Retry-After, within options.total_timeout.
+// Other statuses and permanent failures are returned at once.
 HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& request,
                              const HttpOptions& options, const Sleeper& sleep);
 

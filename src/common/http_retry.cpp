@@ -88,7 +88,8 @@ HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& reques
     }
     last = transport.perform(request, left);
     last.attempts = ++attempts;
-    const bool retryable = !last.response || is_retryable_status(last.response->status);
+    const bool retryable =
+        last.response ? is_retryable_status(last.response->status) : !last.permanent;
     if (!retryable || retry >= options.max_retries) break;
 
     milliseconds delay = jittered_backoff(options, retry);

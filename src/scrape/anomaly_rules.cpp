@@ -4,7 +4,9 @@
 #include <array>
 #include <cmath>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <unordered_set>
 #include <utility>
 
@@ -71,15 +73,20 @@ void offline_workers_rule(const ObserverPage& page, const AlertThresholds& thres
                           std::vector<Finding>& findings) {
   Finding finding;
   finding.key = {kOfflineWorkers, ""};
-  const int offline = std::max(page.offline_workers, 0);
-  const int fleet = std::max(page.online_workers, 0) + offline;
-  const double fraction = fleet > 0 ? static_cast<double>(offline) / fleet : 0.0;
+  const int64_t offline = std::max<int64_t>(page.offline_workers, 0);
+  int64_t fleet = 0;  // saturates: the rules may see a page before its plausibility check
+  if (__builtin_add_overflow(std::max<int64_t>(page.online_workers, 0), offline, &fleet)) {
+    fleet = std::numeric_limits<int64_t>::max();
+  }
+  const double fraction =
+      fleet > 0 ? static_cast<double>(offline) / static_cast<double>(fleet) : 0.0;
   finding.active = offline > 0;
   finding.severity =
       offline > thresholds.offline_high_count || fraction > thresholds.offline_high_fraction
           ? Severity::high
           : Severity::medium;
-  finding.message = format("%d of %d workers offline (%.1f%%)", offline, fleet, fraction * 100.0);
+  finding.message = format("%lld of %lld workers offline (%.1f%%)", static_cast<long long>(offline),
+                           static_cast<long long>(fleet), fraction * 100.0);
   findings.push_back(std::move(finding));
 }
 

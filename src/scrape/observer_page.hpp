@@ -46,8 +46,8 @@ struct ObserverPage {
   std::string locale;  // "ru" or "en"
   double current_hashrate_hs = 0;
   std::optional<double> avg_hashrate_24h_hs;
-  int online_workers = 0;
-  int offline_workers = 0;
+  int64_t online_workers = 0;  // counts as the cards show them; see plausibility.hpp for bounds
+  int64_t offline_workers = 0;
   std::optional<int64_t> balance_sat;
   std::optional<int64_t> last_income_sat;
   std::vector<WorkerRow> workers;
@@ -61,8 +61,10 @@ struct ObserverPage {
   // are unknown, never offline. A table listing more workers than the cards
   // count disagrees with them, so that list is not taken as complete either.
   bool workers_complete() const {
-    return workers.size() ==
-           static_cast<size_t>(online_workers) + static_cast<size_t>(offline_workers);
+    // Unsigned: two counts up to INT64_MAX cannot overflow, and a negative one never matches.
+    if (online_workers < 0 || offline_workers < 0) return false;
+    return static_cast<uint64_t>(workers.size()) ==
+           static_cast<uint64_t>(online_workers) + static_cast<uint64_t>(offline_workers);
   }
 };
 

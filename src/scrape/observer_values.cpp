@@ -1,7 +1,6 @@
 #include "scrape/observer_values.hpp"
 
 #include <cstddef>
-#include <limits>
 #include <optional>
 #include <string_view>
 #include <unordered_set>
@@ -35,9 +34,8 @@ bool assign_card(Card card, std::string_view text, DecimalMark mark, ObserverPag
     case Card::online_workers:
     case Card::offline_workers: {
       const auto n = parse_count(text);
-      if (!n || *n > std::numeric_limits<int>::max()) return false;
-      (card == Card::online_workers ? page.online_workers : page.offline_workers) =
-          static_cast<int>(*n);
+      if (!n) return false;
+      (card == Card::online_workers ? page.online_workers : page.offline_workers) = *n;
       return true;
     }
     case Card::balance:

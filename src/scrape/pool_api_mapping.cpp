@@ -74,8 +74,8 @@ std::string iso_date(TimePoint t) {
 
 void map_summary(const nlohmann::json& data, ObserverPage& page) {
   const char* m = "summary_data";
-  page.online_workers = static_cast<int>(count(data, "active_workers", m));
-  page.offline_workers = static_cast<int>(count(data, "unactive_workers", m));
+  page.online_workers = count(data, "active_workers", m);
+  page.offline_workers = count(data, "unactive_workers", m);
   page.current_hashrate_hs = hashrate(data, "hashrate_10min", m);
   page.avg_hashrate_24h_hs = hashrate(data, "hashrate_24hour", m);
   page.balance_sat = satoshis(data, "balance", m);

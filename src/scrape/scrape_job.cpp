@@ -14,6 +14,7 @@
 #include "scrape/observer_parser.hpp"
 #include "scrape/page_charset.hpp"
 #include "scrape/page_json.hpp"
+#include "scrape/plausibility.hpp"
 #include "scrape/pool_api_mapping.hpp"
 #include "scrape/snapshot_store.hpp"
 #include "scrape/unrecorded_runs.hpp"
@@ -114,7 +115,9 @@ ObserverPage ScrapeJob::load_page() {
 void ScrapeJob::run(std::ostream& out) {
   if (options_.dry_run) {
     try {
-      out << page_to_json(load_page()).dump(1) << '\n';
+      const ObserverPage page = load_page();
+      check_plausible(page);
+      out << page_to_json(page).dump(1) << '\n';
     } catch (const Error& e) {
       throw without_url_secrets(e, options_);
     }
@@ -147,7 +150,9 @@ void ScrapeJob::store_run(TimePoint started, const UnrecordedFailures& unrecorde
     if (const int signal = termination_signal(); signal != 0) {
       throw Error(ExitCode::fetch_failed, terminated_by(signal) + " before it started");
     }
-    page = load_page();
+    ObserverPage loaded = load_page();
+    check_plausible(loaded);  // every source, before anything is stored
+    page = std::move(loaded);
   } catch (const Error& e) {
     failure = without_url_secrets(e, options_);
   }

@@ -1,6 +1,7 @@
 #include "support/page_compare.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <type_traits>
 
@@ -48,6 +49,9 @@ std::string shown(const std::string& v) {
   return quoted(v);
 }
 std::string shown(int v) {
+  return std::to_string(v);
+}
+std::string shown(int64_t v) {
   return std::to_string(v);
 }
 std::string shown(WorkerStatus s) {

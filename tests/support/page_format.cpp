@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -109,20 +111,33 @@ std::string group_digits(const std::string& digits, const Variant& v) {
 Shown hashrate_shown(double hs, const Variant& v) {
   static constexpr std::array<const char*, 7> kUnits = {"H/s",  "kH/s", "MH/s", "GH/s",
                                                         "TH/s", "PH/s", "EH/s"};
-  if (hs < 0 || hs != static_cast<double>(static_cast<uint64_t>(hs))) {
+  if (!(hs >= 0) || hs != std::floor(hs)) {
     throw std::invalid_argument("model hashrates must be whole H/s");
   }
-  const auto value = static_cast<uint64_t>(hs);
+  // Above 2^64 (absurd-value tests): the shortest digits that read back as `hs`, then zeros.
+  std::string digits;
+  if (hs < 0x1p64) {
+    digits = std::to_string(static_cast<uint64_t>(hs));
+  } else {
+    char buffer[64];
+    const auto end =
+        std::to_chars(buffer, buffer + sizeof buffer, hs, std::chars_format::scientific);
+    const std::string text(buffer, end.ptr);  // "9.999e+21"
+    const size_t e = text.find('e');
+    std::string mantissa = text.substr(0, e);
+    mantissa.erase(std::remove(mantissa.begin(), mantissa.end(), '.'), mantissa.end());
+    const auto total = static_cast<size_t>(std::stoi(text.substr(e + 1))) + 1;
+    digits = mantissa + std::string(total - mantissa.size(), '0');
+  }
   size_t step = 0;
   if (v.unit == HashUnit::automatic) {
-    for (uint64_t scale = 1000; step < 6 && value >= scale; scale *= 1000) ++step;
+    step = std::min<size_t>(6, (digits.size() - 1) / 3);
   } else {
     step = static_cast<size_t>(v.unit) - 1;
   }
   std::string unit = kUnits[step];
   if (step == 1 && !v.lower_k) unit = "KH/s";
-  if (value == 0) return {"0", v.unit == HashUnit::automatic ? "H/s" : unit, v.space_before_unit};
-  std::string digits = std::to_string(value);
+  if (hs == 0) return {"0", v.unit == HashUnit::automatic ? "H/s" : unit, v.space_before_unit};
   const size_t exponent = step * 3;
   if (digits.size() <= exponent) digits.insert(0, exponent - digits.size() + 1, '0');
   std::string whole = digits.substr(0, digits.size() - exponent);

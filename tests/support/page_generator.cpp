@@ -287,7 +287,7 @@ std::string Renderer::page(const ObserverPage& p) {
       "<main class=\"" + rng_.cls("page") + "\">\n<section class=\"" + rng_.cls("cards") + "\">\n";
   std::vector<std::string> cards;
   const auto hr = [&](double hs) { return value(detail::hashrate_shown(hs, v_)); };
-  const auto count = [&](int n) { return text(detail::group_digits(std::to_string(n), v_)); };
+  const auto count = [&](int64_t n) { return text(detail::group_digits(std::to_string(n), v_)); };
   const auto btc = [&](int64_t sat) { return value(detail::btc_shown(sat, v_)); };
   cards.push_back(card(ru_ ? "Текущий хешрейт" : "Current hashrate", hr(p.current_hashrate_hs)));
   if (p.avg_hashrate_24h_hs) {
