@@ -124,6 +124,11 @@ std::string describe_error(CURLcode code, const char* errbuf, const Transfer& t,
     what = terminated_by(termination_signal());
   } else if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
     what = "response body exceeds " + std::to_string(options.max_body_bytes) + " bytes";
+    if (!options.max_body_option.empty()) {
+      what += " (" + options.max_body_option + " " +
+              std::to_string(options.max_body_bytes / (1024 * 1024)) +
+              "; raise it if the page is really that large)";
+    }
   } else if (t.malformed_body) {
     what = "the body cannot be decoded: " + t.decoder->problem();
   } else if (code == CURLE_OK) {

@@ -41,6 +41,8 @@ struct HttpOptions {
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_max{8'000};
   std::size_t max_body_bytes = 32 * 1024 * 1024;
+  // The option that sets max_body_bytes, named in the error when a body exceeds it.
+  std::string max_body_option;
   long max_redirects = 5;
   bool verify_tls = true;
   std::string user_agent = "kzpool/0.1 (+https://github.com/kzpool)";

@@ -12,6 +12,7 @@
 
 #include "common/http.hpp"
 #include "common/http_redirects.hpp"
+#include "common/termination.hpp"
 #include "common/url_text.hpp"
 
 namespace kz {
@@ -90,7 +91,7 @@ HttpResult send_with_retries(HttpTransport& transport, const HttpRequest& reques
     last.attempts = ++attempts;
     const bool retryable =
         last.response ? is_retryable_status(last.response->status) : !last.permanent;
-    if (!retryable || retry >= options.max_retries) break;
+    if (!retryable || retry >= options.max_retries || termination_signal() != 0) break;
 
     milliseconds delay = jittered_backoff(options, retry);
     const auto left_now = remaining();

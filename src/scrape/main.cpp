@@ -191,6 +191,7 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
   options.http.connect_timeout = std::min(options.http.connect_timeout, options.http.total_timeout);
   options.http.verify_tls = !cli.insecure;
   options.http.max_body_bytes = static_cast<size_t>(cli.max_page_mb) * 1024 * 1024;
+  options.http.max_body_option = "--max-page-mb";
   auto& t = options.thresholds;
   t.offline_high_fraction = cli.offline_high_percent / 100;
   t.drop_medium_fraction = cli.drop_medium_percent / 100;
