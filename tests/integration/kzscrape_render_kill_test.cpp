@@ -17,20 +17,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* kChromium = "/usr/bin/chromium";
 
-// Pids of the processes whose command line contains `text`.
-std::vector<pid_t> processes_mentioning(const std::string& text) {
-  std::vector<pid_t> pids;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (!std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::stringstream cmdline;
-    cmdline << in.rdbuf();
-    if (cmdline.str().find(text) != std::string::npos) pids.push_back(std::stoi(name));
-  }
-  return pids;
-}
-
 // Profiles go to dir_ (TMPDIR), so this test's Chromium processes are those whose command line
 // names dir_/kzscrape-chromium-.
 class KzscrapeRenderKill : public KzscrapeTest {

@@ -29,20 +29,6 @@ std::string script_built_page() {
          " document.body.innerHTML = BODY; }, 50));</script></body></html>";
 }
 
-// Pids of the processes whose command line contains `text`.
-std::vector<pid_t> processes_mentioning(const std::string& text) {
-  std::vector<pid_t> pids;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (!std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::stringstream cmdline;
-    cmdline << in.rdbuf();
-    if (cmdline.str().find(text) != std::string::npos) pids.push_back(std::stoi(name));
-  }
-  return pids;
-}
-
 // kzscrape's temporary Chromium profiles go to dir_ (TMPDIR), so Chromium processes of a test
 // are those whose command line mentions dir_/kzscrape-chromium-, and a profile left behind
 // shows up in dir_.

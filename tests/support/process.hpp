@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -21,5 +23,8 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv,
                           const std::vector<std::pair<std::string, std::string>>& extra_env = {},
                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// Pids of the processes whose command line contains `text` (read from /proc).
+std::vector<pid_t> processes_mentioning(const std::string& text);
 
 }  // namespace kz::test
