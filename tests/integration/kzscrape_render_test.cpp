@@ -144,7 +144,8 @@ TEST_F(KzscrapeRender, SigtermWhileRenderingKillsChromiumToo) {
   ASSERT_TRUE(signalled) << run.err;
   EXPECT_NE(run.err.find("rendering"), std::string::npos) << "debug log: " << run.err;
   EXPECT_EQ(run.exit_code, -1) << "killed by the signal: " << run.err;
-  EXPECT_LT(run.elapsed, 10s);
+  EXPECT_LT(run.elapsed,
+            20s);  // the page hangs 25 s, the timeout is 30 s; Chromium starts slowly under load
   EXPECT_EQ(chromium_processes(), 0);
   EXPECT_EQ(profiles_left(), 0);
 }
