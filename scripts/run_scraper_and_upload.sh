@@ -25,13 +25,20 @@
 # end with a code of its own from 1 to 19: it reached its time limit, or died
 # of a signal (the log says which: "killed by signal 9 (SIGKILL: out of
 # memory?)"), or exited with another code (logged); 2 bad settings; 75 another
-# run holds the lock.
+# run holds the lock; 130 or 143 when this script got SIGINT (Ctrl-C) or
+# SIGTERM: the running stage gets it too and records its run, and kzupload
+# does not start if it had not.
 set -uo pipefail
 
 env_file=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --env-file) env_file="${2:-}"; shift 2 ;;
+    --env-file)
+      if [ $# -lt 2 ] || [ -z "$2" ]; then
+        echo "run_scraper_and_upload: --env-file needs a path" >&2
+        exit 2
+      fi
+      env_file="$2"; shift 2 ;;
     --env-file=*) env_file="${1#*=}"; shift ;;
     -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_scraper_and_upload: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -49,6 +56,8 @@ if [ -n "$env_file" ]; then
     echo "run_scraper_and_upload: cannot read env file $env_file" >&2
     exit 2
   fi
+  # `.` looks a name without a slash up on PATH first.
+  case "$env_file" in */*) ;; *) env_file="./$env_file" ;; esac
   # Not exported: each stage gets the names it needs (stage_environment).
   # shellcheck disable=SC1090
   . "$env_file"
@@ -58,6 +67,13 @@ DB_PATH="${DB_PATH:-btcpool_data.db}"
 LOCK_FILE="${LOCK_FILE:-$DB_PATH.lock}"
 SCRAPE_TIME_LIMIT="${SCRAPE_TIME_LIMIT:-240}"
 UPLOAD_TIME_LIMIT="${UPLOAD_TIME_LIMIT:-240}"
+for limit_name in SCRAPE_TIME_LIMIT UPLOAD_TIME_LIMIT; do
+  # timeout(1) takes 0 as "no limit".
+  if ! [[ ${!limit_name} =~ ^[1-9][0-9]*$ ]]; then
+    log "error: $limit_name must be a whole number of seconds above 0, not '${!limit_name}'"
+    exit 2
+  fi
+done
 
 here="$(cd "$(dirname "$0")" && pwd)"
 # KZ_BIN_DIR first, then PATH, then this checkout's build folders.
@@ -87,7 +103,10 @@ if [ -z "${KZ_CONFIG:-}" ] && [ -z "${ACCOUNT_NAME:-}" ]; then
   exit 2
 fi
 
-exec 9>>"$LOCK_FILE" || { log "error: cannot open lock file $LOCK_FILE"; exit 2; }
+if ! { exec 9>>"$LOCK_FILE"; } 2>/dev/null; then
+  log "error: cannot open lock file $LOCK_FILE: does its folder exist, writable by $(id -un)? (LOCK_FILE sets another place)"
+  exit 2
+fi
 if ! flock --nonblock 9; then
   log "skipped: another run holds $LOCK_FILE"
   exit 75
@@ -100,7 +119,9 @@ if [ -n "${KZ_CONFIG:-}" ]; then
   scrape_args=("${common[@]}")
   upload_args=("${common[@]}")
 else
-  scrape_args=("${common[@]}" --url "$OBSERVER_URL" --account "$ACCOUNT_NAME")
+  # The link reaches kzscrape in its environment, not on its command line, which
+  # every local user can read (ps).
+  scrape_args=("${common[@]}" --account "$ACCOUNT_NAME")
   upload_args=("${common[@]}" --account "$ACCOUNT_NAME")
   [ -n "${CLIENT_NAME:-}" ] && upload_args+=(--client "$CLIENT_NAME")
   [ -n "${COMPANY:-}" ] && upload_args+=(--company "$COMPANY")
@@ -114,6 +135,7 @@ common_names=(PATH HOME TZ LANG TMPDIR http_proxy https_proxy HTTPS_PROXY all_pr
   LSAN_OPTIONS)
 mapfile -t locale_names < <(compgen -v LC_)
 scrape_names=("${common_names[@]}" "${locale_names[@]}" KZPOOL_API_KEY)
+[ -z "${KZ_CONFIG:-}" ] && scrape_names+=(OBSERVER_URL)
 upload_names=("${common_names[@]}" "${locale_names[@]}" SUPABASE_URL SUPABASE_SERVICE_KEY)
 for name in ${SCRAPE_ENV_PASS:-} ${UPLOAD_ENV_PASS:-}; do
   if ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
@@ -146,6 +168,17 @@ stage_environment upload_env "${upload_names[@]}"
 stage_errors="$(mktemp)"
 trap 'rm -f "$stage_errors"' EXIT
 
+# SIGINT (Ctrl-C) and SIGTERM to this script go to the running stage (timeout
+# passes them on), which records its run; then the script stops.
+stage_pid=""
+interrupted=""
+on_signal() {
+  interrupted="$1"
+  if [ -n "$stage_pid" ]; then kill -s "$1" "$stage_pid" 2>/dev/null; fi
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+
 # Runs one stage under its time limit with its own environment. Its own
 # warnings and errors (already one line each, never a key) are passed on with a
 # timestamp, then one line says how the stage ended. Returns the stage's code
@@ -157,15 +190,19 @@ run_stage() {
   local started code line timed_out=0
   started=$(date +%s)
   # timeout runs in C locale so that its "sending signal" line can be
-  # recognised. The subshell waits for it, so a timeout that re-raises its
-  # child's signal (or is killed with its group by --kill-after) ends the
-  # subshell, not this shell: no stray "Killed" line from bash.
-  (
-    LC_ALL=C timeout --verbose --kill-after=10 "$limit" \
-      env -i "${stage_env[@]}" "$@" --quiet >/dev/null 2>"$stage_errors"
-    exit $?
-  ) 2>/dev/null
-  code=$?
+  # recognised. It runs in the background so that a trapped signal reaches it;
+  # `wait 2>/dev/null` keeps bash's "Killed" notice for a stage that died of a
+  # signal out of the log.
+  LC_ALL=C timeout --verbose --kill-after=10 "$limit" \
+    env -i "${stage_env[@]}" "$@" --quiet >/dev/null 2>"$stage_errors" &
+  stage_pid=$!
+  # A trapped signal ends `wait` early: wait again until the stage is gone.
+  while :; do
+    wait "$stage_pid" 2>/dev/null
+    code=$?
+    kill -0 "$stage_pid" 2>/dev/null || break
+  done
+  stage_pid=""
   while IFS= read -r line; do
     if [[ $line == "timeout: sending signal "* ]]; then
       timed_out=1
@@ -174,6 +211,10 @@ run_stage() {
     fi
   done <"$stage_errors"
   local took=$(( $(date +%s) - started ))
+  if [ -n "$interrupted" ]; then
+    log "$name: interrupted by SIG$interrupted after ${took}s; stopping"
+    exit $((128 + $(kill -l "$interrupted")))
+  fi
   if [ $timed_out -eq 1 ]; then
     log "$name: failed: time limit of ${limit}s reached"
     return 100

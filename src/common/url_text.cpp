@@ -32,18 +32,18 @@ UrlParts split(std::string_view url) {
     parts.has_query = true;
     url = url.substr(0, question);
   }
+  // Without a scheme ("user:pw@host/path", which curl would still fetch) the authority
+  // starts the text.
   const auto scheme_end = url.find("://");
-  if (scheme_end != std::string_view::npos) {
-    const auto host_start = scheme_end + 3;
-    const auto authority_end = std::min(url.find('/', host_start), url.size());
-    const auto at = url.substr(0, authority_end).rfind('@');
-    if (at != std::string_view::npos && at >= host_start) {
-      parts.before_userinfo = url.substr(0, host_start);
-      parts.userinfo = url.substr(host_start, at - host_start);
-      parts.has_userinfo = true;
-      parts.rest = url.substr(at + 1);
-      return parts;
-    }
+  const auto host_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const auto authority_end = std::min(url.find('/', host_start), url.size());
+  const auto at = url.substr(0, authority_end).rfind('@');
+  if (at != std::string_view::npos && at >= host_start) {
+    parts.before_userinfo = url.substr(0, host_start);
+    parts.userinfo = url.substr(host_start, at - host_start);
+    parts.has_userinfo = true;
+    parts.rest = url.substr(at + 1);
+    return parts;
   }
   parts.rest = url;
   return parts;

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "common/secret_file.hpp"
 #include "common/termination.hpp"
 #include "common/units.hpp"
+#include "common/url_text.hpp"
 #include "scrape/fleet_scrape.hpp"
 #include "scrape/scrape_job.hpp"
 
@@ -131,6 +133,16 @@ std::string from_env(const char* name) {
   return value ? value : "";
 }
 
+// Whether kzscrape fetches `url` as given: http(s):// or file://, any case (curl would guess
+// a scheme for the rest, and a link without one is a typo).
+bool is_fetchable_url(const std::string& url) {
+  std::string scheme = url.substr(0, url.find("://"));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return url.find("://") != std::string::npos &&
+         (scheme == "http" || scheme == "https" || scheme == "file");
+}
+
 // The key for --source api, never echoed: from --api-key-file, else $KZPOOL_API_KEY.
 std::string read_api_key(const std::string& key_file) {
   const std::string key = key_file.empty() ? std::string(kz::trim_space(from_env("KZPOOL_API_KEY")))
@@ -178,6 +190,11 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
     throw kz::Error(kz::ExitCode::usage,
                     "no observer URL: pass --url URL or set the OBSERVER_URL environment variable"
                     " (or --config pools.json for many pools)");
+  }
+  if (cli.config.empty() && options.source != kz::PageSource::api &&
+      !is_fetchable_url(options.observer_url)) {
+    throw kz::Error(kz::ExitCode::usage, "'" + kz::redacted_url(options.observer_url) +
+                                             "' is not an http(s):// or file:// URL");
   }
   if (!cli.account.empty()) options.account_name = cli.account;
   auto offset = kz::parse_utc_offset(cli.page_tz);

@@ -110,8 +110,11 @@ TEST(Termination, ATransferThatTheServerHoldsIsAbortedWithTheSignalsName) {
     killer.join();
     ASSERT_FALSE(result.response);
     EXPECT_EQ(result.transport_error, terminated_by(signal) + " (" + request.url + ")");
-    // Through the retries with the terminable sleeper: no further attempt.
-    EXPECT_THROW(send_with_retries(transport, request, options, terminable_sleeper()), Error);
+    // Through the retries: no further attempt and no wait, the same error for the caller.
+    const HttpResult retried = send_with_retries(transport, request, options, terminable_sleeper());
+    EXPECT_FALSE(retried.response);
+    EXPECT_EQ(retried.attempts, 1);
+    EXPECT_EQ(retried.transport_error.find(terminated_by(signal)), 0u) << retried.transport_error;
     EXPECT_EQ(server.request_count("/held"), before + 1);
   }
 }

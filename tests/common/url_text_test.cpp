@@ -34,6 +34,9 @@ TEST(RedactedUrl, HidesUserinfoAndQueryValuesKeepsTheRest) {
             "https://api.example.kz/ru/api?v=***#KZPool_001");
   EXPECT_EQ(redacted_url("file:///tmp/page.html"), "file:///tmp/page.html");
   EXPECT_EQ(redacted_url(""), "");
+  // Without a scheme (curl guesses http://), userinfo is still hidden.
+  EXPECT_EQ(redacted_url("u:secret@127.0.0.1:8080/a?t=secret"), "***@127.0.0.1:8080/a?t=***");
+  EXPECT_EQ(redacted_url("example.kz/a@b"), "example.kz/a@b");
 }
 
 TEST(UrlSecrets, NamesEachHiddenPieceAndItsDecodedForm) {

@@ -16,13 +16,13 @@ using namespace std::chrono_literals;
 
 // The names the script passes to kzscrape (scripts/run_scraper_and_upload.sh, its header).
 bool scrape_may_see(const std::string& name) {
-  static const std::set<std::string> names = {"PATH",          "HOME",          "TZ",
-                                              "LANG",          "TMPDIR",        "http_proxy",
-                                              "https_proxy",   "HTTPS_PROXY",   "all_proxy",
-                                              "ALL_PROXY",     "no_proxy",      "NO_PROXY",
-                                              "SSL_CERT_FILE", "SSL_CERT_DIR",  "CURL_CA_BUNDLE",
-                                              "ASAN_OPTIONS",  "UBSAN_OPTIONS", "LSAN_OPTIONS",
-                                              "KZPOOL_API_KEY"};
+  static const std::set<std::string> names = {"PATH",           "HOME",          "TZ",
+                                              "LANG",           "TMPDIR",        "http_proxy",
+                                              "https_proxy",    "HTTPS_PROXY",   "all_proxy",
+                                              "ALL_PROXY",      "no_proxy",      "NO_PROXY",
+                                              "SSL_CERT_FILE",  "SSL_CERT_DIR",  "CURL_CA_BUNDLE",
+                                              "ASAN_OPTIONS",   "UBSAN_OPTIONS", "LSAN_OPTIONS",
+                                              "KZPOOL_API_KEY", "OBSERVER_URL"};
   return names.contains(name) || name.starts_with("LC_");
 }
 
@@ -93,7 +93,13 @@ TEST_F(CronEnvironment, KzscrapeGetsOnlyItsAllowList) {
   const auto pid = wait_for_process(KZSCRAPE_PATH, db_);
   ASSERT_TRUE(pid);
   const auto seen = environment_of(*pid);
+  const auto arguments = proc_fields(*pid, "cmdline");
   const ProcessResult run = finish(*pid, running);
+  // The link is in the environment (readable by its user only), not on the command line.
+  for (const std::string& argument : arguments) {
+    EXPECT_EQ(argument.find(server_.url("/observer")), std::string::npos) << argument;
+  }
+  EXPECT_EQ(seen.at("OBSERVER_URL"), server_.url("/observer"));
   EXPECT_EQ(seen, expected_scrape_environment(s)) << dump(seen);
   EXPECT_FALSE(mentions(seen, kServiceKey));
   EXPECT_FALSE(seen.contains("SUPABASE_URL"));

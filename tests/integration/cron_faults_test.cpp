@@ -114,5 +114,87 @@ TEST_F(CronFaults, AFirstEverFailingScrapeLeavesTheUploadOk) {
   }
 }
 
+// SIGTERM or SIGINT (Ctrl-C) to the script reaches the running stage: kzscrape records its run
+// as terminated, kzupload does not start, the script exits 128 + the signal, and the lock is
+// free for the next run.
+TEST_F(CronFaults, ASignalToTheScriptStopsTheStageWhichRecordsItsRun) {
+  for (const auto& [signal, name] : {std::pair{SIGTERM, "SIGTERM"}, std::pair{SIGINT, "SIGINT"}}) {
+    SCOPED_TRACE(name);
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    server_.set("/observer", {Step::hang(30s)});
+    const int before = server_.request_count("/observer");
+    auto settings = to_stderr();
+    set(settings, "SCRAPE_TIME_LIMIT", "100");
+    auto running = cron_in_background(settings);
+    const auto kzscrape = wait_for_process(KZSCRAPE_PATH, db_);
+    ASSERT_TRUE(kzscrape) << "kzscrape did not start";
+    for (int i = 0; i < 3000 && server_.request_count("/observer") == before; ++i) {
+      std::this_thread::sleep_for(20ms);
+    }
+    ASSERT_GT(server_.request_count("/observer"), before);
+    const pid_t script = parent_of(parent_of(*kzscrape));  // kzscrape <- timeout <- script
+    ASSERT_NE(proc_fields(script, "cmdline").size(), 0u);
+    ASSERT_NE(
+        read_file("/proc/" + std::to_string(script) + "/cmdline").find("run_scraper_and_upload.sh"),
+        std::string::npos);
+    ASSERT_EQ(::kill(script, signal), 0);
+    const ProcessResult run = running.get();
+    EXPECT_EQ(run.exit_code, 128 + signal) << run.err;
+    EXPECT_NE(run.err.find(std::string("kzscrape: interrupted by ") + name), std::string::npos)
+        << run.err;
+    EXPECT_EQ(run.err.find("kzupload:"), std::string::npos) << run.err;
+    expect_only_script_lines(run);
+    ASSERT_TRUE(std::filesystem::exists(db_)) << run.err;
+    EXPECT_EQ(count("SELECT count(*) FROM scrape_run WHERE outcome = 'failed' AND error LIKE"
+                    " '%terminated by " +
+                    std::string(name) + "%'"),
+              1);
+    server_.set("/observer", {Step::ok(read_test_data("observer_en_60.html"))});
+    const ProcessResult next = cron_with(settings);
+    EXPECT_EQ(next.exit_code, 0) << next.err;
+  }
+}
+
+// Settings the script cannot run with are exit 2 at once, with one line saying why.
+TEST_F(CronFaults, BadSettingsAreExitTwo) {
+  for (const std::string limit : {"0", "-5", "abc", "1.5", ""}) {
+    auto settings = to_stderr();
+    set(settings, "SCRAPE_TIME_LIMIT", limit);
+    const ProcessResult run = cron_with(settings, 30s);
+    EXPECT_EQ(run.exit_code, limit.empty() ? 0 : 2) << limit << ": " << run.err;
+    if (!limit.empty()) {
+      EXPECT_NE(run.err.find("SCRAPE_TIME_LIMIT must be a whole number of seconds above 0"),
+                std::string::npos)
+          << run.err;
+    }
+  }
+  const std::string script = std::string(KZ_SCRIPTS_DIR) + "/run_scraper_and_upload.sh";
+  const ProcessResult bare = run_process({script, "--env-file"}, {}, 30s);
+  EXPECT_EQ(bare.exit_code, 2) << bare.err;
+  EXPECT_NE(bare.err.find("--env-file needs a path"), std::string::npos) << bare.err;
+}
+
+// An env file named without a folder is read from the current folder, never looked up on PATH
+// (bash's `.` would find /usr/bin/env for "env").
+TEST_F(CronFaults, ARelativeEnvFileIsReadFromTheCurrentFolder) {
+  const auto settings = env(supabase().service_key());
+  std::ofstream file(dir_ / "env");
+  std::string path;
+  for (const auto& [name, value] : settings) {
+    if (name == "PATH")
+      path = value;
+    else
+      file << name << "='" << value << "'\n";
+  }
+  file.close();
+  const std::string script = std::string(KZ_SCRIPTS_DIR) + "/run_scraper_and_upload.sh";
+  const ProcessResult run = run_process(
+      {"/bin/sh", "-c", "cd '" + dir_.string() + "' && exec '" + script + "' --env-file env"},
+      {{"PATH", path}}, 120s);
+  EXPECT_EQ(run.exit_code, 0) << run.err << log();
+  EXPECT_EQ(count("SELECT count(*) FROM snapshot"), 1);
+}
+
 }  // namespace
 }  // namespace kz::test

@@ -173,5 +173,29 @@ TEST_F(KzscrapeUrlSecret, APoolsFileNamesItsUrlsRedacted) {
   expect_no_secret(runs);
 }
 
+// A link without a scheme (curl would guess http://) is refused, from --url, $OBSERVER_URL or
+// a pools file, and its userinfo is hidden in the error too.
+TEST_F(KzscrapeUrlSecret, ALinkWithoutASchemeIsRefusedWithoutShowingItsSecrets) {
+  const std::string url =
+      "u:PASSWORD1@127.0.0.1:" + std::to_string(server_.port()) + "/page?t=SECRET1";
+  std::vector<ProcessResult> runs;
+  runs.push_back(kzscrape({"--url", url, "--db", db_}));
+  runs.push_back(kzscrape({"--db", db_, "--account", "A"}, {{"OBSERVER_URL", url}}));
+  const std::string config = (dir_ / "pools.json").string();
+  std::ofstream(config) << R"([{"account_name": "A", "observer_url": ")" << url << R"("}])";
+  runs.push_back(kzscrape({"--config", config, "--db", db_}));
+  for (const ProcessResult& run : runs) {
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_NE(run.err.find("'***@127.0.0.1:"), std::string::npos) << run.err;
+  }
+  EXPECT_EQ(server_.request_count("/page"), 0);
+  EXPECT_FALSE(std::filesystem::exists(db_));  // refused before the cache is opened
+  for (const ProcessResult& run : runs) {
+    for (const char* secret : {"PASSWORD", "SECRET"}) {
+      EXPECT_EQ(run.err.find(secret), std::string::npos) << run.err;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kz::test
