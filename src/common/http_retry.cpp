@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "common/http.hpp"
-#include "common/http_redirects.hpp"
 #include "common/termination.hpp"
 #include "common/url_text.hpp"
 

@@ -103,8 +103,7 @@ class ConfigReader {
     pool.account_name = text(object, pointer, "account_name", true, where);
     pool.observer_url = text(object, pointer, "observer_url", true, where);
     const std::string& url = pool.observer_url;
-    if (!url.starts_with("https://") && !url.starts_with("http://") &&
-        !url.starts_with("file://")) {
+    if (!has_fetchable_scheme(url)) {
       fail(pointer + "/observer_url",
            "'" + redacted_url(url) + "' is not an http(s):// or file:// URL");
     }

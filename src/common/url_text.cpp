@@ -97,6 +97,10 @@ void replace_all(std::string& text, std::string_view what, std::string_view with
 
 }  // namespace
 
+bool has_fetchable_scheme(std::string_view url) {
+  return url.starts_with("https://") || url.starts_with("http://") || url.starts_with("file://");
+}
+
 std::string redacted_url(std::string_view url) {
   const UrlParts parts = split(url);
   std::string out(parts.before_userinfo);

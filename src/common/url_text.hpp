@@ -10,12 +10,17 @@
 
 namespace kz {
 
+// Whether kzpool fetches `url` as given: it starts with "http://", "https://" or "file://"
+// (curl would guess a scheme for anything else, and a link without one is a typo).
+bool has_fetchable_scheme(std::string_view url);
+
 // `url` safe for a log line or a cache cell. Scheme, host, port, path, the query's names and
 // the fragment are kept (the pseudo-URL of a --source api pool ends in "#account"); the
 // userinfo becomes "***" ("http://***@host/"), each non-empty query value becomes "***"
 // ("?token=***&lang=***") and a query part without '=' becomes "***". The query starts at the
 // first '?', the fragment at the first '#'; the userinfo is what precedes the last '@' of the
-// authority (which ends at the first '/', '?' or '#' after "://"). A URL with no userinfo and
+// authority (which ends at the first '/', '?' or '#' after "://", or after the start of a text
+// without a scheme, such as "user:pw@host/path"). A URL with no userinfo and
 // no query value is returned unchanged, so is text that is not a URL.
 std::string redacted_url(std::string_view url);
 

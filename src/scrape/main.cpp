@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -133,16 +132,6 @@ std::string from_env(const char* name) {
   return value ? value : "";
 }
 
-// Whether kzscrape fetches `url` as given: http(s):// or file://, any case (curl would guess
-// a scheme for the rest, and a link without one is a typo).
-bool is_fetchable_url(const std::string& url) {
-  std::string scheme = url.substr(0, url.find("://"));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return url.find("://") != std::string::npos &&
-         (scheme == "http" || scheme == "https" || scheme == "file");
-}
-
 // The key for --source api, never echoed: from --api-key-file, else $KZPOOL_API_KEY.
 std::string read_api_key(const std::string& key_file) {
   const std::string key = key_file.empty() ? std::string(kz::trim_space(from_env("KZPOOL_API_KEY")))
@@ -192,7 +181,7 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
                     " (or --config pools.json for many pools)");
   }
   if (cli.config.empty() && options.source != kz::PageSource::api &&
-      !is_fetchable_url(options.observer_url)) {
+      !kz::has_fetchable_scheme(options.observer_url)) {
     throw kz::Error(kz::ExitCode::usage, "'" + kz::redacted_url(options.observer_url) +
                                              "' is not an http(s):// or file:// URL");
   }

@@ -56,19 +56,20 @@ std::optional<int64_t> resolve_pool_unwrapped(Cache& cache, const std::string& a
     id = find_pool(db, "observer_url_sha256 = ?", sha256_hex(*observer_url), &label);
     if (!id) return std::nullopt;
   } else {
-    SQLite::Statement pools(db, "SELECT id, account_name FROM pool ORDER BY id");
-    std::vector<std::pair<int64_t, std::optional<std::string>>> all, unlabelled;
+    SQLite::Statement pools(db, "SELECT id, account_name IS NULL FROM pool ORDER BY id");
+    std::vector<int64_t> ids;
+    bool any_unlabelled = false;
     while (pools.executeStep()) {
-      all.emplace_back(pools.getColumn(0).getInt64(), optional_text(pools.getColumn(1)));
-      if (!all.back().second) unlabelled.push_back(all.back());
+      ids.push_back(pools.getColumn(0).getInt64());
+      any_unlabelled = any_unlabelled || pools.getColumn(1).getInt() != 0;
     }
-    if (unlabelled.empty()) return std::nullopt;
-    if (all.size() != 1) {
+    if (!any_unlabelled) return std::nullopt;
+    if (ids.size() != 1) {
       throw Error(ExitCode::usage, "no pool labelled '" + account + "' in " + cache.path() + " (" +
                                        describe_pools(db) +
                                        "); pass --observer-url to bind an unlabelled one");
     }
-    id = all.front().first;
+    id = ids.front();
   }
   if (label) {
     throw Error(ExitCode::usage, "the pool " + redacted_url(*observer_url) + " is labelled '" +
