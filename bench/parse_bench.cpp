@@ -9,8 +9,8 @@
 #include <string>
 
 #include "common/charset.hpp"
-#include "scrape/observer_parser.hpp"
-#include "scrape/page_charset.hpp"
+#include "scrape/observer/observer_parser.hpp"
+#include "scrape/observer/page_charset.hpp"
 #include "support/page_generator.hpp"
 #include "support/test_data.hpp"
 

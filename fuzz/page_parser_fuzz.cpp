@@ -15,9 +15,9 @@
 
 #include "common/error.hpp"
 #include "page_invariants.hpp"
-#include "scrape/decoded_worker_names.hpp"
-#include "scrape/observer_parser.hpp"
-#include "scrape/page_charset.hpp"
+#include "scrape/observer/decoded_worker_names.hpp"
+#include "scrape/observer/observer_parser.hpp"
+#include "scrape/observer/page_charset.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);

@@ -7,7 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/units.hpp"
-#include "scrape/page_text.hpp"
+#include "scrape/observer/page_text.hpp"
 
 namespace kz {
 namespace {

@@ -9,10 +9,10 @@
 #include "common/clock.hpp"
 #include "common/http.hpp"
 #include "common/unrecorded_failure.hpp"
-#include "scrape/anomaly_rules.hpp"
+#include "scrape/alerts/anomaly_rules.hpp"
 #include "scrape/observer_page.hpp"
-#include "scrape/page_renderer.hpp"
-#include "scrape/pool_api_client.hpp"
+#include "scrape/observer/page_renderer.hpp"
+#include "scrape/btcpool_api/pool_api_client.hpp"
 
 namespace kz {
 

@@ -8,10 +8,10 @@
 #include <string>
 
 #include "common/cache.hpp"
-#include "scrape/anomaly_rules.hpp"
-#include "scrape/observer_parser.hpp"
+#include "scrape/alerts/anomaly_rules.hpp"
+#include "scrape/observer/observer_parser.hpp"
 #include "scrape/page_json.hpp"
-#include "scrape/pool_api_mapping.hpp"
+#include "scrape/btcpool_api/pool_api_mapping.hpp"
 #include "scrape/snapshot_store.hpp"
 #include "support/page_generator.hpp"
 #include "support/pool_api_server.hpp"

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "scrape/observer_parser.hpp"
+#include "scrape/observer/observer_parser.hpp"
 #include "support/test_data.hpp"
 
 namespace kz {

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
-#include "scrape/pool_api_client.hpp"
+#include "scrape/btcpool_api/pool_api_client.hpp"
 #include "scrape/scrape_job.hpp"
 #include "support/permanent_failures.hpp"
 

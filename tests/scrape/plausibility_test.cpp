@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "scrape/observer_parser.hpp"
+#include "scrape/observer/observer_parser.hpp"
 #include "support/page_generator.hpp"
 
 namespace kz {

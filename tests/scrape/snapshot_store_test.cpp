@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "common/error.hpp"
-#include "scrape/alert_store.hpp"
+#include "scrape/alerts/alert_store.hpp"
 
 namespace kz {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "common/cache.hpp"
 #include "common/clock.hpp"
-#include "scrape/alert_store.hpp"
+#include "scrape/alerts/alert_store.hpp"
 #include "scrape/observer_page.hpp"
 #include "scrape/snapshot_store.hpp"
 

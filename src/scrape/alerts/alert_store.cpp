@@ -1,0 +1,109 @@
+#include "scrape/alerts/alert_store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace kz {
+
+std::vector<OpenAlert> AlertStore::open_alerts(int64_t pool_id) {
+  std::vector<OpenAlert> open;
+  SQLite::Statement select(cache_.db(),
+                           "SELECT alert_type, subject, severity, message FROM alert"
+                           " WHERE pool_id = ? AND resolved_at IS NULL ORDER BY id");
+  select.bind(1, pool_id);
+  while (select.executeStep()) {
+    const std::string severity = select.getColumn(2).getString();
+    open.push_back({{select.getColumn(0).getString(), select.getColumn(1).getString()},
+                    severity == "high"  ? Severity::high
+                    : severity == "low" ? Severity::low
+                                        : Severity::medium,
+                    select.getColumn(3).getString()});
+  }
+  return open;
+}
+
+std::vector<double> AlertStore::hashrates_between(int64_t pool_id, TimePoint from, TimePoint to) {
+  std::vector<double> hashrates;
+  SQLite::Statement select(cache_.db(),
+                           "SELECT hashrate_current_ghs FROM snapshot"
+                           " WHERE pool_id = ? AND scraped_at >= ? AND scraped_at < ?");
+  select.bind(1, pool_id);
+  // scraped_at has milliseconds: bounds in that form compare right as text.
+  select.bind(2, format_utc_ms(from));
+  select.bind(3, format_utc_ms(to));
+  while (select.executeStep()) hashrates.push_back(select.getColumn(0).getDouble() * 1e9);
+  return hashrates;
+}
+
+void AlertStore::load_history(int64_t pool_id, TimePoint now, const AlertThresholds& thresholds,
+                              RuleContext& context) {
+  const std::chrono::minutes window{thresholds.baseline_window_minutes};
+  context.recent_hashrates_hs = hashrates_between(pool_id, now - window, now);
+
+  SQLite::Statement drop_opened(cache_.db(),
+                                "SELECT opened_at FROM alert WHERE pool_id = ? AND"
+                                " alert_type = 'hashrate_drop' AND resolved_at IS NULL");
+  drop_opened.bind(1, pool_id);
+  if (drop_opened.executeStep()) {
+    if (auto opened = parse_utc(drop_opened.getColumn(0).getString())) {
+      context.hashrates_before_drop_opened_hs =
+          hashrates_between(pool_id, *opened - window, *opened);
+    }
+  }
+
+  SQLite::Statement seen(
+      cache_.db(), "SELECT name FROM worker WHERE pool_id = ? AND last_online_at IS NOT NULL");
+  seen.bind(1, pool_id);
+  while (seen.executeStep()) context.workers_seen_online.insert(seen.getColumn(0).getString());
+}
+
+void AlertStore::apply(int64_t pool_id, const std::vector<AlertChange>& changes, TimePoint now) {
+  auto& db = cache_.db();
+  const std::string stamp = format_utc(now);
+  SQLite::Statement open(db,
+                         "INSERT INTO alert(pool_id, alert_type, subject, severity, message,"
+                         " opened_at, last_seen_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement update(db,
+                           "UPDATE alert SET severity = ?, message = ?, last_seen_at = ?,"
+                           " revision = revision + 1 WHERE pool_id = ? AND alert_type = ?"
+                           " AND subject = ? AND resolved_at IS NULL");
+  // A resolved alert keeps the message that described the problem.
+  SQLite::Statement resolve(db,
+                            "UPDATE alert SET resolved_at = ?, revision = revision + 1"
+                            " WHERE pool_id = ? AND alert_type = ? AND subject = ?"
+                            " AND resolved_at IS NULL");
+  for (const AlertChange& change : changes) {
+    switch (change.action) {
+      case AlertAction::open:
+        open.bind(1, pool_id);
+        open.bind(2, change.key.type);
+        open.bind(3, change.key.subject);
+        open.bind(4, to_string(change.severity));
+        open.bind(5, change.message);
+        open.bind(6, stamp);
+        open.bind(7, stamp);
+        open.exec();
+        open.reset();
+        break;
+      case AlertAction::update:
+        update.bind(1, to_string(change.severity));
+        update.bind(2, change.message);
+        update.bind(3, stamp);
+        update.bind(4, pool_id);
+        update.bind(5, change.key.type);
+        update.bind(6, change.key.subject);
+        update.exec();
+        update.reset();
+        break;
+      case AlertAction::resolve:
+        resolve.bind(1, stamp);
+        resolve.bind(2, pool_id);
+        resolve.bind(3, change.key.type);
+        resolve.bind(4, change.key.subject);
+        resolve.exec();
+        resolve.reset();
+        break;
+    }
+  }
+}
+
+}  // namespace kz
