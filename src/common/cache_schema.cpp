@@ -263,9 +263,11 @@ WHERE b.id = alert.pool_id AND kz_redact_url_secrets(alert.message, b.observer_u
 DROP TABLE pool_before_4;
 )sql";
 
+extern const char* const kMigration5;  // cache_migration_antpool.cpp
+
 const std::vector<const char*>& cache_migrations() {
   static const std::vector<const char*> migrations = {kMigration1, kMigration2, kMigration3,
-                                                      kMigration4};
+                                                      kMigration4, kMigration5};
   return migrations;
 }
 

@@ -31,6 +31,7 @@ struct IncomeRow {
   // The API's split of the total; the page parser leaves them empty.
   std::optional<int64_t> pps_sat = std::nullopt;
   std::optional<int64_t> pplns_sat = std::nullopt;
+  std::optional<int64_t> fpps_sat = std::nullopt;  // Antpool: fppsBlockAmount + fppsFeeAmount
 };
 
 // A payout, only known from the pool's API.
@@ -41,6 +42,11 @@ struct PaymentRow {
   std::string tx;
   int64_t paid_at_unix = 0;
 };
+
+// Which workers a snapshot lists. all: every worker the source shows (the page's table, the
+// API's list, Antpool's tier 2); offline: only the offline ones, all of them (Antpool's tier 3);
+// none: a summary without a worker list (Antpool's tier 1 alone).
+enum class WorkerList { all, offline, none };
 
 struct ObserverPage {
   std::string locale;  // "ru" or "en"
@@ -56,11 +62,13 @@ struct ObserverPage {
   // Table rows the parser dropped: cut off, missing a required cell, unreadable
   // values, or a repeated worker name / income date (the first one is kept).
   int skipped_rows = 0;
+  WorkerList worker_list = WorkerList::all;
 
   // The table may list fewer workers than the cards count; missing workers
   // are unknown, never offline. A table listing more workers than the cards
   // count disagrees with them, so that list is not taken as complete either.
   bool workers_complete() const {
+    if (worker_list != WorkerList::all) return false;
     // Unsigned: two counts up to INT64_MAX cannot overflow, and a negative one never matches.
     if (online_workers < 0 || offline_workers < 0) return false;
     return static_cast<uint64_t>(workers.size()) ==

@@ -91,7 +91,7 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
       db,
       "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_ghs, hashrate_24h_ghs,"
       " online_workers, offline_workers, balance_sat, last_income_sat, listed_workers,"
-      " workers_complete) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " workers_complete, worker_list) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   snapshot.bind(1, pool_id);
   snapshot.bind(2, now);
   snapshot.bind(3, to_ghs(page.current_hashrate_hs));
@@ -104,13 +104,18 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
   bind_optional(snapshot, 8, page.last_income_sat);
   snapshot.bind(9, static_cast<int64_t>(page.workers.size()));
   snapshot.bind(10, page.workers_complete() ? 1 : 0);
+  snapshot.bind(11, page.worker_list == WorkerList::all       ? "all"
+                    : page.worker_list == WorkerList::offline ? "offline"
+                                                              : "none");
   snapshot.exec();
   const int64_t snapshot_id = db.getLastInsertRowid();
 
   auto worker_ids = load_worker_ids(db, pool_id);
   SQLite::Statement new_worker(
       db, "INSERT INTO worker(pool_id, name, first_seen_at) VALUES(?, ?, ?) RETURNING id");
-  SQLite::Statement seen_online(db, "UPDATE worker SET last_online_at = ? WHERE id = ?");
+  SQLite::Statement sampled(db,
+                            "UPDATE worker SET last_sample_key = ? << 24 | id,"
+                            " last_online_at = iif(?, ?, last_online_at) WHERE id = ?");
   SQLite::Statement sample(db,
                            "INSERT OR IGNORE INTO worker_sample(sample_key, online,"
                            " hashrate_10m_ghs, hashrate_1h_ghs, hashrate_24h_ghs, last_share_at,"
@@ -126,12 +131,12 @@ int64_t SnapshotStore::insert_snapshot(int64_t pool_id, const ObserverPage& page
       new_worker.reset();
     }
     const bool online = worker.status == WorkerStatus::online;
-    if (online) {
-      seen_online.bind(1, now);
-      seen_online.bind(2, it->second);
-      seen_online.exec();
-      seen_online.reset();
-    }
+    sampled.bind(1, snapshot_id);
+    sampled.bind(2, online ? 1 : 0);
+    sampled.bind(3, now);
+    sampled.bind(4, it->second);
+    sampled.exec();
+    sampled.reset();
     sample.bind(1, snapshot_id);
     sample.bind(2, it->second);
     sample.bind(3, online ? 1 : 0);
@@ -157,15 +162,16 @@ void SnapshotStore::upsert_income(int64_t pool_id, const ObserverPage& page, Tim
   SQLite::Statement upsert(
       cache_.db(),
       "INSERT INTO income_day(pool_id, date, total_income_sat, hashrate_ghs, first_seen_at,"
-      " updated_at, pps_sat, pplns_sat) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+      " updated_at, pps_sat, pplns_sat, fpps_sat) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT(pool_id, date) DO UPDATE SET total_income_sat = excluded.total_income_sat,"
       " hashrate_ghs = excluded.hashrate_ghs, updated_at = excluded.updated_at,"
-      " pps_sat = excluded.pps_sat, pplns_sat = excluded.pplns_sat,"
+      " pps_sat = excluded.pps_sat, pplns_sat = excluded.pplns_sat, fpps_sat = excluded.fpps_sat,"
       " revision = income_day.revision + 1"
       " WHERE income_day.total_income_sat IS NOT excluded.total_income_sat"
       " OR income_day.hashrate_ghs IS NOT excluded.hashrate_ghs"
       " OR income_day.pps_sat IS NOT excluded.pps_sat"
-      " OR income_day.pplns_sat IS NOT excluded.pplns_sat");
+      " OR income_day.pplns_sat IS NOT excluded.pplns_sat"
+      " OR income_day.fpps_sat IS NOT excluded.fpps_sat");
   const std::string stamp = format_utc(now);
   for (const IncomeRow& day : page.income) {
     upsert.bind(1, pool_id);
@@ -177,6 +183,7 @@ void SnapshotStore::upsert_income(int64_t pool_id, const ObserverPage& page, Tim
     upsert.bind(6, stamp);
     bind_optional(upsert, 7, day.pps_sat);
     bind_optional(upsert, 8, day.pplns_sat);
+    bind_optional(upsert, 9, day.fpps_sat);
     upsert.exec();
     upsert.reset();
   }

@@ -64,7 +64,7 @@ TEST_F(CacheTest, ViewsHaveTheDocumentedColumns) {
             "online_workers,offline_workers,balance_btc,last_income_btc");
   EXPECT_EQ(columns("v_latest_workers"),
             "observer_url,worker_name,status,hashrate_10m_ths,hashrate_1h_ths,hashrate_24h_ths,"
-            "last_share_at");
+            "last_share_at,account_name,sampled_at");
   EXPECT_EQ(columns("v_daily_income"), "observer_url,date,total_income_btc,hashrate_ths");
   EXPECT_EQ(columns("v_open_alerts"),
             "observer_url,alert_type,severity,subject,message,opened_at,last_seen_at");

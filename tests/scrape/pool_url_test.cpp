@@ -176,7 +176,7 @@ TEST_F(PoolUrlTest, MigrationFourKeepsIdsRedactsUrlsAndScrubsOldErrors) {
   const OldCache old(path_);
   Cache cache(path_);
   auto& db = cache.db();
-  EXPECT_EQ(cache.schema_version(), 4);
+  EXPECT_EQ(cache.schema_version(), static_cast<int>(cache_migrations().size()));
   EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
   EXPECT_FALSE(SQLite::Statement(db, "PRAGMA foreign_key_check").executeStep());
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM pool").getInt64(),
