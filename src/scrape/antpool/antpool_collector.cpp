@@ -6,6 +6,7 @@
 #include <array>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "common/cache.hpp"
 #include "common/sha256.hpp"
@@ -35,6 +36,7 @@ struct AccountRun {
   std::vector<Tier> served;
   std::optional<Error> failure;
   bool tier1_deferred = false;  // nothing fetched: nothing to record
+  int offline_kept = 0;         // calls kept aside for its tier 3 until the tier-2 step
 
   bool active() const { return page && !failure; }
   bool is_due(Tier tier) const { return due[static_cast<size_t>(tier)]; }
@@ -102,6 +104,10 @@ class Collector {
     }
   }
 
+  static bool served(const AccountRun& run, Tier tier) {
+    return std::find(run.served.begin(), run.served.end(), tier) != run.served.end();
+  }
+
   RunIdentity identity(const AccountRun& run) const {
     const AntpoolPool& pool = *run.pool;
     const bool daily =
@@ -126,7 +132,9 @@ class Collector {
       return;
     }
     try {
-      if (budget_.remaining() < estimate) throw BudgetExhausted("no budget left");
+      if (budget_.remaining() - kept_for_offline_ < estimate) {
+        throw BudgetExhausted("no budget left");
+      }
       fetch();
       run.served.push_back(tier);
       transient_in_a_row_ = 0;
@@ -190,13 +198,31 @@ class Collector {
     });
   }
 
+  // Tier 3 for accounts with a problem. One whose whole list (tier 2) is due too waits for the
+  // tier-2 step with its tier-3 calls kept aside, and gets the offline list there only when its
+  // whole list does not fit.
   void serve_offline(AccountRun& run) {
-    if (!run.active() || !run.is_due(Tier::offline) || run.is_due(Tier::workers)) return;
-    if (has_problem(run)) serve_workers_of(run, WorkerList::offline);
+    if (!run.active() || !run.is_due(Tier::offline) || !has_problem(run)) return;
+    if (!run.is_due(Tier::workers)) {
+      serve_workers_of(run, WorkerList::offline);
+      return;
+    }
+    run.offline_kept =
+        estimate_calls(Tier::offline, run.page->offline_workers, settings_.worker_page_size);
+    kept_for_offline_ += run.offline_kept;
   }
 
   void serve_workers(AccountRun& run) {
+    const int offline_kept = std::exchange(run.offline_kept, 0);
+    kept_for_offline_ -= offline_kept;
     if (!run.active() || !run.is_due(Tier::workers)) return;
+    const int64_t workers = run.page->online_workers + run.page->offline_workers;
+    const int estimate = estimate_calls(Tier::workers, workers, settings_.worker_page_size);
+    if (offline_kept > 0 && budget_.remaining() - kept_for_offline_ < estimate) {
+      deferred_.add(Tier::workers);
+      serve_workers_of(run, WorkerList::offline);
+      return;
+    }
     serve_workers_of(run, WorkerList::all);
   }
 
@@ -248,6 +274,8 @@ class Collector {
         store_.mark_antpool(pool_id);
         if (!result.page) return;
         for (Tier tier : run.served) schedule_.mark_run(pool_id, tier, started_);
+        // The whole list holds the offline workers too.
+        if (served(run, Tier::workers)) schedule_.mark_run(pool_id, Tier::offline, started_);
         if (run.daily) {
           store_.insert_balance(pool_id, run.daily->balance, now);
           store_.prune_call_log(now - std::chrono::days{settings_.call_log_retain_days});
@@ -294,6 +322,7 @@ class Collector {
   DeferredTiers deferred_;
   std::optional<PoolStats> pool_stats_;
   int transient_in_a_row_ = 0;
+  int kept_for_offline_ = 0;  // calls kept aside for tier 3 of accounts whose tier 2 is due
   bool skipping_ = false;
 };
 
