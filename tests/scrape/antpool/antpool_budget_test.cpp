@@ -72,8 +72,12 @@ TEST_F(BudgetTest, TightBudgetDefersInTheOrderOneThreeTwoFour) {
     }
     EXPECT_EQ(overview, std::min(budget, kAccounts));
     // Tier 3 (the offline list) before any whole list, whole lists before any tier 4.
-    if (whole > 0) EXPECT_EQ(covered, overview);
-    if (daily > 0) EXPECT_EQ(whole, overview);
+    if (whole > 0) {
+      EXPECT_EQ(covered, overview);
+    }
+    if (daily > 0) {
+      EXPECT_EQ(whole, overview);
+    }
 
     std::istringstream lines(log.text());
     std::string line, deferred_line;
@@ -127,7 +131,8 @@ TEST_F(BudgetTest, TierFourPagesOnlyAsFarAsNewRows) {
   settings_.payment_page_size = 10;
   add_account(300, 2);
   const auto day = [](int back) {
-    const auto d = std::chrono::sys_days{std::chrono::year{2026} / 11 / 21} - std::chrono::days{back};
+    const auto d =
+        std::chrono::sys_days{std::chrono::year{2026} / 11 / 21} - std::chrono::days{back};
     return format_utc(d).substr(0, 10) + " 00:00:00";
   };
   int newest = 0;  // days back of the newest day served
@@ -136,8 +141,8 @@ TEST_F(BudgetTest, TierFourPagesOnlyAsFarAsNewRows) {
   const auto add_days = [&](int count) {
     for (int k = 0; k < count; ++k) {
       const int back = 200 - newest++;
-      recv.insert(recv.begin(), AntpoolRecvDay{day(back), 1.24e15, "0", "0", "0.01811230",
-                                               "0.00102345"});
+      recv.insert(recv.begin(),
+                  AntpoolRecvDay{day(back), 1.24e15, "0", "0", "0.01811230", "0.00102345"});
       payouts.insert(payouts.begin(), AntpoolPayout{day(back), "bc1qexampleaddr",
                                                     "tx" + std::to_string(back), "0.10050000"});
     }

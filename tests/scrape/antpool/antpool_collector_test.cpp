@@ -10,7 +10,9 @@ namespace {
 
 using std::chrono::minutes;
 
-int pages(int rows, int page_size) { return std::max(1, (rows + page_size - 1) / page_size); }
+int pages(int rows, int page_size) {
+  return std::max(1, (rows + page_size - 1) / page_size);
+}
 
 TEST_F(CollectorTest, TierOneOnlyRunStoresASummaryAndNoWorkerGoesOffline) {
   int a = 0;  // each case has its own accounts: the server keeps every key's last nonce
@@ -30,8 +32,7 @@ TEST_F(CollectorTest, TierOneOnlyRunStoresASummaryAndNoWorkerGoesOffline) {
     EXPECT_EQ(requested("accountOverview.htm"), 2);
     EXPECT_EQ(requested("poolStats.htm"), 1);
     EXPECT_EQ(last_requests_.size(), 3u);
-    const std::string newest =
-        "(SELECT max(id) FROM snapshot WHERE pool_id = " + pool_of(a) + ")";
+    const std::string newest = "(SELECT max(id) FROM snapshot WHERE pool_id = " + pool_of(a) + ")";
     EXPECT_EQ(text("SELECT worker_list FROM snapshot WHERE id = " + newest), "none");
     EXPECT_EQ(number("SELECT workers_complete FROM snapshot WHERE id = " + newest), 0);
     EXPECT_EQ(number("SELECT offline_workers FROM snapshot WHERE id = " + newest), 1);
@@ -73,8 +74,7 @@ TEST_F(CollectorTest, TierTwoFillsWorkerSamplesAndLatestWorkers) {
       EXPECT_EQ(text("SELECT status" + where), is_offline ? "offline" : "online") << w;
       const double expected_ths = is_offline ? 0 : hashrate(w) / 1e12;
       SQLite::Database db(db_, SQLite::OPEN_READONLY);
-      EXPECT_NEAR(db.execAndGet("SELECT hashrate_10m_ths" + where).getDouble(), expected_ths,
-                  1e-9)
+      EXPECT_NEAR(db.execAndGet("SELECT hashrate_10m_ths" + where).getDouble(), expected_ths, 1e-9)
           << w;
     }
   }
@@ -91,8 +91,9 @@ TEST_F(CollectorTest, OfflineTierOpensAndResolvesWorkerOffline) {
   // Only the account with a problem asks for its offline workers; nobody for the whole list.
   EXPECT_EQ(requested("userWorkerList.htm", "workerStatus", "2"), 1);
   EXPECT_EQ(requested("userWorkerList.htm", "workerStatus", "0"), 0);
-  const std::string open = "SELECT count(*) FROM alert WHERE alert_type = 'worker_offline' AND "
-                           "resolved_at IS NULL AND subject = ";
+  const std::string open =
+      "SELECT count(*) FROM alert WHERE alert_type = 'worker_offline' AND "
+      "resolved_at IS NULL AND subject = ";
   EXPECT_EQ(number(open + "'" + worker(4, 2) + "'"), 1);
   EXPECT_EQ(text("SELECT worker_list FROM snapshot WHERE pool_id = " + pool_of(4) +
                  " ORDER BY id DESC LIMIT 1"),
@@ -131,8 +132,8 @@ TEST_F(CollectorTest, TiersRunWhenDueAndNotBefore) {
       EXPECT_EQ(requested("userWorkerList.htm", "workerStatus", "0"), workers_due ? 1 : 0);
       if (workers_due) last_workers = now;
       const auto today = std::chrono::floor<std::chrono::days>(now);
-      const bool daily_due = (now - today >= std::chrono::hours(2) && last_daily != today) ||
-                             !last_daily;
+      const bool daily_due =
+          (now - today >= std::chrono::hours(2) && last_daily != today) || !last_daily;
       EXPECT_EQ(requested("account.htm"), daily_due ? 1 : 0);
       EXPECT_EQ(requested("paymentHistoryV2.htm", "type", "recv"), daily_due ? 1 : 0);
       if (daily_due) last_daily = today;

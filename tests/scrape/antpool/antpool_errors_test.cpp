@@ -74,7 +74,7 @@ TEST_F(ErrorsTest, EveryErrorCodeFailsOnlyItsAccount) {
 TEST_F(ErrorsTest, PagingInconsistencyIsExit12WithNothingOfThatAccountWritten) {
   settings_.worker_page_size = 5;  // 12 workers: 3 pages
   int first = 600;
-  for (const std::string& fault : {"page", "total"}) {
+  for (const std::string fault : {"page", "total"}) {
     SCOPED_TRACE(fault);
     first += 3;
     const auto outcomes = run_with_middle_failing(first, [&](const AntpoolRequest& r) {
@@ -130,8 +130,8 @@ TEST_F(ErrorsTest, ThreeAccountsFailingInARowSkipTheRest) {
     std::vector<int> skipped;
   };
   int first = 800;
-  for (const Case& c : {Case{{0, 1, 2}, {3, 4, 5}}, Case{{0, 1, 3, 4}, {}},
-                        Case{{1, 2, 3}, {4, 5}}, Case{{0, 2, 3, 4}, {5}}}) {
+  for (const Case& c : {Case{{0, 1, 2}, {3, 4, 5}}, Case{{0, 1, 3, 4}, {}}, Case{{1, 2, 3}, {4, 5}},
+                        Case{{0, 2, 3, 4}, {5}}}) {
     first += 6;
     accounts_.clear();
     remove_cache();
@@ -156,7 +156,9 @@ TEST_F(ErrorsTest, ThreeAccountsFailingInARowSkipTheRest) {
                 skipped);
       int calls = 0;
       for (const AntpoolRequest& r : last_requests_) calls += r.params.at("key") == key(first + i);
-      if (skipped) EXPECT_EQ(calls, 0);
+      if (skipped) {
+        EXPECT_EQ(calls, 0);
+      }
       EXPECT_EQ(number("SELECT count(*) FROM scrape_run WHERE outcome = 'failed' AND pool_id = " +
                        pool_of(first + i)),
                 failing || skipped ? 1 : 0);
@@ -172,13 +174,14 @@ TEST_F(ErrorsTest, NoSecretInLogsOutputOrCache) {
     remove_cache();
     for (int i = first; i < first + 3; ++i) add_account(i, 60, {1});
     antpool_.set_override(for_key(key(first + 1), [](const AntpoolRequest& r) {
-      return r.endpoint == "userWorkerList.htm" ? std::optional(antpool_error(-7, "Signature error"))
-                                                : std::nullopt;
+      return r.endpoint == "userWorkerList.htm"
+                 ? std::optional(antpool_error(-7, "Signature error"))
+                 : std::nullopt;
     }));
     CapturedLog log;
     run(dry_run);
     const std::string cache_text =
-        text("SELECT group_concat(coalesce(error, ''), '|') FROM api_call") +
+        text("SELECT coalesce(group_concat(coalesce(error, ''), '|'), '') FROM api_call") +
         text("SELECT coalesce(group_concat(coalesce(error, ''), '|'), '') FROM scrape_run") +
         text("SELECT coalesce(group_concat(message, '|'), '') FROM alert");
     for (int i = first; i < first + 3; ++i) {

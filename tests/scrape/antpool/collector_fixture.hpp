@@ -82,8 +82,8 @@ class CollectorTest : public ::testing::Test {
     account.credentials = {key(i), secret(i)};
     accounts_.push_back(account);
     set_workers(i, workers, offline);
-    antpool_.set_amounts(user(i), "0.0123456" + std::to_string(i % 10), "1.50000000",
-                         "0.00100000", "1.40000000");
+    antpool_.set_amounts(user(i), "0.0123456" + std::to_string(i % 10), "1.50000000", "0.00100000",
+                         "1.40000000");
   }
   void set_workers(int i, int workers, const std::vector<int>& offline,
                    const std::vector<int>& invalid = {}) {
@@ -117,8 +117,9 @@ class CollectorTest : public ::testing::Test {
   std::vector<PoolOutcome> run(bool dry_run = false) {
     const size_t before = antpool_.requests().size();
     std::ostringstream out;
-    auto outcomes = collect_antpool(pools(dry_run), settings_, transport_, clock_,
-                                    [this](std::chrono::milliseconds) { ++sleeps_; }, out);
+    auto outcomes = collect_antpool(
+        pools(dry_run), settings_, transport_, clock_,
+        [this](std::chrono::milliseconds) { ++sleeps_; }, out);
     const auto all = antpool_.requests();
     last_requests_.assign(all.begin() + static_cast<std::ptrdiff_t>(before), all.end());
     output_ = out.str();
