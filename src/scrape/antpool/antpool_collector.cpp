@@ -126,6 +126,8 @@ class Collector {
       return;
     }
     if (skipping_) {
+      // An account served before keeps what it has; its later tiers wait for the next run.
+      if (run.page) return;
       run.failure = Error(ExitCode::fetch_failed, "skipped: Antpool failed for " +
                                                       std::to_string(kTransientAccountsInARow) +
                                                       " accounts in a row");

@@ -45,11 +45,11 @@ TEST_F(BudgetTest, TightBudgetDefersInTheOrderOneThreeTwoFour) {
   settings_.worker_page_size = 50;
   constexpr int kAccounts = 4;
   int a = 100;
-  for (int budget : {0, 1, 3, 4, 5, 6, 8, 9, 12, 15, 17, 20, 23, 26, 28, 29, 40}) {
+  for (int budget : {1, 2, 3, 4, 5, 6, 8, 9, 12, 15, 17, 20, 23, 26, 28, 29, 40}) {
     SCOPED_TRACE(budget);
     accounts_.clear();
     remove_cache();
-    clock_ = FixedClock(std::chrono::sys_days{std::chrono::year{2026} / 11 / 22} + hours(10));
+    clock_.advance(hours(24));  // the server's window forgets the case before
     for (int i = 0; i < kAccounts; ++i) add_account(++a, 120, {1, 2, 3});
     settings_.budget_calls = 1000;
     ASSERT_EQ(run()[0].code, ExitCode::ok);
@@ -60,7 +60,7 @@ TEST_F(BudgetTest, TightBudgetDefersInTheOrderOneThreeTwoFour) {
     for (const PoolOutcome& outcome : outcomes) EXPECT_EQ(outcome.code, ExitCode::ok);
     EXPECT_LE(static_cast<int>(last_requests_.size()), budget);
     EXPECT_LE(antpool_.max_requests_in_window(std::chrono::seconds{600}),
-              std::max(budget, 29));  // the first run's 29 calls
+              std::max(budget, 29));  // the first run of a case takes 29 calls
 
     const auto by_user = served();
     int overview = 0, whole = 0, covered = 0, daily = 0;
