@@ -75,9 +75,7 @@ std::optional<int64_t> whole_number(const nlohmann::json& value) {
   if (!value.is_string()) return std::nullopt;
   const auto decimal = parse_decimal_text(value.get_ref<const std::string&>());
   if (!decimal) return std::nullopt;
-  const auto whole = decimal_to_integer(*decimal, 0, Rounding::exact);
-  if (!whole) return std::nullopt;
-  return decimal->negative ? -*whole : *whole;
+  return decimal_to_integer(*decimal, 0, Rounding::exact);
 }
 
 bool takes_page_enable(const std::string& endpoint) {
