@@ -137,6 +137,20 @@ TEST_F(AntpoolPagingTest, EnoughStopsEarly) {
   }
 }
 
+TEST_F(AntpoolPagingTest, ARunawayPagerIsCutOff) {
+  // A server that claims 5000 one-row pages: read up to the guard of 1000 pages, then refused.
+  PagedRows rows(5000, true);
+  FakeAntpool server("owner", rows);
+  const std::string what = thrown(
+      [&] {
+        client(server).fetch_pages(account(), "userWorkerList.htm", {}, "/result", 1,
+                                   Tier::workers);
+      },
+      ExitCode::api_paging, gate_);
+  EXPECT_NE(what.find("more than 1000 pages"), std::string::npos) << what;
+  EXPECT_EQ(server.seen().size(), 1000u);
+}
+
 TEST_F(AntpoolPagingTest, AMissingPagingFieldIsNoData) {
   FakeAntpool server("owner", [](const SeenRequest&, int) {
     return Reply{200, R"({"code":0,"message":"ok","data":{"result":{"page":1,"rows":[]}}})"};
