@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "common/decimal_text.hpp"
 #include "common/json_exact.hpp"
@@ -89,6 +92,73 @@ struct Attempt {
   std::optional<Error> failure;        // a failure that no retry mends
 };
 
+// The POST of one call: key, nonce, signature, userId for another account than the key's, then
+// `params`, form-encoded.
+HttpRequest signed_request(const std::string& url, const AntpoolAccount& account, int64_t nonce,
+                           const std::string& signature, const FormParams& params) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = url;
+  request.follow_redirects = false;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Accept", "application/json"}};
+  request.body = "key=" + form_encode(account.credentials.key) + "&nonce=" + std::to_string(nonce) +
+                 "&signature=" + signature;
+  if (account.sub_account && *account.sub_account != account.user_id) {
+    request.body += "&userId=" + form_encode(*account.sub_account);
+  }
+  for (const auto& [name, value] : params) {
+    request.body += "&" + form_encode(name) + "=" + form_encode(value);
+  }
+  return request;
+}
+
+// What one attempt's result means: data, a failure no retry mends, or (neither) a transient
+// failure. Its outcome's error quotes the server without `secrets`.
+Attempt judge(const HttpResult& result, const std::string& where,
+              const std::vector<std::string>& secrets) {
+  Attempt attempt;
+  if (!result.response) {
+    attempt.outcome.error = "network: " + quote(result.transport_error, secrets);
+  } else {
+    const HttpResponse& response = *result.response;
+    attempt.outcome.http_status = static_cast<int>(response.status);
+    const nlohmann::json answer =
+        response.status == 200 ? parse_json_exact(response.body) : nlohmann::json();
+    const auto code_it = answer.is_object() ? answer.find("code") : answer.end();
+    const auto code = code_it != answer.end() ? whole_number(*code_it) : std::optional<int64_t>();
+    if (response.status != 200) {
+      attempt.outcome.error = "HTTP " + std::to_string(response.status);
+    } else if (!code) {
+      attempt.outcome.error = "HTTP 200 with a body that is not Antpool's JSON envelope: '" +
+                              quote(response.body.substr(0, 80), secrets) + "'";
+    } else {
+      attempt.outcome.api_code = static_cast<int>(std::clamp<int64_t>(*code, -999999, 999999));
+      const auto message_it = answer.find("message");
+      const std::string message = message_it != answer.end() && message_it->is_string()
+                                      ? quote(message_it->get<std::string>(), secrets)
+                                      : "(no message)";
+      if (*code == 0 && answer.contains("data") && !answer["data"].is_null()) {
+        attempt.data = answer["data"];
+      } else if (*code == 0) {
+        attempt.outcome.error = "code 0 without \"data\"";
+        attempt.failure = Error(ExitCode::no_data, where + " answered code 0 without \"data\"");
+      } else if (const char* hint = key_hint(static_cast<int>(*attempt.outcome.api_code))) {
+        attempt.outcome.error = "code " + std::to_string(*code) + ": " + message;
+        attempt.failure = Error(ExitCode::api_key_rejected, where + " refused the key: code " +
+                                                                std::to_string(*code) + " \"" +
+                                                                message + "\" (" + hint + ")");
+      } else {
+        attempt.outcome.error = "code " + std::to_string(*code) + ": " + message;
+        attempt.failure =
+            Error(ExitCode::api_error,
+                  where + " answered code " + std::to_string(*code) + ": \"" + message + "\"");
+      }
+    }
+  }
+  return attempt;
+}
+
 }  // namespace
 
 AntpoolClient::AntpoolClient(std::string base_url, HttpTransport& transport, HttpOptions http,
@@ -115,65 +185,14 @@ nlohmann::json AntpoolClient::call(const AntpoolAccount& account, const std::str
         antpool_signature(account.user_id, credentials.key, credentials.secret, slot->nonce);
     const std::vector<std::string> secrets = {credentials.secret, credentials.key, signature,
                                               std::to_string(slot->nonce)};
-    HttpRequest request;
-    request.method = "POST";
-    request.url = base_url_ + endpoint;
-    request.follow_redirects = false;
-    request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                       {"Accept", "application/json"}};
-    request.body = "key=" + form_encode(credentials.key) + "&nonce=" + std::to_string(slot->nonce) +
-                   "&signature=" + signature;
-    if (account.sub_account && *account.sub_account != account.user_id) {
-      request.body += "&userId=" + form_encode(*account.sub_account);
-    }
-    for (const auto& [name, value] : params) {
-      request.body += "&" + form_encode(name) + "=" + form_encode(value);
-    }
-
+    const HttpRequest request =
+        signed_request(base_url_ + endpoint, account, slot->nonce, signature, params);
     const auto started = std::chrono::steady_clock::now();
     const HttpResult result = transport_.perform(request, http_.total_timeout);
-    Attempt attempt;
+    Attempt attempt = judge(result, where, secrets);
     attempt.outcome.duration_ms =
         std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started)
             .count();
-    if (!result.response) {
-      attempt.outcome.error = "network: " + quote(result.transport_error, secrets);
-    } else {
-      const HttpResponse& response = *result.response;
-      attempt.outcome.http_status = static_cast<int>(response.status);
-      const nlohmann::json answer =
-          response.status == 200 ? parse_json_exact(response.body) : nlohmann::json();
-      const auto code_it = answer.is_object() ? answer.find("code") : answer.end();
-      const auto code = code_it != answer.end() ? whole_number(*code_it) : std::optional<int64_t>();
-      if (response.status != 200) {
-        attempt.outcome.error = "HTTP " + std::to_string(response.status);
-      } else if (!code) {
-        attempt.outcome.error = "HTTP 200 with a body that is not Antpool's JSON envelope: '" +
-                                quote(response.body.substr(0, 80), secrets) + "'";
-      } else {
-        attempt.outcome.api_code = static_cast<int>(std::clamp<int64_t>(*code, -999999, 999999));
-        const auto message_it = answer.find("message");
-        const std::string message = message_it != answer.end() && message_it->is_string()
-                                        ? quote(message_it->get<std::string>(), secrets)
-                                        : "(no message)";
-        if (*code == 0 && answer.contains("data") && !answer["data"].is_null()) {
-          attempt.data = answer["data"];
-        } else if (*code == 0) {
-          attempt.outcome.error = "code 0 without \"data\"";
-          attempt.failure = Error(ExitCode::no_data, where + " answered code 0 without \"data\"");
-        } else if (const char* hint = key_hint(static_cast<int>(*attempt.outcome.api_code))) {
-          attempt.outcome.error = "code " + std::to_string(*code) + ": " + message;
-          attempt.failure = Error(ExitCode::api_key_rejected, where + " refused the key: code " +
-                                                                  std::to_string(*code) + " \"" +
-                                                                  message + "\" (" + hint + ")");
-        } else {
-          attempt.outcome.error = "code " + std::to_string(*code) + ": " + message;
-          attempt.failure =
-              Error(ExitCode::api_error,
-                    where + " answered code " + std::to_string(*code) + ": \"" + message + "\"");
-        }
-      }
-    }
     gate_.record(*slot, attempt.outcome);
     spdlog::debug("{}: {} in {} ms", where,
                   attempt.outcome.error.empty() ? "ok" : attempt.outcome.error,
