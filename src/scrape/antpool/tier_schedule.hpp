@@ -14,6 +14,8 @@ namespace kz {
 // (pool_id, tier, last_run_at UTC). Tier 1 is always due. Tier 2 and 3 are due once their
 // interval has passed since their last run (or never ran). Tier 4 is due when the host's local
 // time (TZ) is past settings.daily_after and it has not run since that moment today.
+// A daily_after that a DST change skips that day is read as mktime reads it (02:30 of a day
+// going 02:00 -> 03:00 is 03:30).
 // A run up to a minute early (cron's jitter) still finds tier 2 and 3 due.
 // Throws kz::Error(cache_failed).
 class TierSchedule {
