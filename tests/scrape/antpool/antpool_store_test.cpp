@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "scrape/snapshot_store.hpp"
 
@@ -205,6 +207,47 @@ TEST_F(AntpoolStoreTest, PrunesOldDeliveredCalls) {
   EXPECT_EQ(pruned, 2);
   EXPECT_EQ(number("SELECT count(*) FROM api_call"), 16);
   EXPECT_EQ(number("SELECT min(called_at_ms) FROM api_call"), now_ms - 7 * 86'400'000LL);
+}
+
+// Tier 2 lists every worker, tier 3 the offline ones, tier 1 none: through SnapshotStore,
+// v_latest_workers keeps each worker's latest known sample.
+TEST_F(AntpoolStoreTest, LatestWorkersAcrossFullOfflineAndSummarySnapshots) {
+  SnapshotStore snapshots(*cache_);
+  std::mt19937 random(31);
+  std::map<std::string, std::string> known;  // worker -> status of its latest sample
+  std::vector<std::string> fleet;
+  for (int i = 0; i < 25; ++i) fleet.push_back("w" + std::to_string(i));
+  for (int run = 0; run < 36; ++run) {
+    ObserverPage page;
+    page.current_hashrate_hs = 1e15;
+    page.worker_list = run % 6 == 0   ? WorkerList::all
+                       : run % 6 == 3 ? WorkerList::offline
+                                      : WorkerList::none;
+    std::map<std::string, std::string> listed;
+    for (const std::string& name : fleet) {
+      const bool offline = std::uniform_int_distribution<int>(0, 3)(random) == 0;
+      (offline ? page.offline_workers : page.online_workers) += 1;
+      if (page.worker_list == WorkerList::none) continue;
+      if (page.worker_list == WorkerList::offline && !offline) continue;
+      WorkerRow row;
+      row.name = name;
+      row.status = offline ? WorkerStatus::offline : WorkerStatus::online;
+      row.hashrate_10m_hs = offline ? 0 : 100e12;
+      page.workers.push_back(row);
+      listed[name] = offline ? "offline" : "online";
+    }
+    if (page.worker_list == WorkerList::all) known.clear();  // a full list says who exists
+    for (const auto& [name, status] : listed) known[name] = status;
+    cache_->write_transaction(
+        [&] { snapshots.insert_snapshot(pool_, page, now_ + minutes{10 * run}, 300min); });
+
+    std::map<std::string, std::string> shown;
+    SQLite::Statement view(cache_->db(),
+                           "SELECT worker_name, status FROM v_latest_workers"
+                           " WHERE account_name = 'antpool_001'");
+    while (view.executeStep()) shown[view.getColumn(0).getString()] = view.getColumn(1).getString();
+    EXPECT_EQ(shown, known) << "run " << run;
+  }
 }
 
 }  // namespace
