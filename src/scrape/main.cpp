@@ -268,7 +268,8 @@ int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Cl
   for (const auto& pool : pools) {
     if (!pool.antpool) jobs.push_back(kz::options_for_pool(base, pool));
   }
-  const kz::AntpoolRun antpool{kz::antpool_pools(base, pools), config.antpool};
+  const kz::AntpoolRun antpool{kz::antpool_pools(base, pools, kz::process_environment()),
+                               config.antpool};
   if (base.dry_run) {
     if (!antpool.pools.empty()) return run_one_antpool(antpool, clock);
     kz::CurlTransport transport(jobs.front().http);

@@ -80,9 +80,8 @@ AntpoolRun antpool_run_from_cli(const ScrapeOptions& base, const std::string& ac
 }
 
 std::vector<AntpoolPool> antpool_pools(const ScrapeOptions& base,
-                                       const std::vector<PoolConfig>& pools) {
+                                       const std::vector<PoolConfig>& pools, const EnvLookup& env) {
   std::vector<AntpoolPool> result;
-  const EnvLookup env = process_environment();
   for (const PoolConfig& pool : pools) {
     if (!pool.antpool) continue;
     result.push_back({options_for_pool(base, pool), antpool_account(pool, env)});

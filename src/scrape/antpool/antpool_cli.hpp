@@ -8,6 +8,7 @@
 #include "common/clock.hpp"
 #include "scrape/antpool/antpool_account.hpp"
 #include "scrape/antpool/antpool_collector.hpp"
+#include "scrape/antpool/antpool_credentials.hpp"
 #include "scrape/fleet_scrape.hpp"
 #include "scrape/scrape_job.hpp"
 
@@ -41,11 +42,12 @@ struct AntpoolRun {
 AntpoolRun antpool_run_from_cli(const ScrapeOptions& base, const std::string& account,
                                 const AntpoolCliValues& values);
 
-// The Antpool pools of a pools file as collect_antpool() takes them: options from
-// options_for_pool(), credentials loaded from the file or the environment. Throws
-// kz::Error(usage) from the credentials (antpool_credentials.hpp).
+// The Antpool pools of a pools file as collect_antpool() takes them, in order (btcpool
+// pools skipped): options from options_for_pool(), credentials loaded from the file or
+// from `env` (process_environment()). Throws kz::Error(usage) from the credentials
+// (antpool_credentials.hpp).
 std::vector<AntpoolPool> antpool_pools(const ScrapeOptions& base,
-                                       const std::vector<PoolConfig>& pools);
+                                       const std::vector<PoolConfig>& pools, const EnvLookup& env);
 
 // Runs collect_antpool() on real HTTP with the process's termination-aware sleeper.
 std::vector<PoolOutcome> run_antpool(const AntpoolRun& run, const Clock& clock, std::ostream& out);
