@@ -167,24 +167,6 @@ void finish_api_options(kz::ScrapeOptions& options, const CliValues& cli) {
   }
 }
 
-// --source antpool names its pool by the account (antpool_cli.hpp), not by a link or a file.
-void finish_antpool_source(const kz::ScrapeOptions& options, const CliValues& cli) {
-  if (cli.source != "antpool") {
-    if (kz::any_antpool_option(cli.antpool)) {
-      throw kz::Error(kz::ExitCode::usage, "the --antpool-* options need --source antpool");
-    }
-    return;
-  }
-  if (!cli.config.empty()) {
-    throw kz::Error(kz::ExitCode::usage,
-                    "--source antpool runs one account; with --config give Antpool pools "
-                    "\"source\": \"antpool\" in the file");
-  }
-  if (!options.observer_url.empty()) {
-    throw kz::Error(kz::ExitCode::usage, "--source antpool takes no --url");
-  }
-}
-
 // Where the pages come from: --url, --config (or $KZ_CONFIG), $OBSERVER_URL, or the API.
 void finish_source(kz::ScrapeOptions& options, CliValues& cli) {
   if (cli.config.empty() && options.observer_url.empty() && cli.source != "api") {
@@ -213,7 +195,7 @@ void finish_source(kz::ScrapeOptions& options, CliValues& cli) {
 }
 
 void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
-  finish_antpool_source(options, cli);
+  kz::check_antpool_source(cli.source, cli.config, options.observer_url, cli.antpool);
   if (cli.source != "antpool") finish_source(options, cli);
   if (!cli.account.empty()) options.account_name = cli.account;
   auto offset = kz::parse_utc_offset(cli.page_tz);

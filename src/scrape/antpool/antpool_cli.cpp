@@ -30,6 +30,22 @@ bool any_antpool_option(const AntpoolCliValues& values) {
          !values.sub_account.empty();
 }
 
+void check_antpool_source(const std::string& source, const std::string& config,
+                          const std::string& url, const AntpoolCliValues& values) {
+  if (source != "antpool") {
+    if (any_antpool_option(values)) {
+      throw Error(ExitCode::usage, "the --antpool-* options need --source antpool");
+    }
+    return;
+  }
+  if (!config.empty()) {
+    throw Error(ExitCode::usage,
+                "--source antpool runs one account; with --config give Antpool pools "
+                "\"source\": \"antpool\" in the file");
+  }
+  if (!url.empty()) throw Error(ExitCode::usage, "--source antpool takes no --url");
+}
+
 namespace {
 
 void check_name(const std::string& name, const char* option) {

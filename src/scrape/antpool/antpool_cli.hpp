@@ -29,6 +29,11 @@ void add_antpool_options(CLI::App& app, AntpoolCliValues& values);
 // Whether any --antpool-* option was given (they need --source antpool).
 bool any_antpool_option(const AntpoolCliValues& values);
 
+// Refuses --antpool-* options without `--source antpool`, and --config or --url with it:
+// kz::Error(usage) naming the option.
+void check_antpool_source(const std::string& source, const std::string& config,
+                          const std::string& url, const AntpoolCliValues& values);
+
 // The one account of `--source antpool --account NAME --antpool-user-id U
 // --antpool-credentials FILE [--antpool-url URL] [--antpool-sub-account S]`, its
 // credentials read (read_antpool_credentials_file), and the settings (defaults and
