@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/url_text.hpp"
+#include "scrape/antpool/tier_schedule.hpp"
 
 namespace kz {
 
@@ -17,17 +18,6 @@ std::optional<std::string> antpool_base_url(const std::string& url) {
     return std::nullopt;
   }
   return url.ends_with("/") ? url : url + "/";
-}
-
-std::optional<int> parse_daily_after(const std::string& text) {
-  const auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
-  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
-    return std::nullopt;
-  }
-  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
-  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
-  if (hours > 23 || minutes > 59) return std::nullopt;
-  return hours * 60 + minutes;
 }
 
 AntpoolSettings read_antpool_settings(const json& object, const std::string& pointer,

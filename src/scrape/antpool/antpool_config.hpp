@@ -40,7 +40,5 @@ AntpoolSettings read_antpool_settings(const nlohmann::json& object, const std::s
 // without white space, a '/' appended when missing; nullopt when not such a URL.
 std::optional<std::string> antpool_base_url(const std::string& url);
 
-// Minutes after midnight of "HH:MM" (two digits each, 00:00..23:59), else nullopt.
-std::optional<int> parse_daily_after(const std::string& text);
 
 }  // namespace kz

@@ -54,22 +54,32 @@ TimePoint local_today_at(TimePoint now, std::chrono::minutes after) {
 
 }  // namespace
 
-std::chrono::minutes parse_daily_after(std::string_view text) {
+std::optional<std::chrono::minutes> parse_daily_after(std::string_view text) {
   const bool shaped = text.size() == 5 && is_digit(text[0]) && is_digit(text[1]) &&
                       text[2] == ':' && is_digit(text[3]) && is_digit(text[4]);
   const int hours = shaped ? (text[0] - '0') * 10 + (text[1] - '0') : -1;
   const int minutes = shaped ? (text[3] - '0') * 10 + (text[4] - '0') : -1;
-  if (!shaped || hours > 23 || minutes > 59) {
-    throw Error(ExitCode::usage,
-                "antpool daily_after must be a local time \"HH:MM\" from "
-                "00:00 to 23:59, not \"" +
-                    std::string(text) + "\"");
-  }
+  if (!shaped || hours > 23 || minutes > 59) return std::nullopt;
   return std::chrono::minutes{hours * 60 + minutes};
 }
 
+namespace {
+
+std::chrono::minutes checked_daily_after(const std::string& text) {
+  const auto minutes = parse_daily_after(text);
+  if (!minutes) {
+    throw Error(ExitCode::usage,
+                "antpool daily_after must be a local time \"HH:MM\" from "
+                "00:00 to 23:59, not \"" +
+                    text + "\"");
+  }
+  return *minutes;
+}
+
+}  // namespace
+
 TierSchedule::TierSchedule(Cache& cache, const AntpoolSettings& settings)
-    : cache_(cache), settings_(settings), daily_after_(parse_daily_after(settings.daily_after)) {}
+    : cache_(cache), settings_(settings), daily_after_(checked_daily_after(settings.daily_after)) {}
 
 bool TierSchedule::due(int64_t pool_id, Tier tier, TimePoint now) {
   switch (tier) {

@@ -33,8 +33,8 @@ class TierSchedule {
   std::chrono::minutes daily_after_;
 };
 
-// "HH:MM" (two digits each, 00:00 to 23:59) as minutes after local midnight; anything else is
-// kz::Error(usage) naming daily_after.
-std::chrono::minutes parse_daily_after(std::string_view text);
+// "HH:MM" (two digits each, 00:00 to 23:59) as minutes after local midnight; nullopt for
+// anything else. (TierSchedule's constructor refuses such a daily_after with kz::Error(usage).)
+std::optional<std::chrono::minutes> parse_daily_after(std::string_view text);
 
 }  // namespace kz

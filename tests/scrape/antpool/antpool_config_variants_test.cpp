@@ -5,6 +5,7 @@
 #include "antpool_config_doc.hpp"
 #include "common/pool_config.hpp"
 #include "scrape/antpool/antpool_config.hpp"
+#include "scrape/antpool/tier_schedule.hpp"
 
 namespace kz {
 namespace {
@@ -188,7 +189,7 @@ TEST(AntpoolConfigVariants, AbsentSettingsKeepTheDefaults) {
 TEST(AntpoolConfigVariants, DailyAfterAcceptsEveryMinuteOfTheDay) {
   for (int minute = 0; minute < 24 * 60; ++minute) {
     const std::string text = two_digits(minute / 60) + ":" + two_digits(minute % 60);
-    EXPECT_EQ(parse_daily_after(text), minute) << text;
+    EXPECT_EQ(parse_daily_after(text), std::chrono::minutes{minute}) << text;
   }
   for (const char* bad : {"", "24:00", "23:60", "1:00", "01:5", "01-00", "01:00 ", "+1:00"}) {
     EXPECT_FALSE(parse_daily_after(bad)) << bad;

@@ -129,7 +129,7 @@ TEST_F(TierScheduleTest, DailyTierRunsOnceAfterTheLocalTime) {
       AntpoolSettings settings;
       settings.daily_after = after;
       TierSchedule schedule(*cache_, settings);
-      const minutes after_min = parse_daily_after(after);
+      const minutes after_min = *parse_daily_after(after);
       for (const sys_days day : {sys_days{2026y / January / 14}, sys_days{2026y / July / 3}}) {
         const minutes offset = day == sys_days{2026y / July / 3} ? zone.summer : zone.winter;
         // The moment `after` on this local day, found without the library's local time.
@@ -189,13 +189,7 @@ TEST_F(TierScheduleTest, DailyTierOncePerLocalDayOverAWeekOfRuns) {
 TEST_F(TierScheduleTest, BadDailyAfterIsAUsageError) {
   for (const char* bad : {"", "2:00", "02:0", "24:00", "12:60", "12-00", "12:00 ", " 12:00",
                           "ab:cd", "+1:00", "02:00:00", "0200", "٠٢:٠٠"}) {
-    try {
-      parse_daily_after(bad);
-      ADD_FAILURE() << "\"" << bad << "\" accepted";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.code(), ExitCode::usage);
-      EXPECT_NE(std::string(e.what()).find("daily_after"), std::string::npos) << e.what();
-    }
+    EXPECT_FALSE(parse_daily_after(bad)) << bad;
     AntpoolSettings settings;
     settings.daily_after = bad;
     EXPECT_THROW(TierSchedule(*cache_, settings), Error) << bad;
