@@ -111,7 +111,7 @@ AntpoolReply worker_list(const Params& params, const std::string& account,
   for (const AntpoolWorker& w : data.workers) {
     if (*status == 0 || w.status == *status) selected.push_back(&w);
   }
-  const auto page = page_of(params, selected.size(), kWorkerListMaxPageSize);
+  const auto page = page_of(params, selected.size(), kAntpoolWorkerListMaxPageSize);
   if (!page) return invalid_parameter("page");
   nlohmann::json rows = nlohmann::json::array();
   for (size_t i = page->begin; i < page->end; ++i) {
@@ -162,7 +162,7 @@ AntpoolReply payment_history(const Params& params, const AccountData& data) {
     page =
         Page{1, static_cast<int>(records), records ? 1 : 0, static_cast<int>(records), 0, records};
   } else {
-    page = page_of(params, records, kPaymentMaxPageSize);
+    page = page_of(params, records, kAntpoolPaymentMaxPageSize);
   }
   if (!page) return invalid_parameter("page");
   nlohmann::json rows = nlohmann::json::array();

@@ -15,10 +15,7 @@ namespace kz::test::antpool {
 
 using Params = std::map<std::string, std::string>;
 
-// Largest pageSize honoured; a larger one is served as this (the answer's pageSize says so).
-inline constexpr int kWorkerListMaxPageSize = 200;  // userWorkerList.htm (spec: unknown)
-inline constexpr int kPaymentMaxPageSize = 50;      // paymentHistoryV2.htm (spec §5.6: "50 max")
-inline constexpr int kDefaultPageSize = 10;         // both, when pageSize is absent
+inline constexpr int kDefaultPageSize = 10;  // both paged endpoints, when pageSize is absent
 
 // What the server holds for one account (a key's user_id or one of its sub-accounts).
 struct AccountData {

@@ -305,7 +305,18 @@ AntpoolReply antpool_error(int code, const std::string& message) {
 }
 
 AntpoolReply antpool_html_page(int status) {
-  const std::string title = std::to_string(status) + " Service Temporarily Unavailable";
+  static const std::map<int, std::string> kReasons = {
+      {403, "Forbidden"},
+      {429, "Too Many Requests"},
+      {500, "Internal Server Error"},
+      {502, "Bad Gateway"},
+      {503, "Service Temporarily Unavailable"},
+      {504, "Gateway Time-out"},
+      {520, "Web server is returning an unknown error"},
+      {522, "Connection timed out"}};
+  auto reason = kReasons.find(status);
+  const std::string title =
+      std::to_string(status) + " " + (reason == kReasons.end() ? "Error" : reason->second);
   return {status,
           "<!DOCTYPE html><html><head><title>" + title + "</title></head><body><center><h1>" +
               title + "</h1></center><hr><center>cloudflare</center></body></html>",

@@ -91,7 +91,7 @@ TEST_F(AntpoolServerTest, UserWorkerListPagesEveryWorkerOnceInItsShapeAndUnits) 
         if (status == 0 || w.status == status) expected[w.name] = &w;
       }
       for (int page_size : {1, 10, 50, 200}) {
-        if (n > 11 && page_size == 1) continue;  // enough requests
+        if ((n > 11 && page_size == 1) || (n > 123 && page_size == 10)) continue;  // enough
         std::set<std::string> seen;
         int total_page = 1;
         for (int page = 1; page <= total_page; ++page) {
@@ -204,6 +204,7 @@ TEST_F(AntpoolServerTest, PaymentHistoryPagesRecvAndPayoutsWithTheQuirk) {
     server_.set_payouts("siteA", payouts);
     for (const std::string type : {"recv", "payout"}) {
       for (int page_size : {2, 20, 50}) {
+        if (n > 24 && page_size == 2) continue;  // enough requests
         const int total_page = (n + page_size - 1) / page_size;
         size_t row = 0;
         for (int page = 1; page <= total_page + 1; ++page) {

@@ -59,8 +59,13 @@ TEST_F(AntpoolLimitTest, TheWindowRollsForEachConfiguredLimit) {
     for (int window_s : {10, 60}) {
       limited_.set_rate_limit(calls, std::chrono::seconds(window_s), std::chrono::seconds(5));
       clock_.advance(std::chrono::hours(1));  // a fresh window
-      const TimePoint start = clock_.now();
       for (int i = 0; i < calls; ++i) ASSERT_EQ(call_limited().status, 200);
+      // A window is (t - window, t]: exactly `window` later the burst has left it.
+      clock_.advance(std::chrono::seconds(window_s));
+      const TimePoint start = clock_.now();
+      for (int i = 0; i < calls; ++i) {
+        ASSERT_EQ(call_limited().status, 200) << calls << "/" << window_s << " #" << i;
+      }
       // Just before the window's end the first request still counts: over the limit.
       clock_.advance(std::chrono::seconds(window_s - 1));
       EXPECT_TRUE(is_html_403(call_limited())) << calls << "/" << window_s;
@@ -119,6 +124,12 @@ TEST_F(AntpoolServerTest, AnOverrideReplacesAnswersWithHtmlPagesOrErrorEnvelopes
   EXPECT_EQ(page.header("content-type").value_or("").rfind("text/html", 0), 0u);
   EXPECT_NE(page.body.find("503"), std::string::npos);
   EXPECT_TRUE(nlohmann::json::parse(page.body, nullptr, false).is_discarded());
+  for (int status : {403, 502, 504, 520, 599}) {
+    const AntpoolReply html = antpool_html_page(status);
+    EXPECT_EQ(html.status, status);
+    EXPECT_EQ(html.content_type, "text/html");
+    EXPECT_NE(html.body.find("<title>" + std::to_string(status) + " "), std::string::npos);
+  }
   const HttpResponse error = post("account.htm", signer_.sign({}));
   EXPECT_EQ(error.status, 200);
   const auto body = nlohmann::json::parse(error.body);
