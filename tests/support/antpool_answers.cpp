@@ -10,6 +10,12 @@ namespace kz::test::antpool {
 
 namespace {
 
+// The envelope around `data`, already JSON text.
+AntpoolReply ok_text(const std::string& data) {
+  return {200, R"({"version":"1.0","code":0,"message":"ok","data":)" + data + "}",
+          "application/json"};
+}
+
 // A decimal integer parameter in [min, max]; absent gives `fallback`, anything else nullopt.
 std::optional<int> int_param(const Params& params, const std::string& name, int fallback, int min,
                              int max) {
@@ -34,25 +40,6 @@ std::string fixed(double value, int decimals) {
   std::array<char, 64> text{};
   std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
   return text.data();
-}
-
-struct Sums {
-  double h10m = 0, h1h = 0, h1d = 0;
-  int total = 0, active = 0, inactive = 0, invalid = 0;
-};
-
-Sums sums(const std::vector<AntpoolWorker>& workers) {
-  Sums s;
-  for (const AntpoolWorker& w : workers) {
-    s.h10m += w.hashrate_10m_hs;
-    s.h1h += w.hashrate_1h_hs;
-    s.h1d += w.hashrate_1d_hs;
-    ++s.total;
-    if (w.status == 1) ++s.active;
-    if (w.status == 2) ++s.inactive;
-    if (w.status == 3) ++s.invalid;
-  }
-  return s;
 }
 
 // The page asked for, served the way Antpool does: pageSize capped at `max_size`, and a page
@@ -87,7 +74,7 @@ nlohmann::json page_fields(const Page& p, nlohmann::json rows) {
 // accountOverview.htm (§5.3): H/s as integer strings; counts mix numbers and strings as NA types
 // them (total and invalid numbers, active and inactive strings).
 AntpoolReply account_overview(const std::string& account, const AccountData& data) {
-  const Sums s = sums(data.workers);
+  const WorkerSums& s = data.sums;
   return ok_reply({{"userId", account},
                    {"hsLast10m", fixed(std::round(s.h10m), 0)},
                    {"hsLast1h", fixed(std::round(s.h1h), 0)},
@@ -101,31 +88,30 @@ AntpoolReply account_overview(const std::string& account, const AccountData& dat
                    {"yesterdayAmount", data.yesterday}});
 }
 
-// userWorkerList.htm (§5.4): rows under data.result, hashrates "118.42 TH/s".
+// userWorkerList.htm (§5.4): rows under data.result, hashrates "118.42 TH/s"; the rows are
+// pasted from the text rendered by set_workers.
 AntpoolReply worker_list(const Params& params, const std::string& account,
                          const AccountData& data) {
   const auto status = int_param(params, "workerStatus", 0, 0, 3);
   if (!status) return invalid_parameter("workerStatus");
-  std::vector<const AntpoolWorker*> selected;
+  std::vector<size_t> selected;
   selected.reserve(data.workers.size());
-  for (const AntpoolWorker& w : data.workers) {
-    if (*status == 0 || w.status == *status) selected.push_back(&w);
+  for (size_t i = 0; i < data.workers.size(); ++i) {
+    if (*status == 0 || data.workers[i].status == *status) selected.push_back(i);
   }
   const auto page = page_of(params, selected.size(), kAntpoolWorkerListMaxPageSize);
   if (!page) return invalid_parameter("page");
-  nlohmann::json rows = nlohmann::json::array();
+  std::string text = R"({"coinType":"BTC","userId":)" + nlohmann::json(account).dump() +
+                     R"(,"result":{"page":)" + std::to_string(page->page) + R"(,"totalPage":)" +
+                     std::to_string(page->total_page) + R"(,"pageSize":)" +
+                     std::to_string(page->page_size) + R"(,"totalRecord":)" +
+                     std::to_string(page->total_record) + R"(,"rows":[)";
   for (size_t i = page->begin; i < page->end; ++i) {
-    const AntpoolWorker& w = *selected[i];
-    rows.push_back({{"workerId", w.name},
-                    {"hsLast10min", hashrate_text(w.hashrate_10m_hs)},
-                    {"hsLast1h", hashrate_text(w.hashrate_1h_hs)},
-                    {"hsLast1d", hashrate_text(w.hashrate_1d_hs)},
-                    {"rejectRatio", w.reject_ratio},
-                    {"shareLastTime", std::to_string(w.share_last_time_ms)},
-                    {"workerStatus", w.status}});
+    if (i != page->begin) text += ',';
+    text += data.worker_rows[selected[i]];
   }
-  return ok_reply(
-      {{"coinType", "BTC"}, {"userId", account}, {"result", page_fields(*page, std::move(rows))}});
+  text += "]}}";
+  return ok_text(text);
 }
 
 nlohmann::json recv_row(const AntpoolRecvDay& day) {
@@ -184,7 +170,7 @@ AntpoolReply account_balance(const AccountData& data) {
 
 // hashrate.htm (§5.2): MH/s decimal strings, worker counts as numbers.
 AntpoolReply hashrate(const AccountData& data) {
-  const Sums s = sums(data.workers);
+  const WorkerSums& s = data.sums;
   return ok_reply({{"last10m", fixed(s.h10m / 1e6, 2)},
                    {"last30m", "0"},
                    {"last1h", fixed(s.h1h / 1e6, 2)},
@@ -207,7 +193,7 @@ AntpoolReply pool_stats(const std::map<std::string, AccountData>& all) {
   double hashrate_hs = 0;
   int active = 0;
   for (const auto& [name, data] : all) {
-    const Sums s = sums(data.workers);
+    const WorkerSums& s = data.sums;
     hashrate_hs += s.h10m;
     active += s.active;
   }
@@ -259,8 +245,31 @@ std::string hashrate_text(double hashrate_hs) {
 }
 
 AntpoolReply ok_reply(const nlohmann::json& data) {
-  nlohmann::json envelope = {{"version", "1.0"}, {"code", 0}, {"message", "ok"}, {"data", data}};
-  return {200, envelope.dump(), "application/json"};
+  return ok_text(data.dump());
+}
+
+void set_workers(AccountData& data, std::vector<AntpoolWorker> workers) {
+  data.workers = std::move(workers);
+  data.worker_rows.clear();
+  data.sums = {};
+  WorkerSums& s = data.sums;
+  for (const AntpoolWorker& w : data.workers) {
+    data.worker_rows.push_back(nlohmann::json{
+        {"workerId", w.name},
+        {"hsLast10min", hashrate_text(w.hashrate_10m_hs)},
+        {"hsLast1h", hashrate_text(w.hashrate_1h_hs)},
+        {"hsLast1d", hashrate_text(w.hashrate_1d_hs)},
+        {"rejectRatio", w.reject_ratio},
+        {"shareLastTime", std::to_string(w.share_last_time_ms)},
+        {"workerStatus", w.status}}.dump());
+    s.h10m += w.hashrate_10m_hs;
+    s.h1h += w.hashrate_1h_hs;
+    s.h1d += w.hashrate_1d_hs;
+    ++s.total;
+    if (w.status == 1) ++s.active;
+    if (w.status == 2) ++s.inactive;
+    if (w.status == 3) ++s.invalid;
+  }
 }
 
 }  // namespace kz::test::antpool

@@ -48,21 +48,6 @@ std::optional<int64_t> nonce_of(const std::string& text) {
   return std::stoll(text);
 }
 
-AntpoolReply forbidden_page() {
-  return {403,
-          "<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body>"
-          "<h1>403 Forbidden</h1><p>Your IP address has been banned for making too many "
-          "requests.</p></body></html>",
-          "text/html"};
-}
-
-AntpoolReply not_found_page() {
-  return {404,
-          "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>"
-          "<h1>404 Not Found</h1></body></html>",
-          "text/html"};
-}
-
 std::optional<int> code_of(const AntpoolReply& reply) {
   auto body = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_object() && body.contains("code") && body["code"].is_number_integer()) {
@@ -174,7 +159,7 @@ void AntpoolServer::Impl::handle(const httplib::Request& req, httplib::Response&
   {
     std::lock_guard lock(mutex);
     request.at = now();
-    if (!admit(req.remote_addr, request.at)) reply = forbidden_page();
+    if (!admit(req.remote_addr, request.at)) reply = antpool_html_page(403);
     override_now = override;
   }
   if (!reply && override_now) reply = override_now(request);
@@ -182,7 +167,7 @@ void AntpoolServer::Impl::handle(const httplib::Request& req, httplib::Response&
     std::lock_guard lock(mutex);
     if (!reply &&
         (req.path.rfind(kApiPrefix, 0) != 0 || !antpool::known_endpoint(request.endpoint))) {
-      reply = not_found_page();
+      reply = antpool_html_page(404);
     }
     if (!reply) reply = answer(request);
     request.params.erase("signature");
@@ -219,7 +204,7 @@ void AntpoolServer::add_key(AntpoolKey key) {
 
 void AntpoolServer::set_workers(const std::string& account, std::vector<AntpoolWorker> workers) {
   std::lock_guard lock(impl_->mutex);
-  impl_->accounts[account].workers = std::move(workers);
+  antpool::set_workers(impl_->accounts[account], std::move(workers));
 }
 
 void AntpoolServer::set_recv(const std::string& account, std::vector<AntpoolRecvDay> days) {
@@ -306,13 +291,10 @@ AntpoolReply antpool_error(int code, const std::string& message) {
 
 AntpoolReply antpool_html_page(int status) {
   static const std::map<int, std::string> kReasons = {
-      {403, "Forbidden"},
-      {429, "Too Many Requests"},
-      {500, "Internal Server Error"},
-      {502, "Bad Gateway"},
-      {503, "Service Temporarily Unavailable"},
-      {504, "Gateway Time-out"},
-      {520, "Web server is returning an unknown error"},
+      {403, "Forbidden"},           {404, "Not Found"},
+      {429, "Too Many Requests"},   {500, "Internal Server Error"},
+      {502, "Bad Gateway"},         {503, "Service Temporarily Unavailable"},
+      {504, "Gateway Time-out"},    {520, "Web server is returning an unknown error"},
       {522, "Connection timed out"}};
   auto reason = kReasons.find(status);
   const std::string title =

@@ -189,5 +189,41 @@ TEST_F(AntpoolServerTest, ServesConcurrentClientsWithTheirOwnKeys) {
   EXPECT_EQ(server_.request_count("accountOverview.htm"), kThreads * kCalls);
 }
 
+// The simulated day's fleet (33 sub-accounts of 200 workers under one key): one round of
+// overviews, full worker lists and pool stats answers every worker once, with pool totals.
+TEST_F(AntpoolServerTest, ServesAFleetOf33AccountsOf200Workers) {
+  AntpoolKey fleet{"fleet", "k-fleet", "s-fleet", {}};
+  int online = 0;
+  for (int a = 0; a < 33; ++a) {
+    const std::string account = "fleet_" + std::to_string(a);
+    fleet.sub_accounts.push_back(account);
+    std::vector<AntpoolWorker> workers;
+    for (int w = 0; w < 200; ++w) {
+      const bool up = (a * 200 + w) % 17 != 0;
+      online += up;
+      workers.push_back(antpool_worker(account + ".w" + std::to_string(w), 1.1e14 + w * 1e9, up));
+    }
+    server_.set_workers(account, std::move(workers));
+  }
+  server_.add_key(fleet);
+  AntpoolSigner signer{fleet.user_id, fleet.key, fleet.secret};
+  size_t rows = 0;
+  int active = 0;
+  for (const std::string& account : fleet.sub_accounts) {
+    const auto overview = call(signer, "accountOverview.htm", {{"userId", account}});
+    EXPECT_EQ(overview["data"]["totalWorkerNum"], 200) << account;
+    active += std::stoi(overview["data"]["activeWorkerNum"].get<std::string>());
+    const auto list = call(signer, "userWorkerList.htm",
+                           {{"userId", account}, {"pageSize", "200"}, {"workerStatus", "0"}});
+    EXPECT_EQ(list["data"]["result"]["totalPage"], 1);
+    rows += list["data"]["result"]["rows"].size();
+  }
+  EXPECT_EQ(rows, 33u * 200u);
+  EXPECT_EQ(active, online);
+  const auto stats = call(signer, "poolStats.htm", {{"coin", "BTC"}});
+  EXPECT_EQ(stats["data"]["activeWorkerNumber"], std::to_string(online));
+  EXPECT_EQ(server_.requests().size(), 33u * 2u + 1u);
+}
+
 }  // namespace
 }  // namespace kz::test
