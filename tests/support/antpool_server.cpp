@@ -48,7 +48,11 @@ std::optional<int64_t> nonce_of(const std::string& text) {
   return std::stoll(text);
 }
 
+// The envelope's code: 0 for the success envelope written by ok_reply (read without parsing a
+// page of rows), else whatever the body's JSON says.
 std::optional<int> code_of(const AntpoolReply& reply) {
+  static const std::string kOkPrefix = R"({"version":"1.0","code":0,)";
+  if (reply.body.compare(0, kOkPrefix.size(), kOkPrefix) == 0) return 0;
   auto body = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_object() && body.contains("code") && body["code"].is_number_integer()) {
     return body["code"].get<int>();
