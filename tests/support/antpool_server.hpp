@@ -106,6 +106,7 @@ class AntpoolServer {
 
   std::string url() const;  // "http://127.0.0.1:<port>/api/"
 
+  // Adds (or replaces) a key; it accepts any first nonce, then only higher ones.
   void add_key(AntpoolKey key);
   // The data of an account (a user_id or a sub-account of one).
   void set_workers(const std::string& account, std::vector<AntpoolWorker> workers);
@@ -118,9 +119,12 @@ class AntpoolServer {
   // Called first for each request (after the rate limit, before the signature check); an
   // answer replaces the normal one.
   void set_override(std::function<std::optional<AntpoolReply>(const AntpoolRequest&)> override);
-  // The rate limit: `calls` per `window` per client, then banned for `ban_length`.
+  // The rate limit: `calls` per `window` per client, then banned for `ban_length` (defaults 600,
+  // 600 s, 1800 s). A window is (t - window, t].
   void set_rate_limit(int calls, std::chrono::seconds window, std::chrono::seconds ban_length);
 
+  // Every request, refused ones too, in the order answered; params keep key and nonce but not
+  // the signature.
   std::vector<AntpoolRequest> requests() const;
   int request_count(const std::string& endpoint) const;
   // The most requests the server saw inside any rolling window of `window`, by its clock.
