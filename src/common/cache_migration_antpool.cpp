@@ -9,6 +9,8 @@ namespace kz {
 //   them) or 'none' (a summary alone). Older snapshots listed all their workers.
 // - worker.last_sample_key: the worker's newest sample, so that v_latest_workers shows each
 //   worker's latest known sample when the newest snapshots list none or only offline workers.
+//   v_latest_workers shows the workers sampled since the pool's newest full list (every worker
+//   with a sample while the pool has none yet): a worker a full list left out is gone, as before.
 // - income_day.fpps_sat: Antpool's FPPS share of the day (block + fee).
 // - api_call: every Antpool call, reserved before it is sent (the budget counts these rows),
 //   then filled with its outcome; api_nonce: the last nonce per key (by the key's SHA-256);
@@ -20,6 +22,9 @@ ALTER TABLE pool ADD COLUMN source TEXT NOT NULL DEFAULT 'btcpool'
   CHECK (source IN ('btcpool', 'antpool'));
 ALTER TABLE snapshot ADD COLUMN worker_list TEXT NOT NULL DEFAULT 'all'
   CHECK (worker_list IN ('all', 'offline', 'none'));
+-- v_latest_workers finds each pool's newest full list by this index (rowid last), however old
+-- it is; without it SQLite walks back through every newer snapshot of every pool.
+CREATE INDEX snapshot_by_pool_list ON snapshot(pool_id, worker_list);
 ALTER TABLE worker ADD COLUMN last_sample_key INTEGER;
 UPDATE worker SET last_sample_key = newest.sample_key
 FROM (SELECT worker_id, max(sample_key) AS sample_key FROM worker_sample GROUP BY worker_id)
@@ -99,7 +104,8 @@ FROM pool p
 JOIN worker w ON w.pool_id = p.id
 JOIN worker_sample ws ON ws.sample_key = w.last_sample_key
 JOIN snapshot s ON s.id = ws.snapshot_id
-WHERE ws.snapshot_id >= (SELECT max(id) FROM snapshot WHERE pool_id = p.id AND worker_list = 'all');
+WHERE ws.snapshot_id >= coalesce(
+  (SELECT max(id) FROM snapshot WHERE pool_id = p.id AND worker_list = 'all'), 0);
 
 CREATE VIEW v_api_budget AS
 SELECT b.budget_calls, b.window_s,

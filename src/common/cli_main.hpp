@@ -21,6 +21,20 @@ inline int run_cli(CLI::App& app, int argc, char** argv, const std::string& prog
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError&) {
+    // Unexpected arguments may hold a key typed in by mistake: name the options only.
+    std::string names;
+    size_t values = 0;
+    for (const std::string& arg : app.remaining()) {
+      if (arg.starts_with("-"))
+        names += (names.empty() ? "" : ", ") + arg.substr(0, arg.find('='));
+      else
+        ++values;
+    }
+    std::cerr << program << ": error: unexpected arguments" << (names.empty() ? "" : ": " + names)
+              << (values ? " (" + std::to_string(values) + " more not shown)" : "")
+              << " (see --help)\n";
+    return to_int(ExitCode::usage);
   } catch (const CLI::ParseError& e) {
     std::cerr << program << ": error: " << e.what() << " (see --help)\n";
     return to_int(ExitCode::usage);

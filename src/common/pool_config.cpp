@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "common/clock.hpp"
+#include "common/config_reader.hpp"
 #include "common/error.hpp"
-#include "common/json_positions.hpp"
 #include "common/url_text.hpp"
 
 namespace kz {
@@ -15,153 +15,159 @@ namespace {
 
 using nlohmann::json;
 
-class ConfigReader {
- public:
-  ConfigReader(const std::string& text, std::string source)
-      : source_(std::move(source)), layout_(json_layout(text)) {
-    if (!layout_.duplicate_keys.empty()) {
-      const auto& [pointer, at] = layout_.duplicate_keys.front();
-      fail_at(at, "duplicate key '" + pointer.substr(pointer.rfind('/') + 1) + "'");
+const std::set<std::string> common_keys = {"account_name", "source",  "client",
+                                           "company",      "country", "site",
+                                           "page_tz",      "enabled", "thresholds"};
+const std::set<std::string> btcpool_keys = {"observer_url"};
+const std::set<std::string> antpool_keys = {"user_id", "sub_account", "credentials_file", "key_env",
+                                            "secret_env"};
+
+ThresholdSettings read_thresholds(const ConfigReader& reader, const json& object,
+                                  const std::string& pointer) {
+  static const std::set<std::string> known = {
+      "offline_high_count",   "offline_high_percent", "drop_medium_percent",    "drop_high_percent",
+      "drop_resolve_percent", "baseline_minutes",     "baseline_min_snapshots", "failed_runs"};
+  if (!object.is_object()) reader.fail(pointer, "'thresholds' must be an object");
+  for (const auto& [key, value] : object.items()) {
+    if (!known.contains(key)) reader.fail(pointer + "/" + key, "unknown threshold '" + key + "'");
+  }
+  ThresholdSettings t;
+  reader.number(object, pointer, "offline_high_count", t.offline_high_count, 0, 1e6);
+  reader.number(object, pointer, "offline_high_percent", t.offline_high_percent, 0, 100);
+  reader.number(object, pointer, "drop_medium_percent", t.drop_medium_percent, 0, 100);
+  reader.number(object, pointer, "drop_high_percent", t.drop_high_percent, 0, 100);
+  reader.number(object, pointer, "drop_resolve_percent", t.drop_resolve_percent, 0, 100);
+  reader.number(object, pointer, "baseline_minutes", t.baseline_minutes, 1, 7 * 24 * 60);
+  reader.number(object, pointer, "baseline_min_snapshots", t.baseline_min_snapshots, 1, 1000);
+  reader.number(object, pointer, "failed_runs", t.failed_runs, 1, 1000);
+  return t;
+}
+
+void read_observer_url(const ConfigReader& reader, const json& object, const std::string& pointer,
+                       const std::string& where, PoolConfig& pool) {
+  pool.observer_url = reader.text(object, pointer, "observer_url", true, where);
+  const std::string& url = pool.observer_url;
+  if (!has_fetchable_scheme(url)) {
+    reader.fail(pointer + "/observer_url",
+                "'" + redacted_url(url) + "' is not an http(s):// or file:// URL");
+  }
+  if (url.find_first_of(" \t\r\n") != std::string::npos) {
+    reader.fail(pointer + "/observer_url", "the URL contains white space");
+  }
+}
+
+// An Antpool name becomes part of the pool's identity "antpool://<user_id>/<target>".
+std::string antpool_name(const ConfigReader& reader, const json& object, const std::string& pointer,
+                         const char* key, const std::string& where) {
+  std::string name = reader.text(object, pointer, key, true, where);
+  if (name.find_first_of("/ \t\r\n") != std::string::npos) {
+    reader.fail(pointer + "/" + key, "'" + std::string(key) + "' must not hold '/' or spaces");
+  }
+  return name;
+}
+
+std::string env_name(const ConfigReader& reader, const json& object, const std::string& pointer,
+                     const char* key, const std::string& where) {
+  std::string name = reader.text(object, pointer, key, true, where);
+  const bool valid = !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                     name.find_first_not_of(
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789_") == std::string::npos;
+  if (!valid) {
+    reader.fail(
+        pointer + "/" + key,
+        "'" + std::string(key) + "' must name an environment variable (letters, digits, _)");
+  }
+  return name;
+}
+
+void read_antpool(const ConfigReader& reader, const json& object, const std::string& pointer,
+                  const std::string& where, PoolConfig& pool) {
+  AntpoolPoolConfig antpool;
+  antpool.user_id = antpool_name(reader, object, pointer, "user_id", where);
+  if (object.contains("sub_account"))
+    antpool.sub_account = antpool_name(reader, object, pointer, "sub_account", where);
+  const bool file = object.contains("credentials_file");
+  const bool key_env = object.contains("key_env"), secret_env = object.contains("secret_env");
+  if (file && (key_env || secret_env)) {
+    reader.fail(pointer + (key_env ? "/key_env" : "/secret_env"),
+                where + " has both 'credentials_file' and 'key_env'/'secret_env': give one");
+  }
+  if (file) {
+    antpool.credentials_file = reader.text(object, pointer, "credentials_file", true, where);
+  } else if (key_env || secret_env) {
+    if (!key_env) reader.fail(pointer + "/secret_env", "'secret_env' needs 'key_env' beside it");
+    if (!secret_env) reader.fail(pointer + "/key_env", "'key_env' needs 'secret_env' beside it");
+    antpool.key_env = env_name(reader, object, pointer, "key_env", where);
+    antpool.secret_env = env_name(reader, object, pointer, "secret_env", where);
+  } else {
+    reader.fail(pointer, where + " needs 'credentials_file' or 'key_env' and 'secret_env'");
+  }
+  pool.observer_url = "antpool://" + antpool.user_id + "/" +
+                      (antpool.sub_account ? *antpool.sub_account : antpool.user_id);
+  pool.antpool = std::move(antpool);
+}
+
+PoolConfig read_pool(const ConfigReader& reader, const json& object, const std::string& pointer,
+                     size_t index) {
+  const std::string where = "pool " + std::to_string(index + 1);
+  if (!object.is_object()) reader.fail(pointer, where + " must be an object");
+  PoolConfig pool;
+  if (object.contains("source")) {
+    pool.source = reader.text(object, pointer, "source", true, where);
+    if (pool.source != "btcpool" && pool.source != "antpool") {
+      reader.fail(pointer + "/source", "'source' must be \"btcpool\" or \"antpool\"");
     }
   }
-
-  [[noreturn]] void fail_at(TextPosition at, const std::string& message) const {
-    throw Error(ExitCode::usage, source_ + ":" + std::to_string(at.line) + ":" +
-                                     std::to_string(at.column) + ": " + message);
+  const bool antpool = pool.source == "antpool";
+  for (const auto& [key, value] : object.items()) {
+    if (common_keys.contains(key) || (antpool ? antpool_keys : btcpool_keys).contains(key))
+      continue;
+    if ((antpool ? btcpool_keys : antpool_keys).contains(key)) {
+      reader.fail(pointer + "/" + key, "'" + key + "' does not belong in " + where + " (source \"" +
+                                           pool.source + "\")");
+    }
+    reader.fail(pointer + "/" + key, "unknown key '" + key + "' in " + where);
   }
-
-  [[noreturn]] void fail(const std::string& pointer, const std::string& message) const {
-    auto found = layout_.positions.find(pointer);
-    fail_at(found == layout_.positions.end() ? TextPosition{} : found->second, message);
+  pool.account_name = reader.text(object, pointer, "account_name", true, where);
+  if (antpool)
+    read_antpool(reader, object, pointer, where, pool);
+  else
+    read_observer_url(reader, object, pointer, where, pool);
+  pool.client = reader.text(object, pointer, "client", false, where);
+  pool.company = reader.text(object, pointer, "company", false, where);
+  pool.country = reader.text(object, pointer, "country", false, where);
+  pool.site = reader.text(object, pointer, "site", false, where);
+  if (object.contains("page_tz")) {
+    pool.page_tz = reader.text(object, pointer, "page_tz", false, where);
+    if (!parse_utc_offset(*pool.page_tz)) {
+      reader.fail(pointer + "/page_tz", "'" + *pool.page_tz + "' is not a UTC offset like +05:00");
+    }
   }
-
-  std::string text(const json& pool, const std::string& pointer, const char* key, bool required,
-                   const std::string& where) {
-    if (!pool.contains(key)) {
-      if (required) fail(pointer, "missing '" + std::string(key) + "' in " + where);
-      return "";
-    }
-    const json& value = pool.at(key);
-    if (!value.is_string())
-      fail(pointer + "/" + key, "'" + std::string(key) + "' must be a string");
-    std::string result = value.get<std::string>();
-    if (required && result.empty())
-      fail(pointer + "/" + key, "'" + std::string(key) + "' is empty");
-    return result;
+  if (object.contains("enabled")) {
+    if (!object.at("enabled").is_boolean())
+      reader.fail(pointer + "/enabled", "'enabled' must be true or false");
+    pool.enabled = object.at("enabled").get<bool>();
   }
-
-  template <typename T>
-  void number(const json& object, const std::string& pointer, const char* key,
-              std::optional<T>& out, double min, double max) {
-    if (!object.contains(key)) return;
-    const json& value = object.at(key);
-    const bool integral = std::is_integral_v<T>;
-    if (!value.is_number() || (integral && !value.is_number_integer())) {
-      fail(pointer + "/" + key,
-           "'" + std::string(key) + "' must be " + (integral ? "a whole number" : "a number"));
-    }
-    const double number = value.get<double>();
-    if (number < min || number > max) {
-      std::ostringstream range;
-      range << "'" << key << "' must be between " << min << " and " << max;
-      fail(pointer + "/" + key, range.str());
-    }
-    out = value.get<T>();
+  if (object.contains("thresholds")) {
+    pool.thresholds = read_thresholds(reader, object.at("thresholds"), pointer + "/thresholds");
   }
-
-  ThresholdSettings thresholds(const json& object, const std::string& pointer) {
-    static const std::set<std::string> known = {"offline_high_count",     "offline_high_percent",
-                                                "drop_medium_percent",    "drop_high_percent",
-                                                "drop_resolve_percent",   "baseline_minutes",
-                                                "baseline_min_snapshots", "failed_runs"};
-    if (!object.is_object()) fail(pointer, "'thresholds' must be an object");
-    for (const auto& [key, value] : object.items()) {
-      if (!known.contains(key)) fail(pointer + "/" + key, "unknown threshold '" + key + "'");
-    }
-    ThresholdSettings t;
-    number(object, pointer, "offline_high_count", t.offline_high_count, 0, 1e6);
-    number(object, pointer, "offline_high_percent", t.offline_high_percent, 0, 100);
-    number(object, pointer, "drop_medium_percent", t.drop_medium_percent, 0, 100);
-    number(object, pointer, "drop_high_percent", t.drop_high_percent, 0, 100);
-    number(object, pointer, "drop_resolve_percent", t.drop_resolve_percent, 0, 100);
-    number(object, pointer, "baseline_minutes", t.baseline_minutes, 1, 7 * 24 * 60);
-    number(object, pointer, "baseline_min_snapshots", t.baseline_min_snapshots, 1, 1000);
-    number(object, pointer, "failed_runs", t.failed_runs, 1, 1000);
-    return t;
-  }
-
-  PoolConfig pool(const json& object, const std::string& pointer, size_t index) {
-    const std::string where = "pool " + std::to_string(index + 1);
-    if (!object.is_object()) fail(pointer, where + " must be an object");
-    static const std::set<std::string> known = {"account_name", "observer_url", "client",
-                                                "company",      "country",      "site",
-                                                "page_tz",      "enabled",      "thresholds"};
-    for (const auto& [key, value] : object.items()) {
-      if (!known.contains(key)) fail(pointer + "/" + key, "unknown key '" + key + "' in " + where);
-    }
-    PoolConfig pool;
-    pool.account_name = text(object, pointer, "account_name", true, where);
-    pool.observer_url = text(object, pointer, "observer_url", true, where);
-    const std::string& url = pool.observer_url;
-    if (!has_fetchable_scheme(url)) {
-      fail(pointer + "/observer_url",
-           "'" + redacted_url(url) + "' is not an http(s):// or file:// URL");
-    }
-    if (url.find_first_of(" \t\r\n") != std::string::npos) {
-      fail(pointer + "/observer_url", "the URL contains white space");
-    }
-    pool.client = text(object, pointer, "client", false, where);
-    pool.company = text(object, pointer, "company", false, where);
-    pool.country = text(object, pointer, "country", false, where);
-    pool.site = text(object, pointer, "site", false, where);
-    if (object.contains("page_tz")) {
-      pool.page_tz = text(object, pointer, "page_tz", false, where);
-      if (!parse_utc_offset(*pool.page_tz)) {
-        fail(pointer + "/page_tz", "'" + *pool.page_tz + "' is not a UTC offset like +05:00");
-      }
-    }
-    if (object.contains("enabled")) {
-      if (!object.at("enabled").is_boolean())
-        fail(pointer + "/enabled", "'enabled' must be true or false");
-      pool.enabled = object.at("enabled").get<bool>();
-    }
-    if (object.contains("thresholds")) {
-      pool.thresholds = thresholds(object.at("thresholds"), pointer + "/thresholds");
-    }
-    return pool;
-  }
-
- private:
-  std::string source_;
-  JsonLayout layout_;
-};
+  return pool;
+}
 
 }  // namespace
 
-std::vector<PoolConfig> parse_pool_config(const std::string& text, const std::string& source_name) {
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // Turn the byte offset into a line and column.
-    int line = 1, column = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n')
-        line++, column = 1;
-      else
-        column++;
-    }
-    std::string what = e.what();
-    if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
-    throw Error(ExitCode::usage, source_name + ":" + std::to_string(line) + ":" +
-                                     std::to_string(column) + ": invalid JSON: " + what);
-  }
-  ConfigReader reader(text, source_name);
+std::vector<PoolConfig> parse_pool_config(const std::string& text, const std::string& source_name,
+                                          const ConfigSectionReader& antpool_section) {
+  const json document = parse_config_json(text, source_name);
+  const ConfigReader reader(text, source_name);
   std::string pools_pointer;
   const json* pools = &document;
   if (document.is_object()) {
     for (const auto& [key, value] : document.items()) {
-      if (key != "pools") reader.fail("/" + key, "unknown key '" + key + "' (expected \"pools\")");
+      if (key != "pools" && key != "antpool") {
+        reader.fail("/" + key, "unknown key '" + key + "' (expected \"pools\" or \"antpool\")");
+      }
     }
     if (!document.contains("pools")) reader.fail("", "missing \"pools\"");
     pools = &document.at("pools");
@@ -174,25 +180,35 @@ std::vector<PoolConfig> parse_pool_config(const std::string& text, const std::st
   std::set<std::string> names, urls;
   for (size_t i = 0; i < pools->size(); ++i) {
     const std::string pointer = pools_pointer + "/" + std::to_string(i);
-    PoolConfig pool = reader.pool(pools->at(i), pointer, i);
+    PoolConfig pool = read_pool(reader, pools->at(i), pointer, i);
     if (!names.insert(pool.account_name).second) {
       reader.fail(pointer + "/account_name", "duplicate account_name '" + pool.account_name + "'");
     }
     if (!urls.insert(pool.observer_url).second) {
+      if (pool.antpool) {
+        reader.fail(pointer + (pool.antpool->sub_account ? "/sub_account" : "/user_id"),
+                    "duplicate Antpool account '" + pool.observer_url + "'");
+      }
       reader.fail(pointer + "/observer_url",
                   "duplicate observer_url '" + redacted_url(pool.observer_url) + "'");
     }
     result.push_back(std::move(pool));
   }
+  if (document.is_object() && document.contains("antpool")) {
+    const json& section = document.at("antpool");
+    if (!section.is_object()) reader.fail("/antpool", "\"antpool\" must be an object");
+    if (antpool_section) antpool_section(section, "/antpool", reader);
+  }
   return result;
 }
 
-std::vector<PoolConfig> load_pool_config(const std::string& path) {
+std::vector<PoolConfig> load_pool_config(const std::string& path,
+                                         const ConfigSectionReader& antpool_section) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ExitCode::usage, "cannot read config file " + path);
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_pool_config(text.str(), path);
+  return parse_pool_config(text.str(), path, antpool_section);
 }
 
 std::vector<PoolConfig> select_pools(const std::vector<PoolConfig>& pools,

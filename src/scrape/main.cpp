@@ -16,6 +16,8 @@
 #include "common/termination.hpp"
 #include "common/units.hpp"
 #include "common/url_text.hpp"
+#include "scrape/antpool/antpool_cli.hpp"
+#include "scrape/antpool/antpool_config.hpp"
 #include "scrape/fleet_scrape.hpp"
 #include "scrape/scrape_job.hpp"
 
@@ -38,6 +40,7 @@ struct CliValues {
   double drop_medium_percent = 20;
   double drop_high_percent = 30;
   double drop_resolve_percent = 10;
+  kz::AntpoolCliValues antpool;
 };
 
 void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
@@ -79,8 +82,9 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
       ->default_str("auto");
   app.add_option("--chromium", cli.chromium, "Chromium binary for --render")->capture_default_str();
   app.add_option("--source", cli.source,
-                 "page: read the observer page; api: the pool's JSON API (needs an API key)")
-      ->check(CLI::IsMember({"page", "api"}))
+                 "page: read the observer page; api: the pool's JSON API (needs an API key); "
+                 "antpool: one Antpool account (see the Antpool options)")
+      ->check(CLI::IsMember({"page", "api", "antpool"}))
       ->capture_default_str();
   app.add_option("--api-url", options.api.url, "Base URL of the pool's API for --source api")
       ->capture_default_str();
@@ -92,6 +96,8 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+
+  kz::add_antpool_options(app, cli.antpool);
 
   auto& t = options.thresholds;
   const char* group = "Alert thresholds";
@@ -161,7 +167,8 @@ void finish_api_options(kz::ScrapeOptions& options, const CliValues& cli) {
   }
 }
 
-void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
+// Where the pages come from: --url, --config (or $KZ_CONFIG), $OBSERVER_URL, or the API.
+void finish_source(kz::ScrapeOptions& options, CliValues& cli) {
   if (cli.config.empty() && options.observer_url.empty() && cli.source != "api") {
     cli.config = from_env("KZ_CONFIG");
   }
@@ -185,6 +192,11 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
     throw kz::Error(kz::ExitCode::usage, "'" + kz::redacted_url(options.observer_url) +
                                              "' is not an http(s):// or file:// URL");
   }
+}
+
+void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
+  kz::check_antpool_source(cli.source, cli.config, options.observer_url, cli.antpool);
+  if (cli.source != "antpool") finish_source(options, cli);
   if (!cli.account.empty()) options.account_name = cli.account;
   auto offset = kz::parse_utc_offset(cli.page_tz);
   if (!offset) {
@@ -205,27 +217,7 @@ void finish_options(kz::ScrapeOptions& options, CliValues& cli) {
   t.drop_resolve_fraction = cli.drop_resolve_percent / 100;
 }
 
-// Validates the whole file before any work, then scrapes the selected pools.
-int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Clock& clock,
-               kz::PageRenderer& renderer) {
-  const auto pools =
-      kz::select_pools(kz::load_pool_config(cli.config), base.account_name, cli.config);
-  if (base.dry_run && pools.size() != 1) {
-    throw kz::Error(kz::ExitCode::usage, "--dry-run with --config needs --account NAME");
-  }
-  std::vector<kz::ScrapeOptions> jobs;
-  for (const auto& pool : pools) jobs.push_back(kz::options_for_pool(base, pool));
-  if (base.dry_run) {
-    kz::CurlTransport transport(jobs.front().http);
-    kz::ScrapeJob(jobs.front(), transport, clock, kz::terminable_sleeper(), &renderer)
-        .run(std::cout);
-    return 0;
-  }
-  const auto outcomes = kz::scrape_fleet(
-      jobs, cli.concurrency,
-      [](const kz::HttpOptions& http) { return std::make_unique<kz::CurlTransport>(http); }, clock,
-      kz::terminable_sleeper(), &renderer);
-  const kz::ExitCode code = kz::fleet_exit_code(outcomes);
+void report_fleet(const std::vector<kz::PoolOutcome>& outcomes) {
   const auto failed = std::count_if(outcomes.begin(), outcomes.end(),
                                     [](const auto& o) { return o.code != kz::ExitCode::ok; });
   if (failed > 0) {
@@ -234,7 +226,51 @@ int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Cl
   } else {
     spdlog::info("all {} pools scraped", outcomes.size());
   }
-  return kz::to_int(code);
+}
+
+// One Antpool account; its failure is the run's one error line.
+int run_one_antpool(const kz::AntpoolRun& run, const kz::Clock& clock) {
+  const auto outcomes = kz::run_antpool(run, clock, std::cout);
+  const kz::ExitCode code = kz::fleet_exit_code(outcomes);
+  if (code != kz::ExitCode::ok) throw kz::Error(code, outcomes.front().error);
+  return 0;
+}
+
+// Validates the whole file (and loads every Antpool pool's credentials) before any work,
+// then scrapes the selected btcpool.kz pools and collects the Antpool ones.
+int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Clock& clock,
+               kz::PageRenderer& renderer) {
+  const kz::ScrapeConfig config = kz::load_scrape_config(cli.config);
+  for (const std::string& warning : config.warnings) spdlog::warn("{}: {}", cli.config, warning);
+  const auto pools = kz::select_pools(config.pools, base.account_name, cli.config);
+  if (base.dry_run && pools.size() != 1) {
+    throw kz::Error(kz::ExitCode::usage, "--dry-run with --config needs --account NAME");
+  }
+  std::vector<kz::ScrapeOptions> jobs;
+  for (const auto& pool : pools) {
+    if (!pool.antpool) jobs.push_back(kz::options_for_pool(base, pool));
+  }
+  const kz::AntpoolRun antpool{kz::antpool_pools(base, pools, kz::process_environment()),
+                               config.antpool};
+  if (base.dry_run) {
+    if (!antpool.pools.empty()) return run_one_antpool(antpool, clock);
+    kz::CurlTransport transport(jobs.front().http);
+    kz::ScrapeJob(jobs.front(), transport, clock, kz::terminable_sleeper(), &renderer)
+        .run(std::cout);
+    return 0;
+  }
+  std::vector<kz::PoolOutcome> outcomes;
+  if (!jobs.empty()) {
+    outcomes = kz::scrape_fleet(
+        jobs, cli.concurrency,
+        [](const kz::HttpOptions& http) { return std::make_unique<kz::CurlTransport>(http); },
+        clock, kz::terminable_sleeper(), &renderer);
+  }
+  for (auto& outcome : kz::run_antpool(antpool, clock, std::cout)) {
+    outcomes.push_back(std::move(outcome));
+  }
+  report_fleet(outcomes);
+  return kz::to_int(kz::fleet_exit_code(outcomes));
 }
 
 }  // namespace
@@ -243,7 +279,9 @@ int run_config(const kz::ScrapeOptions& base, const CliValues& cli, const kz::Cl
 // "terminated by SIGTERM", and then the process ends by that signal (status 128 + N).
 int main(int argc, char** argv) {
   kz::install_termination_handlers();
-  CLI::App app{"kzscrape: fetch a btcpool.kz observer page into the local SQLite cache"};
+  CLI::App app{
+      "kzscrape: fetch btcpool.kz observer pages and Antpool accounts into the local SQLite "
+      "cache"};
   app.set_version_flag("--version", "kzscrape 0.1.0");
   kz::ScrapeOptions options;
   CliValues cli;
@@ -256,6 +294,9 @@ int main(int argc, char** argv) {
     chromium.binary = cli.chromium;
     chromium.max_dom_bytes = options.http.max_body_bytes;
     kz::ChromiumRenderer renderer(chromium);
+    if (cli.source == "antpool") {
+      return run_one_antpool(kz::antpool_run_from_cli(options, cli.account, cli.antpool), clock);
+    }
     if (!cli.config.empty()) return run_config(options, cli, clock, renderer);
     kz::CurlTransport transport(options.http);
     kz::ScrapeJob job(options, transport, clock, kz::terminable_sleeper(), &renderer);

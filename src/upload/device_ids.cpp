@@ -66,8 +66,9 @@ class DeviceIdTable {
 // The first free id among the plain one, then the plain one with 6, 8, 12 and 16 hex digits
 // of the names' hash, then the longest with a counter: every step depends only on the names
 // and on ids already stored, so a worker gets the same id whenever it is assigned.
-std::string free_id(DeviceIdTable& ids, const std::string& account, const std::string& worker) {
-  const std::string plain = device_id(account, worker);
+std::string free_id(DeviceIdTable& ids, const std::string& account, const std::string& worker,
+                    PoolSource source) {
+  const std::string plain = device_id(account, worker, source);
   const std::optional<Holder> first = ids.holder(plain);
   if (!first) return plain;
   const std::string hash = name_hash_hex(account, worker);
@@ -97,8 +98,14 @@ void assign_device_ids(Cache& cache, int64_t pool_id, const std::string& account
     unassigned.bind(1, pool_id);
     while (unassigned.executeStep())
       workers.emplace_back(unassigned.getColumn(0).getInt64(), unassigned.getColumn(1).getString());
+    if (workers.empty()) return;
+    SQLite::Statement source(db, "SELECT source FROM pool WHERE id = ?");
+    source.bind(1, pool_id);
+    const PoolSource kind =
+        source.executeStep() ? pool_source(source.getColumn(0).getString()) : PoolSource::btcpool;
     DeviceIdTable ids(db);
-    for (const auto& [worker_id, name] : workers) ids.store(worker_id, free_id(ids, account, name));
+    for (const auto& [worker_id, name] : workers)
+      ids.store(worker_id, free_id(ids, account, name, kind));
   });
 }
 

@@ -71,6 +71,9 @@ std::string revision_not_set_aside(const char* table, const char* row, const cha
 
 PendingRows::PendingRows(Cache& cache, int64_t pool_id) : cache_(cache), pool_id_(pool_id) {
   try {
+    SQLite::Statement source(cache_.db(), "SELECT source FROM pool WHERE id = ?");
+    source.bind(1, pool_id_);
+    if (source.executeStep()) source_ = pool_source(source.getColumn(0).getString());
     SQLite::Statement range(cache_.db(),
                             std::string("SELECT min(s.id), max(s.id), count(*) FROM snapshot s"
                                         " WHERE s.pool_id = ? AND s.uploaded_at IS NULL") +
@@ -148,7 +151,7 @@ DeviceState PendingRows::read_device(SQLite::Statement& select, int first) const
   if (!stored_id.isNull()) {
     row.device_id = stored_id.getString();
   } else if (!account_.empty()) {
-    row.device_id = device_id(account_, row.name);
+    row.device_id = device_id(account_, row.name, source_);
   }
   return row;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/cache.hpp"
+#include "upload/pool_source.hpp"
 
 namespace kz {
 
@@ -60,6 +61,20 @@ struct PaymentState {
   int64_t revision = 0;
 };
 
+// One Antpool call of the call log (api_call), for api_call_logs.
+struct ApiCallState {
+  int64_t id = 0;  // api_call.id
+  std::string account_name;
+  int64_t nonce = 0;
+  std::string endpoint;
+  std::string called_at;  // ISO-8601 UTC with milliseconds
+  int64_t tier = 0;
+  std::optional<int64_t> http_status;
+  std::optional<int64_t> api_code;
+  std::optional<int64_t> duration_ms;
+  std::optional<std::string> error;
+};
+
 struct AlertState {
   int64_t id = 0;
   std::string alert_type;
@@ -91,6 +106,11 @@ class PendingRows {
   bool has_income();
   bool has_alerts();
   bool has_payments();
+  // Whether a call of the pool's account waits (pending_api_calls.cpp; any not set aside and
+  // not uploaded, finished or not: the run decides which are finished).
+  bool has_api_calls();
+  // pool.source: btcpool or antpool.
+  PoolSource source() const { return source_; }
 
   std::optional<SnapshotRow> newest_snapshot();
   std::vector<SnapshotRow> snapshots_after(int64_t after_id, std::size_t limit);
@@ -105,11 +125,18 @@ class PendingRows {
   std::vector<IncomeDay> income_after(const std::string& after_date, std::size_t limit);
   std::vector<AlertState> alerts_after(int64_t after_id, std::size_t limit);
   std::vector<PaymentState> payments_after(const std::string& after_id, std::size_t limit);
+  // The api_call rows signed by the pool's account (api_call.account_name = pool.account_name)
+  // with no uploaded_at, not set aside, and finished: their outcome recorded (duration_ms), or
+  // reserved before `abandoned_before_ms` (unix ms; the process that reserved them is gone), by
+  // id above `after_id`.
+  std::vector<ApiCallState> api_calls_after(int64_t after_id, std::size_t limit,
+                                            int64_t abandoned_before_ms);
 
   void mark_snapshots_uploaded(const std::string& uploaded_at);
   void mark_income_uploaded(const std::vector<IncomeDay>& days);
   void mark_alerts_uploaded(const std::vector<AlertState>& alerts);
   void mark_payments_uploaded(const std::vector<PaymentState>& payments);  // pending_payments.cpp
+  void mark_api_calls_uploaded(const std::vector<ApiCallState>& calls, const std::string& at);
 
  private:
   std::vector<DeviceState> devices_of_pending_snapshots(std::size_t limit);
@@ -126,7 +153,8 @@ class PendingRows {
   std::string oldest_pending_scraped_at_;
   std::size_t pool_workers_ = 0;  // every worker the pool ever had
   std::string account_;           // pool.account_name; empty when unlabelled
-  int64_t device_cursor_ = 0;     // worker_sample.sample_key to continue below
+  PoolSource source_ = PoolSource::btcpool;
+  int64_t device_cursor_ = 0;  // worker_sample.sample_key to continue below
   std::unordered_set<int64_t> devices_seen_;
   int64_t resend_cursor_ = 0;  // worker.id to continue above
 };

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/cache.hpp"
+#include "upload/pending_pool_stats.hpp"
 #include "upload/pool_selection.hpp"
 #include "upload/rejected_rows.hpp"
 #include "upload/shared_batch.hpp"
@@ -36,6 +37,7 @@ std::vector<PoolUpload> pending_pools(Cache& cache, const UploadOptions& base,
                                       const std::vector<PoolConfig>& pools, Outcome& outcome) {
   std::vector<PoolUpload> uploads;
   uploads.reserve(pools.size());
+  std::optional<PoolUpload> idle;  // carries the fleet's pool_stats when no pool has rows
   for (const PoolConfig& pool : pools) {
     const UploadOptions options = options_for_pool(base, pool);
     try {
@@ -48,12 +50,19 @@ std::vector<PoolUpload> pending_pools(Cache& cache, const UploadOptions& base,
       PoolUpload upload = open_pool_upload(cache, options, *id);
       if (!has_pending(upload.pending)) {
         spdlog::info("nothing to upload for {}", options.labels.account);
+        if (!idle) idle.emplace(std::move(upload));
         continue;
       }
       uploads.push_back(std::move(upload));
     } catch (const Error& e) {
       outcome.fail(pool.account_name, e);
     }
+  }
+  try {
+    if (uploads.empty() && idle && PendingPoolStats(cache).any())
+      uploads.push_back(std::move(*idle));
+  } catch (const Error& e) {
+    outcome.fail(idle->labels.account, e);
   }
   return uploads;
 }

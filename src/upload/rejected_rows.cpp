@@ -11,7 +11,8 @@ namespace {
 // The tables PendingRows knows how to skip; a row set aside under another name would be sent
 // again on every run.
 bool skippable(const std::string& table) {
-  for (const char* known : {"hashrates", "devices", "income_tracking", "alerts", "payments"}) {
+  for (const char* known : {"hashrates", "devices", "income_tracking", "alerts", "payments",
+                            "api_call_logs", "pool_stats"}) {
     if (table == known) return true;
   }
   return false;

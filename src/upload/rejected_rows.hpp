@@ -11,9 +11,10 @@ namespace kz {
 // A cache row on its way to Supabase, as far as setting it aside needs to know it.
 struct RowRef {
   std::string table;        // the Supabase table: hashrates, devices, income_tracking, alerts,
-                            // payments
+                            // payments, api_call_logs, pool_stats
   std::string item_key;     // the cache row: snapshot id, worker id, income date (YYYY-MM-DD),
-                            // alert id or payment id, as text
+                            // alert id, payment id, api_call id, or "<coin>|<fetched_at>" of
+                            // pool_stats (set aside under the pool that carried it), as text
   int64_t revision = 0;     // income days, alerts, payments: the revision sent; 0 otherwise
   std::string description;  // for people, e.g. "KZPool_001 at 2026-11-22T10:40:00.123Z"
 };
@@ -28,7 +29,7 @@ class RejectedRows {
   explicit RejectedRows(Cache& cache) : cache_(cache) {}
 
   // Records the row with the reason (one line, secret-free) at `at` (ISO-8601 UTC); the same
-  // row set aside again replaces its record. A table other than the five above throws
+  // row set aside again replaces its record. A table other than the seven above throws
   // kz::Error(ExitCode::internal).
   void set_aside(int64_t pool_id, const RowRef& row, const std::string& error,
                  const std::string& at);

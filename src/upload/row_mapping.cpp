@@ -99,8 +99,8 @@ std::string Batch::body() const {
   return body;
 }
 
-std::string device_id(std::string_view account, std::string_view worker) {
-  std::string id = "KZ_";
+std::string device_id(std::string_view account, std::string_view worker, PoolSource source) {
+  std::string id = device_id_prefix(source);
   id.append(account);
   id += '_';
   id.append(worker);
@@ -139,12 +139,13 @@ std::string alert_key(std::string_view account, const AlertState& alert) {
   return key;
 }
 
-std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest) {
+std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest,
+                        PoolSource source) {
   JsonObject row;
   row.string("account_name", labels.account)
       .string("coin_type", "BTC")
       .boolean("is_active", true)
-      .string("account_type", "kzpool");
+      .string("account_type", account_type(source));
   if (labels.company) row.string("company", *labels.company);
   if (labels.site) row.string("site", *labels.site);
   if (labels.client) row.string("group_name", *labels.client);
@@ -233,12 +234,12 @@ std::string device_row(const AccountLabels& labels, const DeviceState& device,
   return row.str();
 }
 
-std::string income_row(const std::string& account, const IncomeDay& day) {
+std::string income_row(const std::string& account, const IncomeDay& day, PoolSource source) {
   return JsonObject()
       .string("account_name", account)
       .string("date", us_date(day.date))
       .btc("btc_amount", day.total_income_sat)
-      .string("source", "KZ Pool")
+      .string("source", income_source(source))
       .string("transaction_type", "mining_reward")
       .str();
 }

@@ -50,8 +50,9 @@ class Batch {
   std::size_t replaced_ = 0;
 };
 
-// "KZ_{account}_{worker}" with spaces replaced by "_".
-std::string device_id(std::string_view account, std::string_view worker);
+// "KZ_{account}_{worker}" (Antpool: "AP_{account}_{worker}") with spaces replaced by "_".
+std::string device_id(std::string_view account, std::string_view worker,
+                      PoolSource source = PoolSource::btcpool);
 // "2026-11-21" -> "11/21/2026"; other text is returned unchanged.
 std::string us_date(std::string_view iso_date);
 // Integer TH/s, rounded to nearest (halves away from zero). A value with no int64 form (NaN,
@@ -60,7 +61,8 @@ int64_t round_ths(double ths);
 // "<account>|<type>|<subject>|<opened_at>": one key per alert occurrence.
 std::string alert_key(std::string_view account, const AlertState& alert);
 
-std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest);
+std::string account_row(const AccountLabels& labels, const std::optional<SnapshotRow>& newest,
+                        PoolSource source = PoolSource::btcpool);
 std::string hashrate_row(const std::string& account, const SnapshotRow& snapshot);
 // Why Supabase's hashrates columns cannot hold the snapshot's values (integer TH/s, so at most
 // 2,147,483,647 TH/s after rounding, and finite; worker_count and active_workers integers too),
@@ -72,7 +74,8 @@ std::optional<std::string> unrepresentable(const SnapshotRow& snapshot);
 // upsert that follows leaves created_at alone.
 std::string device_row(const AccountLabels& labels, const DeviceState& device,
                        bool with_created_at);
-std::string income_row(const std::string& account, const IncomeDay& day);
+std::string income_row(const std::string& account, const IncomeDay& day,
+                       PoolSource source = PoolSource::btcpool);
 std::string alert_row(const std::string& account, const AlertState& alert);
 std::string payment_row(const std::string& account, const PaymentState& payment);
 

@@ -184,8 +184,20 @@ class SharedBatch {
   std::vector<Group> groups_;
 };
 
+// antpool_uploads.cpp. The api_call rows signed by each pool's account (api_call_logs), marked
+// uploaded (api_call.uploaded_at) once confirmed; unfinished calls wait unless reserved over an
+// hour before clock.now().
+void upload_api_calls(std::vector<PoolUpload>& pools, Sender& sender, bool mark,
+                      const Clock& clock);
+// Every pending pool_stats row of the cache (they belong to no pool), carried by one pool of the
+// run (the first still going, an Antpool one if any): counted in its summary, set aside under
+// it, and a refusal of the request stops it. Nothing is sent when every pool stopped.
+void upload_pool_stats(std::vector<PoolUpload>& pools, Cache& cache, Sender& sender, bool mark,
+                       const Clock& clock);
+
 // Uploads what every pool has pending, table by table in foreign-key order
-// (accounts, hashrates, devices, income_tracking, alerts, payments), each
+// (accounts, hashrates, devices, income_tracking, alerts, payments, api_call_logs, then
+// pool_stats, see upload_pool_stats), each
 // table in batches drawn from all pools (see Sender). Rows are marked uploaded
 // (mark) only after PostgREST confirmed them; a snapshot once its hashrate row
 // and its devices are in or set aside. Before anything is sent, every worker

@@ -44,6 +44,21 @@ const std::vector<TableSpec>& supabase_tables() {
        "sql/003_payments.sql",
        {},
        "sql/003_payments.sql"},
+      {"api_call_logs",
+       {"account_name", "nonce", "endpoint", "called_at", "tier", "response_status", "api_code",
+        "response_time_ms", "error_message"},
+       "account_name,nonce",
+       "sql/004_antpool.sql",
+       {},
+       "sql/004_antpool.sql"},
+      {"pool_stats",
+       {"coin_type", "fetched_at", "pool_hashrate", "active_worker_number", "pool_status",
+        "network_difficulty", "estimate_time", "current_round", "total_share_number",
+        "total_block_number"},
+       "coin_type,fetched_at",
+       "sql/004_antpool.sql",
+       {},
+       "sql/004_antpool.sql"},
   };
   return specs;
 }

@@ -50,7 +50,8 @@ void upload_accounts(Context& c) {
     batch.send(kAccounts, [](PoolUpload& pool, auto&) { pool.summary.accounts = 1; });
   };
   for (PoolUpload& pool : c.pools) {
-    batch.add(pool, pool.labels.account, account_row(pool.labels, pool.pending.newest_snapshot()));
+    batch.add(pool, pool.labels.account,
+              account_row(pool.labels, pool.pending.newest_snapshot(), pool.pending.source()));
     if (batch.room() == 0) flush();
   }
   flush();
@@ -138,7 +139,7 @@ void upload_income(Context& c) {
       },
       [&](PoolUpload& pool, const IncomeDay& day) {
         const std::string& account = pool.labels.account;
-        batch.add(pool, account + "|" + day.date, income_row(account, day),
+        batch.add(pool, account + "|" + day.date, income_row(account, day, pool.pending.source()),
                   {"income_tracking", day.date, day.revision, account + " income of " + day.date},
                   day);
       },
@@ -223,6 +224,8 @@ void upload_tables(std::vector<PoolUpload>& pools, Cache& cache, PostgrestClient
   upload_income(c);
   upload_alerts(c);
   upload_payments(c);
+  upload_api_calls(pools, sender, mark, clock);
+  upload_pool_stats(pools, cache, sender, mark, clock);
 }
 
 }  // namespace kz

@@ -7,6 +7,7 @@
 
 #include "common/cache.hpp"
 #include "common/error.hpp"
+#include "upload/pending_pool_stats.hpp"
 #include "upload/pool_selection.hpp"
 #include "upload/pool_uploads.hpp"
 #include "upload/shared_batch.hpp"
@@ -29,15 +30,19 @@ PostgrestConfig postgrest_config(const UploadOptions& options,
 
 bool has_pending(PendingRows& pending) {
   return pending.has_snapshots() || pending.has_income() || pending.has_alerts() ||
-         pending.has_payments() || pending.has_devices_to_resend();
+         pending.has_payments() || pending.has_devices_to_resend() || pending.has_api_calls();
 }
 
 std::string describe_upload(const UploadOptions& options, const UploadSummary& summary) {
+  const auto optional = [](const char* table, std::size_t rows) {
+    return rows ? fmt::format(", {} {}", table, rows) : std::string();
+  };
   return fmt::format(
-      "{}{}: accounts 1, hashrates {}, devices {} ({} new), income_tracking {}, alerts {}{}",
+      "{}{}: accounts 1, hashrates {}, devices {} ({} new), income_tracking {}, alerts {}{}{}{}",
       options.dry_run ? "dry run, nothing sent for " : "uploaded ", options.labels.account,
       summary.hashrates, summary.devices, summary.new_devices, summary.income, summary.alerts,
-      summary.payments ? ", payments " + std::to_string(summary.payments) : "");
+      optional("payments", summary.payments), optional("api_call_logs", summary.api_call_logs),
+      optional("pool_stats", summary.pool_stats));
 }
 
 UploadSummary UploadJob::run(std::ostream& out) {
@@ -57,7 +62,8 @@ UploadSummary UploadJob::run(std::ostream& out) {
   }
   std::vector<PoolUpload> pools;
   pools.push_back(open_pool_upload(cache, options_, *pool_id));
-  if (!has_pending(pools.front().pending)) {
+  // The fleet's pool_stats go with any pool (upload_pool_stats).
+  if (!has_pending(pools.front().pending) && !PendingPoolStats(cache).any()) {
     spdlog::info("nothing to upload for {}", options_.labels.account);
     return {};
   }

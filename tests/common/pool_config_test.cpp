@@ -80,7 +80,8 @@ TEST(PoolConfig, ReportsSyntaxErrorsWithLineAndColumn) {
   const std::string error = error_of("{\"pools\": [\n  {\"account_name\": \"a\",,}\n]}");
   EXPECT_EQ(error.rfind("pools.json:2:24: invalid JSON", 0), 0u) << error;
   EXPECT_EQ(error_of("[]"), "pools.json:1:1: the list of pools is empty");
-  EXPECT_EQ(error_of("{\"pool\": []}"), "pools.json:1:10: unknown key 'pool' (expected \"pools\")");
+  EXPECT_EQ(error_of("{\"pool\": []}"),
+            "pools.json:1:10: unknown key 'pool' (expected \"pools\" or \"antpool\")");
 }
 
 TEST(PoolConfig, MissingFileIsAUsageError) {

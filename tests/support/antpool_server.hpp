@@ -2,22 +2,33 @@
 
 // An Antpool user API for tests (../shared/antpool-api.md, kept in tests/data/antpool/ for
 // reference), on 127.0.0.1 with an ephemeral port, following the spec and not our client:
-// POST <url()><endpoint>.htm, form body (GET query accepted too) with key, nonce, signature.
+// POST <url()><endpoint>.htm, form body (GET query, or POST with the query in the URL, accepted
+// too) with key, nonce, signature.
 // - It checks each signature (HMAC-SHA256 of user_id + key + nonce, upper-case hex, computed
 //   here independently) and that every key's nonces strictly increase: a bad signature is
-//   {"code":-7,"message":"Signature error"}, an unknown key -6, a reused nonce -18, a userId
-//   the key may not read -10.
+//   {"code":-7,"message":"Signature error"} (lower-case hex too), an unknown or missing key -6
+//   "API Key not exist", a nonce that is not 1-18 decimal digits or not above the key's last
+//   accepted one -18 "Nonce error", a userId the key may not read -10 "User error", a coin or
+//   coinType other than BTC -24, a bad paging or filter parameter -2. A nonce is used up once
+//   its signature checks out (even if the request then fails with -10/-24/-2); a request
+//   refused with -6/-7/-18 uses nothing up.
 // - It answers accountOverview.htm, userWorkerList.htm (data.result paging, "116.34 TH/s"
-//   strings), paymentHistoryV2.htm (type=recv and type=payout, paging in data), account.htm,
-//   hashrate.htm (MH/s) and poolStats.htm in the documented shapes and units, from the accounts
-//   set here; a page past the end comes back as page 1 (the quirk).
+//   strings), paymentHistoryV2.htm (type=recv and type=payout, paging in data; pageEnable=0
+//   gives all rows), account.htm, hashrate.htm (MH/s) and poolStats.htm (MH/s; the pool is
+//   every account set here) in the documented shapes and units, from the accounts set here;
+//   a page past the end comes back as page 1 (the quirk, both paged endpoints). pageSize
+//   defaults to 10 and is capped (kAntpoolWorkerListMaxPageSize, kAntpoolPaymentMaxPageSize):
+//   the answer's pageSize says the size served. Any other path is an HTML 404 page.
 // - Faults: an override may replace any answer (error envelopes, an HTML 503 page, ...).
 // - Rate limit: it counts every request by its own clock (`now`, injectable so that a
-//   simulated day runs on a fake clock); a client's 601st request inside any 10 minutes gets
-//   HTTP 403 with an HTML body, as do all its requests while banned (ban_length).
+//   simulated day runs on a fake clock), per client address (on 127.0.0.1: one counter); a
+//   client's 601st request inside any 10 minutes gets HTTP 403 with an HTML body, as do all its
+//   requests while banned (ban_length, default 30 min). Refused requests do not count toward
+//   the limit, but requests() and max_requests_in_window() see every request.
+// Thread-safe: httplib serves on its own threads; the override runs outside the server's lock.
 //
 //   kz::test::AntpoolServer antpool([&] { return clock.now_ms(); });
-//   antpool.add_account({"siteA", "k123", "s456", {"siteA_sub01"}});
+//   antpool.add_key({"siteA", "k123", "s456", {"siteA_sub01"}});
 //   antpool.set_workers("siteA_sub01", {antpool_worker("siteA_sub01.r1", 118.42e12, true)});
 
 #include <chrono>
@@ -31,6 +42,11 @@
 #include "common/clock.hpp"
 
 namespace kz::test {
+
+// The largest pageSize served (a larger one is served as this); the spec knows none for the
+// worker list (PC used 50, X2 asked 2000) and says "50 max" for paymentHistoryV2 (X4).
+inline constexpr int kAntpoolWorkerListMaxPageSize = 200;
+inline constexpr int kAntpoolPaymentMaxPageSize = 50;
 
 // A key pair and the accounts it may read (its own user_id always).
 struct AntpoolKey {
@@ -90,6 +106,7 @@ class AntpoolServer {
 
   std::string url() const;  // "http://127.0.0.1:<port>/api/"
 
+  // Adds (or replaces) a key; it accepts any first nonce, then only higher ones.
   void add_key(AntpoolKey key);
   // The data of an account (a user_id or a sub-account of one).
   void set_workers(const std::string& account, std::vector<AntpoolWorker> workers);
@@ -102,9 +119,12 @@ class AntpoolServer {
   // Called first for each request (after the rate limit, before the signature check); an
   // answer replaces the normal one.
   void set_override(std::function<std::optional<AntpoolReply>(const AntpoolRequest&)> override);
-  // The rate limit: `calls` per `window` per client, then banned for `ban_length`.
+  // The rate limit: `calls` per `window` per client, then banned for `ban_length` (defaults 600,
+  // 600 s, 1800 s). A window is (t - window, t].
   void set_rate_limit(int calls, std::chrono::seconds window, std::chrono::seconds ban_length);
 
+  // Every request, refused ones too, in the order answered; params keep key and nonce but not
+  // the signature.
   std::vector<AntpoolRequest> requests() const;
   int request_count(const std::string& endpoint) const;
   // The most requests the server saw inside any rolling window of `window`, by its clock.

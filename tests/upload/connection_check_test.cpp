@@ -67,10 +67,10 @@ TEST_F(ConnectionCheck, AGoodSetupPassesEveryStepAndWritesNothing) {
   const Result r = check(supabase().service_key());
   EXPECT_EQ(r.code, ExitCode::ok) << r.out;
   EXPECT_EQ(count_starting(r.out, kFail), 0) << r.out;
-  // URL, key, six tables, six unique keys.
-  EXPECT_EQ(count_starting(r.out, kPass), 14) << r.out;
-  for (const char* table :
-       {"accounts", "hashrates", "devices", "income_tracking", "alerts", "payments"}) {
+  // URL, key, eight tables, eight unique keys.
+  EXPECT_EQ(count_starting(r.out, kPass), 18) << r.out;
+  for (const char* table : {"accounts", "hashrates", "devices", "income_tracking", "alerts",
+                            "payments", "api_call_logs", "pool_stats"}) {
     EXPECT_TRUE(line_with(r.out, std::string("table ") + table + " ").starts_with(kPass)) << table;
     EXPECT_TRUE(line_with(r.out, std::string("unique key ") + table + "(").starts_with(kPass))
         << table;
@@ -112,10 +112,9 @@ TEST_F(ConnectionCheck, ARefusedKeyStopsTheCheck) {
 
 TEST_F(ConnectionCheck, AMissingTableNamesTheFileThatCreatesIt) {
   const std::vector<std::pair<std::string, std::string>> tables = {
-      {"hashrates", "sql/001_schema.sql"},
-      {"income_tracking", "sql/001_schema.sql"},
-      {"alerts", "sql/001_schema.sql"},
-      {"payments", "sql/003_payments.sql"}};
+      {"hashrates", "sql/001_schema.sql"},      {"income_tracking", "sql/001_schema.sql"},
+      {"alerts", "sql/001_schema.sql"},         {"payments", "sql/003_payments.sql"},
+      {"api_call_logs", "sql/004_antpool.sql"}, {"pool_stats", "sql/004_antpool.sql"}};
   for (const auto& [table, file] : tables) {
     TearDown();  // SetUp's migrations bring back what the last round dropped
     SetUp();
@@ -128,7 +127,7 @@ TEST_F(ConnectionCheck, AMissingTableNamesTheFileThatCreatesIt) {
         << r.out;
     EXPECT_EQ(line_with(r.out, "unique key " + table + "("), "") << r.out;
     EXPECT_EQ(count_starting(r.out, kFail), 1) << r.out;
-    EXPECT_EQ(count_starting(r.out, kPass), 12) << r.out;
+    EXPECT_EQ(count_starting(r.out, kPass), 16) << r.out;
   }
 }
 
@@ -151,7 +150,9 @@ TEST_F(ConnectionCheck, AMissingUniqueKeyNamesTheFileThatAddsIt) {
       {"hashrates", "hashrates_account_name_timestamp_key", "sql/002_upsert_keys.sql"},
       {"income_tracking", "income_tracking_account_name_date_key", "sql/002_upsert_keys.sql"},
       {"alerts", "alerts_alert_key_key", "sql/002_upsert_keys.sql"},
-      {"payments", "payments_payment_id_key", "sql/003_payments.sql"}};
+      {"payments", "payments_payment_id_key", "sql/003_payments.sql"},
+      {"api_call_logs", "api_call_logs_account_name_nonce_key", "sql/004_antpool.sql"},
+      {"pool_stats", "pool_stats_coin_type_fetched_at_key", "sql/004_antpool.sql"}};
   for (const auto& [table, index, file] : keys) {
     TearDown();
     SetUp();
@@ -238,7 +239,7 @@ TEST_F(KzuploadCheckBinary, ChecksWithoutACacheAndNeverPrintsTheKey) {
   const auto good =
       run_process({KZUPLOAD_PATH, "--check"}, supabase_env(key), std::chrono::seconds(60));
   EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
-  EXPECT_EQ(count_starting(good.out, kPass), 14) << good.out;
+  EXPECT_EQ(count_starting(good.out, kPass), 18) << good.out;
   EXPECT_EQ(std::filesystem::exists("btcpool_data.db"), cache_existed) << "--check opened a cache";
 
   const std::string wrong =

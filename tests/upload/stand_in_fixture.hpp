@@ -74,8 +74,8 @@ class StandInTest : public ::testing::Test {
       db().execute("SET client_min_messages = warning;\n" + sql.str());
     }
     db().execute(
-        "TRUNCATE accounts, hashrates, devices, income_tracking, alerts, payments"
-        " RESTART IDENTITY CASCADE");
+        "TRUNCATE accounts, hashrates, devices, income_tracking, alerts, payments,"
+        " api_call_logs, pool_stats RESTART IDENTITY CASCADE");
     supabase().gateway().reload_schema();
     supabase().faults().clear();
     supabase().requests().clear();
@@ -140,10 +140,11 @@ class StandInTest : public ::testing::Test {
     const bool query = table_or_query.starts_with("SELECT");
     return std::stol(value(query ? table_or_query : "SELECT count(*) FROM " + table_or_query));
   }
-  // Every row of the five tables as text: equal before and after means nothing changed.
+  // Every row of the tables as text: equal before and after means nothing changed.
   static std::string all_rows() {
     std::string out;
-    for (const char* table : {"accounts", "hashrates", "devices", "income_tracking", "alerts"}) {
+    for (const char* table : {"accounts", "hashrates", "devices", "income_tracking", "alerts",
+                              "payments", "api_call_logs", "pool_stats"}) {
       out += value(std::string("SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')"
                                " FROM ") +
                    table + " t") +

@@ -16,6 +16,10 @@
 //   the worker's newest sample in a snapshot not set aside (kzupload sends devices from those);
 // - income_tracking (date MM/DD/YYYY, btc_amount in exact satoshis), alerts (the newest
 //   revision, keyed "<account>|<type>|<subject>|<opened_at>"), payments;
+// - api_call_logs: every api_call row signed by the pool's account (account_name, nonce), its
+//   outcome as logged (an empty error as NULL); pool_stats: every pool_stats row of the cache
+//   (coin_type, fetched_at), pool_hashrate integer TH/s rounded half away from zero; both only
+//   compared when either side has rows (older stand-ins lack the tables);
 // - rows set aside (table upload_rejected, when the cache has it) absent, or at an older
 //   revision when one was delivered before; nothing else pending in the cache.
 
@@ -26,6 +30,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <optional>
 #include <set>
@@ -74,6 +80,18 @@ inline std::string instant_ms(const std::string& iso) {
   }
   fraction.resize(3, '0');
   return iso.substr(0, 19) + "." + fraction + "Z";
+}
+
+// Unix milliseconds as "2026-11-22T10:40:00.123Z".
+inline std::string ms_instant(int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char out[96];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
+  return out;
 }
 
 inline std::string text(const SQLite::Column& c) {

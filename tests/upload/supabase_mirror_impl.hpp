@@ -23,7 +23,7 @@ inline ::testing::AssertionResult supabase_matches_cache(const PostgresCluster& 
   const bool stored_device_ids =
       std::find(worker_columns.begin(), worker_columns.end(), "device_id") != worker_columns.end();
 
-  Rows accounts, balances, hashrates, devices, income, alerts, payments, pending;
+  Rows accounts, balances, hashrates, devices, income, alerts, payments, calls, stats, pending;
   std::set<std::string> older_income, older_alerts, older_payments, unknown_balances;
   // The rows of a revisioned cache table: expected unless set aside at its current revision
   // (then absent, or left out of the comparison when an older revision was delivered).
@@ -150,7 +150,47 @@ inline ::testing::AssertionResult supabase_matches_cache(const PostgresCluster& 
               paid.getColumn(3).getString() + " " + instant_ms(paid.getColumn(4).getString()),
           paid.getColumn(5).getInt64(), paid.getColumn(6).getInt64(), payments, older_payments);
     }
+    if (has_table(cache, "api_call")) {
+      SQLite::Statement logged(cache,
+                               "SELECT id, nonce, endpoint, called_at_ms, tier, http_status,"
+                               " api_code, duration_ms, nullif(error, ''), uploaded_at"
+                               " FROM api_call WHERE account_name = ?");
+      logged.bind(1, account);
+      while (logged.executeStep()) {
+        any = true;
+        if (aside_revision("api_call_logs", pool, logged.getColumn(0).getString())) continue;
+        const std::string key = account + " " + logged.getColumn(1).getString();
+        calls.push_back(key + "\t" + logged.getColumn(2).getString() + " " +
+                        ms_instant(logged.getColumn(3).getInt64()) + " " +
+                        text(logged.getColumn(4)) + " " + text(logged.getColumn(5)) + " " +
+                        text(logged.getColumn(6)) + " " + text(logged.getColumn(7)) + " " +
+                        text(logged.getColumn(8)));
+        if (logged.getColumn(9).isNull()) pending.push_back("api_call " + key);
+      }
+    }
     if (any) accounts.push_back(account);
+  }
+  if (has_table(cache, "pool_stats")) {
+    std::set<std::string> aside_stats;
+    for (const auto& [where, revision] : aside) {
+      if (std::get<0>(where) == "pool_stats") aside_stats.insert(std::get<2>(where));
+    }
+    SQLite::Statement read(
+        cache,
+        "SELECT coin, fetched_at, CAST(round(pool_hashrate_ghs / 1e3) AS INTEGER),"
+        " active_workers, pool_status, network_difficulty, estimate_time_s,"
+        " current_round_s, total_shares, total_blocks, uploaded_at"
+        " FROM pool_stats");
+    while (read.executeStep()) {
+      const std::string coin = read.getColumn(0).getString();
+      const std::string at = read.getColumn(1).getString();
+      if (aside_stats.count(coin + "|" + at)) continue;
+      const std::string key = coin + " " + instant_ms(at);
+      std::string values;
+      for (int i = 2; i < 10; ++i) values += (i > 2 ? " " : "") + text(read.getColumn(i));
+      stats.push_back(key + "\t" + values);
+      if (read.getColumn(10).isNull()) pending.push_back("pool_stats " + key);
+    }
   }
 
   std::string report;
@@ -194,6 +234,25 @@ inline ::testing::AssertionResult supabase_matches_cache(const PostgresCluster& 
                                1),
                        older_payments),
           report);
+  if (!calls.empty() || !pg.query("SELECT 1 FROM api_call_logs LIMIT 1").empty()) {
+    compare("api_call_logs", calls,
+            pg_rows(pg,
+                    "SELECT account_name, nonce, endpoint, " + pg_ms("called_at") +
+                        ", tier, response_status, api_code, response_time_ms, error_message"
+                        " FROM api_call_logs",
+                    2),
+            report);
+  }
+  if (!stats.empty() || !pg.query("SELECT 1 FROM pool_stats LIMIT 1").empty()) {
+    compare("pool_stats", stats,
+            pg_rows(pg,
+                    "SELECT coin_type, " + pg_ms("fetched_at") +
+                        ", pool_hashrate, active_worker_number, pool_status, network_difficulty,"
+                        " estimate_time, current_round, total_share_number, total_block_number"
+                        " FROM pool_stats",
+                    2),
+            report);
+  }
   for (std::size_t i = 0; i < pending.size() && i < 12; ++i) {
     report += "  still pending in the cache: " + pending[i] + "\n";
   }

@@ -90,9 +90,13 @@ void offline_workers_rule(const ObserverPage& page, const AlertThresholds& thres
   findings.push_back(std::move(finding));
 }
 
-// worker_offline and zero_hashrate, judged only for workers the table lists.
+// worker_offline and zero_hashrate, judged only for workers the table lists. A list of the
+// offline workers alone (WorkerList::offline) names every offline worker, so an open
+// worker_offline alert of a worker it leaves out resolves; whether that worker has hashrate is
+// not known, so its zero_hashrate alert stays as it is. A summary without a list judges no worker.
 void worker_rules(const ObserverPage& page, const RuleContext& context,
                   const std::vector<OpenAlert>& open, std::vector<Finding>& findings) {
+  if (page.worker_list == WorkerList::none) return;
   std::unordered_set<std::string> judged;
   for (const WorkerRow& worker : page.workers) {
     if (!judged.insert(worker.name).second) continue;  // a repeated row: judged once
@@ -125,6 +129,12 @@ void worker_rules(const ObserverPage& page, const RuleContext& context,
       message += ")";
       findings.push_back({zero_key, true, Severity::medium, std::move(message)});
     }
+  }
+  if (page.worker_list != WorkerList::offline) return;
+  for (const OpenAlert& alert : open) {
+    if (alert.key.type != kWorkerOffline || judged.contains(alert.key.subject)) continue;
+    findings.push_back({alert.key, false, alert.severity,
+                        format("worker %s no longer offline", alert.key.subject.c_str())});
   }
 }
 

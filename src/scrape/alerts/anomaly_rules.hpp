@@ -56,7 +56,9 @@ struct RuleContext {
 // A rule's verdict on one key. active: the condition holds now (open or update
 // the alert). !active: it has cleared (resolve the alert if open). Keys a rule
 // could not judge this run (a worker missing from the table, every page rule
-// on a failed run) get no finding, and their alerts stay as they are.
+// on a failed run, every worker of a summary without a list) get no finding, and their alerts
+// stay as they are. A list of the offline workers alone (WorkerList::offline) resolves the
+// worker_offline alert of every worker it leaves out.
 struct Finding {
   AlertKey key;
   bool active = false;

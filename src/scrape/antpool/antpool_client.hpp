@@ -68,7 +68,9 @@ using FormParams = std::vector<std::pair<std::string, std::string>>;
 // Messages name the endpoint and the account, never the key, secret, nonce or signature.
 class AntpoolClient {
  public:
-  // `http.max_retries` and `http.backoff_*` drive the retries of transient failures.
+  // `http.max_retries` and `http.backoff_*` drive the retries of transient failures: the n-th
+  // retry waits backoff_base * 2^(n-1), at most backoff_max, through `sleeper`; no retry once
+  // termination_signal() is set. Each attempt may take http.total_timeout.
   AntpoolClient(std::string base_url, HttpTransport& transport, HttpOptions http, Sleeper sleeper,
                 CallGate& gate);
 
