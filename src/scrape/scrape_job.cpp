@@ -9,15 +9,13 @@
 #include "common/sha256.hpp"
 #include "common/termination.hpp"
 #include "common/url_text.hpp"
-#include "scrape/alerts/alert_store.hpp"
+#include "scrape/btcpool_api/pool_api_mapping.hpp"
 #include "scrape/observer/decoded_worker_names.hpp"
 #include "scrape/observer/observer_parser.hpp"
 #include "scrape/observer/page_charset.hpp"
 #include "scrape/page_json.hpp"
 #include "scrape/plausibility.hpp"
-#include "scrape/btcpool_api/pool_api_mapping.hpp"
-#include "scrape/snapshot_store.hpp"
-#include "scrape/unrecorded_runs.hpp"
+#include "scrape/run_recorder.hpp"
 
 namespace kz {
 namespace {
@@ -140,11 +138,10 @@ void ScrapeJob::store_run(TimePoint started, const UnrecordedFailures& unrecorde
   // Open the cache first: a broken cache fails before any network traffic.
   Cache cache(options_.db_path);
   unrecorded.reserve();
-  SnapshotStore snapshots(cache);
-  AlertStore alerts(cache);
+  RunRecorder recorder(cache, {options_.observer_url, options_.account_name, options_.thresholds,
+                               options_.page_utc_offset, options_.retain_days});
 
-  std::optional<ObserverPage> page;
-  std::optional<Error> failure;
+  RunResult run{started, std::nullopt, std::nullopt};
   try {
     // A pool of a fleet that a signal stopped before its turn still gets its run recorded.
     if (const int signal = termination_signal(); signal != 0) {
@@ -152,70 +149,23 @@ void ScrapeJob::store_run(TimePoint started, const UnrecordedFailures& unrecorde
     }
     ObserverPage loaded = load_page();
     check_plausible(loaded);  // every source, before anything is stored
-    page = std::move(loaded);
+    run.page = std::move(loaded);
   } catch (const Error& e) {
-    failure = without_url_secrets(e, options_);
+    run.failure = without_url_secrets(e, options_);
   }
   std::unique_lock<std::mutex> write_turn;
   if (write_lock_) write_turn = std::unique_lock(*write_lock_);
   // One reading: the snapshot keeps its milliseconds, everything else the second.
   const TimePointMs now_ms = clock_.now_ms();
-  const TimePoint now = std::chrono::floor<std::chrono::seconds>(now_ms);
 
-  std::vector<AlertChange> changes;
   std::vector<UnrecordedFailure> earlier;
   cache.write_transaction([&] {
-    const int64_t pool_id =
-        snapshots.ensure_pool(options_.observer_url, options_.account_name, now);
     earlier = unrecorded.for_pool(sha256_hex(options_.observer_url));
-    record_unrecorded_runs(cache, snapshots, pool_id, earlier);
-    RuleContext context;
-    if (page) {
-      context.page = &*page;
-      alerts.load_history(pool_id, now, options_.thresholds, context);
-    } else {
-      context.consecutive_failures = snapshots.failed_runs_in_a_row(pool_id) + 1;
-      context.last_error = failure->what();
-    }
-    const std::vector<OpenAlert> open = alerts.open_alerts(pool_id);
-    changes = plan_alert_changes(open, evaluate_rules(context, open, options_.thresholds));
-
-    std::optional<int64_t> snapshot_id;
-    if (page) {
-      snapshot_id = snapshots.insert_snapshot(pool_id, *page, now_ms, options_.page_utc_offset);
-      if (options_.retain_days > 0) {
-        snapshots.prune_worker_samples(pool_id, now_ms - std::chrono::days{options_.retain_days});
-      }
-    }
-    alerts.apply(pool_id, changes, now);
-    snapshots.insert_run(pool_id, started, clock_.now(), failure ? to_int(failure->code()) : 0,
-                         failure ? failure->what() : "", snapshot_id);
+    recorder.record(run, now_ms, clock_.now(), earlier);
   });
   unrecorded.remove(earlier);
-  for (const auto& noted : earlier) spdlog::warn("{}: {}", label(), unrecorded_run_error(noted));
-  // Logged once committed, so that a failed write never reports alerts that were not stored.
-  for (const AlertChange& change : changes) {
-    if (change.action == AlertAction::update) continue;
-    spdlog::warn("{}: alert {} {}{}{}: {}", label(),
-                 change.action == AlertAction::open ? "opened" : "resolved", change.key.type,
-                 change.key.subject.empty() ? "" : " ", change.key.subject, change.message);
-  }
-  if (failure) throw *failure;
-  if (page->skipped_rows > 0) {
-    spdlog::warn(
-        "{}: skipped {} table rows that were cut off, did not parse, or repeated a worker "
-        "or a day",
-        label(), page->skipped_rows);
-  }
-  if (!page->workers_complete()) {
-    spdlog::warn(
-        "{}: the workers table lists {} workers, the cards count {}; the snapshot is "
-        "marked incomplete",
-        label(), page->workers.size(), page->online_workers + page->offline_workers);
-  }
-  spdlog::info("{}: stored snapshot: {} online, {} offline, {} workers listed, {} income days",
-               label(), page->online_workers, page->offline_workers, page->workers.size(),
-               page->income.size());
+  recorder.log_committed(run, earlier);
+  if (run.failure) throw *run.failure;
 }
 
 }  // namespace kz

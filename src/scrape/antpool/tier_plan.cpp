@@ -1,0 +1,42 @@
+#include "scrape/antpool/tier_plan.hpp"
+
+#include <algorithm>
+
+namespace kz {
+
+int estimate_calls(Tier tier, int64_t workers, int page_size) {
+  const int64_t size = std::max(page_size, 1);
+  const int64_t pages = std::max<int64_t>(1, (std::max<int64_t>(workers, 0) + size - 1) / size);
+  switch (tier) {
+    case Tier::overview:
+      return 1;
+    case Tier::workers:
+    case Tier::offline:
+      return static_cast<int>(std::min<int64_t>(pages, 1'000'000));
+    case Tier::daily:
+      return 3;
+  }
+  return 1;
+}
+
+bool DeferredTiers::empty() const {
+  return std::all_of(accounts_.begin(), accounts_.end(), [](int n) { return n == 0; });
+}
+
+std::string DeferredTiers::line(int remaining, int budget_calls,
+                                std::chrono::seconds window) const {
+  std::string text = "deferred to the next run: ";
+  bool first = true;
+  for (Tier tier : {Tier::overview, Tier::offline, Tier::workers, Tier::daily}) {
+    const int n = accounts(tier);
+    if (n == 0) continue;
+    if (!first) text += ", ";
+    first = false;
+    text += "tier " + std::to_string(static_cast<int>(tier)) + " for " + std::to_string(n) +
+            (n == 1 ? " account" : " accounts");
+  }
+  return text + " (budget: " + std::to_string(remaining) + " of " + std::to_string(budget_calls) +
+         " calls left in " + std::to_string(window.count()) + " s)";
+}
+
+}  // namespace kz
