@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole pipeline on this machine, with nothing to set up: installs the
-# dependencies, builds, starts a local page server, a local PostgreSQL with the
-# PostgREST-compatible gateway (a stand-in for Supabase), runs the cron script
-# three times while the page changes (a worker goes offline and the hashrate
-# drops, then both recover), and shows what arrived. Cleans up after itself.
+# dependencies, builds, starts a local page server, a local Antpool API, a local
+# PostgreSQL with the PostgREST-compatible gateway (a stand-in for Supabase), runs
+# the cron script three times while the page changes (a worker goes offline and the
+# hashrate drops, then both recover) and two Antpool workers come back, and shows
+# what arrived. Cleans up after itself.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build_dir="${BUILD_DIR:-$root/build-demo}"
@@ -17,7 +18,8 @@ else
   say "Installing dependencies and building (first time: a few minutes)"
   "$root/scripts/bootstrap.sh"
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKZ_BUILD_TESTS=ON >/dev/null
-  cmake --build "$build_dir" -j2 --target kzscrape kzupload kz_local_supabase kz_serve_dir >/dev/null
+  cmake --build "$build_dir" -j2 --target kzscrape kzupload kz_local_supabase kz_serve_dir \
+    kz_antpool_server >/dev/null
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kzpool-demo.XXXXXX")"
@@ -35,7 +37,7 @@ wait_for() {
   exit 1
 }
 
-say "Starting the page server and the local Supabase"
+say "Starting the page server, the local Antpool API and the local Supabase"
 mkdir -p "$work/pages"
 page="$work/pages/observer.html"
 cp "$root/tests/data/observer_en_60.html" "$page"
@@ -43,21 +45,33 @@ cp "$root/tests/data/observer_en_60.html" "$page"
 pids+=($!)
 "$build_dir/tests/support/gateway/kz_local_supabase" --env-file "$work/supabase.env" >/dev/null &
 pids+=($!)
+"$build_dir/tests/support/kz_antpool_server" --credentials "$work/antpool_001.json" \
+  --workers 8 --offline 2 --env-file "$work/antpool.env" >/dev/null &
+antpool_pid=$!
+pids+=($antpool_pid)
 wait_for "$work/pages.env" "the page server"
+wait_for "$work/antpool.env" "the Antpool API"
 wait_for "$work/supabase.env" "the local Supabase"
 page_url="$(sed -n 's/^URL=//p' "$work/pages.env")/observer.html"
 set -a
 . "$work/supabase.env"
 set +a
+antpool_url="$(sed -n 's/^URL=//p' "$work/antpool.env")"
+antpool_user="$(sed -n 's/^USER_ID=//p' "$work/antpool.env")"
 echo "observer page: $page_url"
+echo "Antpool API:   $antpool_url (account $antpool_user, 2 of 8 workers offline)"
 echo "Supabase:      $SUPABASE_URL (PostgreSQL: $SUPABASE_DB_URL)"
 
-# One pool; a baseline of one snapshot so that the drop shows within three runs
-# (the default needs three snapshots of the last hour).
+# A btcpool.kz pool and an Antpool account; a baseline of one snapshot so that the drop shows
+# within three runs (the default needs three snapshots of the last hour). daily_after 00:00 so
+# that the daily tier (balance, income, payments) runs whatever the time.
 cat >"$work/pools.json" <<JSON
-{"pools": [{"account_name": "KZPool_001", "observer_url": "$page_url",
+{"antpool": {"url": "$antpool_url", "daily_after": "00:00"},
+ "pools": [{"account_name": "KZPool_001", "observer_url": "$page_url",
             "client": "Demo Client", "company": "Demo Hosting", "country": "Kazakhstan",
-            "site": "Ekibastuz", "thresholds": {"baseline_min_snapshots": 1}}]}
+            "site": "Ekibastuz", "thresholds": {"baseline_min_snapshots": 1}},
+           {"account_name": "antpool_001", "source": "antpool", "user_id": "$antpool_user",
+            "credentials_file": "$work/antpool_001.json", "site": "Ekibastuz"}]}
 JSON
 cat >"$work/kzpool.env" <<ENV
 KZ_CONFIG=$work/pools.json
@@ -76,6 +90,9 @@ show_cache() {
   echo
   sqlite3 -header -column "$work/btcpool_data.db" \
     "SELECT alert_type, severity, subject, message FROM v_open_alerts"
+  echo
+  sqlite3 -header -column "$work/btcpool_data.db" \
+    "SELECT budget_calls, calls_in_window, remaining FROM v_api_budget"
 }
 
 say "Run 1: the page as it is"
@@ -91,23 +108,34 @@ cron
 show_cache
 sleep 1
 
-say "Run 3: everything recovers"
+say "Run 3: everything recovers, the two Antpool workers too"
 cp "$root/tests/data/observer_en_60.html" "$page"
+kill -USR1 "$antpool_pid"
 cron
 show_cache
 
 say "What arrived in Supabase (PostgreSQL)"
 psql "$SUPABASE_DB_URL" -X -q -P pager=off <<'SQL'
-SELECT account_name, balance, earn_24_hours, group_name, updated_at FROM accounts;
+SELECT account_name, account_type, balance, earn_24_hours, group_name, updated_at FROM accounts;
 SELECT account_name, hashrate_10m, hashrate_1h, hashrate_1d, worker_count, active_workers, "timestamp"
   FROM hashrates ORDER BY "timestamp";
 SELECT alert_type, severity, resolved, message FROM alerts ORDER BY created_at;
-SELECT count(*) AS devices, count(*) FILTER (WHERE status = 'offline') AS offline FROM devices;
+SELECT left(device_id, 3) AS kind, count(*) AS devices,
+       count(*) FILTER (WHERE status = 'offline') AS offline FROM devices GROUP BY 1 ORDER BY 1;
+SELECT account_name, date, btc_amount, source FROM income_tracking ORDER BY account_name, date;
+SELECT account_name, endpoint, response_status FROM api_call_logs ORDER BY id LIMIT 8;
 SQL
 alerts_resolved=$(psql "$SUPABASE_DB_URL" -X -At -c \
   "SELECT count(*) FROM alerts WHERE resolved AND alert_type IN ('hashrate_drop', 'worker_offline')")
 if [ "$alerts_resolved" != 2 ]; then
   echo "demo: expected the hashrate_drop and worker_offline alerts to be resolved in Supabase" >&2
+  exit 1
+fi
+antpool_devices=$(psql "$SUPABASE_DB_URL" -X -At -c \
+  "SELECT count(*) FROM devices d JOIN accounts a USING (account_name)
+   WHERE a.account_type = 'antpool' AND d.device_id LIKE 'AP\\_%'")
+if [ "$antpool_devices" != 8 ]; then
+  echo "demo: expected the 8 Antpool workers in Supabase's devices, found $antpool_devices" >&2
   exit 1
 fi
 say "Done: the cron line for your own pools is in README.md"
