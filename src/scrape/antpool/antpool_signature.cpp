@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include "common/sha256.hpp"
+
 namespace kz {
 
 std::string antpool_signature(const std::string& user_id, const std::string& key,
@@ -17,14 +19,7 @@ std::string antpool_signature(const std::string& user_id, const std::string& key
            &length) == nullptr) {
     throw std::runtime_error("HMAC-SHA256 failed (OpenSSL HMAC)");
   }
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0x0f];
-  }
-  return out;
+  return to_hex(digest, length, true);
 }
 
 }  // namespace kz
