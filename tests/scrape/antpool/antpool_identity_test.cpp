@@ -5,6 +5,7 @@
 
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "common/pool_config.hpp"
 #include "common/url_text.hpp"
@@ -67,6 +68,48 @@ TEST(AntpoolIdentity, PoolsFileGivesTheSameIdentityAsTheAccount) {
     ASSERT_EQ(pools.size(), 1u);
     const AntpoolAccount account{label, "anyone", std::string("sub"), {}};
     EXPECT_EQ(pools[0].observer_url, account.identity()) << label;
+  }
+}
+
+// Two labels may not read one Antpool account; any other pair of reads is fine.
+TEST(AntpoolIdentity, TwoLabelsMayNotReadOneAccount) {
+  using Read = std::pair<std::string, std::optional<std::string>>;  // user_id, sub_account
+  const std::vector<std::tuple<Read, Read, bool>> cases = {
+      {{"owner", std::nullopt}, {"owner", std::nullopt}, true},
+      {{"owner", std::nullopt}, {"owner", "owner"}, true},
+      {{"owner", "s1"}, {"owner", "s1"}, true},
+      {{"owner", "s1"}, {"owner", "s2"}, false},
+      {{"owner", std::nullopt}, {"owner", "s1"}, false},
+      {{"owner", "s1"}, {"other", "s1"}, false},
+      {{"a@b.c", std::nullopt}, {"a", std::nullopt}, false}};
+  for (const auto& [one, two, duplicate] : cases) {
+    nlohmann::json pools = nlohmann::json::array();
+    int n = 0;
+    for (const Read& read : {one, two}) {
+      nlohmann::json pool = {{"account_name", "antpool_" + std::to_string(++n)},
+                             {"source", "antpool"},
+                             {"user_id", read.first},
+                             {"key_env", "K"},
+                             {"secret_env", "S"}};
+      if (read.second) pool["sub_account"] = *read.second;
+      pools.push_back(pool);
+    }
+    const std::string text = nlohmann::json{{"pools", pools}}.dump();
+    SCOPED_TRACE(text);
+    try {
+      const auto parsed = parse_pool_config(text, "pools.json", {});
+      EXPECT_FALSE(duplicate);
+      ASSERT_EQ(parsed.size(), 2u);
+      EXPECT_NE(parsed[0].observer_url, parsed[1].observer_url);
+    } catch (const Error& e) {
+      EXPECT_TRUE(duplicate) << e.what();
+      EXPECT_EQ(e.code(), ExitCode::usage);
+      const std::string read =
+          two.first + (two.second && *two.second != two.first ? "/" + *two.second : std::string());
+      EXPECT_NE(std::string(e.what()).find("duplicate Antpool account '" + read + "'"),
+                std::string::npos)
+          << e.what();
+    }
   }
 }
 
