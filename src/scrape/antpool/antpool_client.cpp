@@ -185,10 +185,11 @@ Attempt judge(const HttpResult& result, const std::string& where,
                                                                 message + "\" (" + hint + ")");
       } else {
         attempt.outcome.error = "code " + std::to_string(*code) + ": " + message;
-        const char* hint = code_hint(static_cast<int>(*attempt.outcome.api_code));
-        attempt.failure = Error(ExitCode::api_error,
-                                where + " answered code " + std::to_string(*code) + ": \"" +
-                                    message + "\"" + (hint ? std::string(" (") + hint + ")" : ""));
+        const char* code_note = code_hint(static_cast<int>(*attempt.outcome.api_code));
+        attempt.failure =
+            Error(ExitCode::api_error, where + " answered code " + std::to_string(*code) + ": \"" +
+                                           message + "\"" +
+                                           (code_note ? std::string(" (") + code_note + ")" : ""));
       }
     }
   }
