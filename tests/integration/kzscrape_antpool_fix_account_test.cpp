@@ -74,7 +74,7 @@ TEST_F(KzscrapeAntpoolFix, FixedUserIdOrSubAccountKeepsThePool) {
       return c.file ? from_file(user, sub) : single(user, sub);
     };
     const auto wrong = run(c.wrong_user, c.wrong_sub);
-    EXPECT_EQ(wrong.exit_code, c.file ? 9 : 10) << wrong.err;
+    EXPECT_EQ(wrong.exit_code, 10) << wrong.err;  // one pool: its own code
     EXPECT_NE(wrong.err.find(c.wrong_sub.empty() ? "not the e-mail"
                                                  : "check user_id and "
                                                    "sub_account"),
