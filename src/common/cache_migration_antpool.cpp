@@ -4,7 +4,7 @@ namespace kz {
 
 // Issue 12: Antpool accounts beside btcpool.kz pools.
 // - pool.source: which kind of account a pool is (kzupload's account_type, device ids and
-//   income source follow it). An Antpool pool's observer_url is "antpool://<user_id>/<account>".
+//   income source follow it). An Antpool pool's observer_url is "antpool://<account_name>".
 // - snapshot.worker_list: 'all' (every worker listed), 'offline' (only the offline ones, all of
 //   them) or 'none' (a summary alone). Older snapshots listed all their workers.
 // - worker.last_sample_key: the worker's newest sample, so that v_latest_workers shows each

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/antpool_identity.hpp"
 #include "common/clock.hpp"
 #include "common/config_reader.hpp"
 #include "common/error.hpp"
@@ -56,7 +57,7 @@ void read_observer_url(const ConfigReader& reader, const json& object, const std
   }
 }
 
-// An Antpool name becomes part of the pool's identity "antpool://<user_id>/<target>".
+// An Antpool account name as Antpool writes it: one word.
 std::string antpool_name(const ConfigReader& reader, const json& object, const std::string& pointer,
                          const char* key, const std::string& where) {
   std::string name = reader.text(object, pointer, key, true, where);
@@ -103,8 +104,7 @@ void read_antpool(const ConfigReader& reader, const json& object, const std::str
   } else {
     reader.fail(pointer, where + " needs 'credentials_file' or 'key_env' and 'secret_env'");
   }
-  pool.observer_url = "antpool://" + antpool.user_id + "/" +
-                      (antpool.sub_account ? *antpool.sub_account : antpool.user_id);
+  pool.observer_url = antpool_identity(pool.account_name);
   pool.antpool = std::move(antpool);
 }
 
@@ -177,18 +177,24 @@ std::vector<PoolConfig> parse_pool_config(const std::string& text, const std::st
   if (pools->empty()) reader.fail(pools_pointer, "the list of pools is empty");
 
   std::vector<PoolConfig> result;
-  std::set<std::string> names, urls;
+  std::set<std::string> names, urls, antpool_accounts;
   for (size_t i = 0; i < pools->size(); ++i) {
     const std::string pointer = pools_pointer + "/" + std::to_string(i);
     PoolConfig pool = read_pool(reader, pools->at(i), pointer, i);
     if (!names.insert(pool.account_name).second) {
       reader.fail(pointer + "/account_name", "duplicate account_name '" + pool.account_name + "'");
     }
-    if (!urls.insert(pool.observer_url).second) {
-      if (pool.antpool) {
-        reader.fail(pointer + (pool.antpool->sub_account ? "/sub_account" : "/user_id"),
-                    "duplicate Antpool account '" + pool.observer_url + "'");
+    if (pool.antpool) {
+      // Two labels reading one Antpool account would store it twice.
+      const AntpoolPoolConfig& antpool = *pool.antpool;
+      const std::string target = antpool.sub_account.value_or(antpool.user_id);
+      const std::string read = antpool.user_id + (target != antpool.user_id ? "/" + target : "");
+      if (!antpool_accounts.insert(read).second) {
+        reader.fail(pointer + (antpool.sub_account ? "/sub_account" : "/user_id"),
+                    "duplicate Antpool account '" + read + "'");
       }
+    }
+    if (!urls.insert(pool.observer_url).second) {
       reader.fail(pointer + "/observer_url",
                   "duplicate observer_url '" + redacted_url(pool.observer_url) + "'");
     }

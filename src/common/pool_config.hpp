@@ -33,8 +33,8 @@ struct AntpoolPoolConfig {
 
 struct PoolConfig {
   std::string account_name;
-  // btcpool: the observer link. antpool: "antpool://<user_id>/<sub_account or user_id>",
-  // the pool's identity in the cache (AntpoolAccount::identity()).
+  // btcpool: the observer link. antpool: "antpool://<account_name>" (antpool_identity()), the
+  // pool's identity in the cache, the same as AntpoolAccount::identity().
   std::string observer_url;
   std::string source = "btcpool";            // "btcpool" (observer page) or "antpool" (Antpool API)
   std::optional<AntpoolPoolConfig> antpool;  // set exactly when source is "antpool"

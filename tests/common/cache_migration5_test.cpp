@@ -248,7 +248,7 @@ TEST_F(CacheMigration5Test, LatestWorkersViewCostDoesNotGrowWithSnapshots) {
   Writer write(cache.db());
   cache.db().exec(
       "INSERT INTO pool(id, observer_url, account_name, created_at, observer_url_sha256)"
-      " VALUES (1, 'antpool://u/a', 'A', 't', 'h1'), (2, 'https://btcpool.kz/o/b', 'B', 't', "
+      " VALUES (1, 'antpool://A', 'A', 't', 'h1'), (2, 'https://btcpool.kz/o/b', 'B', 't', "
       "'h2')");
   std::vector<int64_t> fleet;
   for (int w = 0; w < 200; ++w) fleet.push_back(write.worker(1, "w" + std::to_string(w)));
@@ -291,7 +291,7 @@ TEST_F(CacheMigration5Test, PoolWithoutAFullListShowsWhatItsOfflineListsSampled)
   Writer write(cache.db());
   cache.db().exec(
       "INSERT INTO pool(id, observer_url, account_name, created_at, observer_url_sha256, source)"
-      " VALUES (1, 'antpool://u/a', 'A', 't', 'h1', 'antpool')");
+      " VALUES (1, 'antpool://A', 'A', 't', 'h1', 'antpool')");
   const int64_t a = write.worker(1, "a");
   const int64_t b = write.worker(1, "b");
   write.worker(1, "never sampled");

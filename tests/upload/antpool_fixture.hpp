@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/antpool_identity.hpp"
 #include "common/pool_config.hpp"
 #include "upload/pool_uploads.hpp"
 #include "upload/stand_in_fixture.hpp"
@@ -32,9 +33,7 @@ class AntpoolUploadTest : public StandInTest {
     SetUp();
   }
 
-  static std::string antpool_url(const std::string& account) {
-    return "antpool://user_" + account + "/" + account;
-  }
+  static std::string antpool_url(const std::string& account) { return antpool_identity(account); }
 
   // Stores the page as a snapshot of the Antpool pool `account`.
   void antpool_scrape(const std::string& account, const ObserverPage& page) {

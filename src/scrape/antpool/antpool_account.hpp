@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "common/antpool_identity.hpp"
+
 namespace kz {
 
 // An Antpool API key pair (../shared/antpool-api.md §2). Never logged, stored in the cache or
@@ -22,8 +24,9 @@ struct AntpoolAccount {
 
   // The account whose data is read: sub_account, else user_id.
   const std::string& target() const { return sub_account ? *sub_account : user_id; }
-  // The pool's identity in the cache (pool.observer_url): "antpool://<user_id>/<target>".
-  std::string identity() const { return "antpool://" + user_id + "/" + target(); }
+  // The pool's identity in the cache (pool.observer_url): "antpool://<account_name>"
+  // (antpool_identity()); user_id and sub_account may change under it.
+  std::string identity() const { return antpool_identity(account_name); }
 };
 
 // The top-level "antpool" object of the pools file, with its defaults (issue 12).

@@ -74,6 +74,36 @@ const char* key_hint(int code) {
   }
 }
 
+// What to do about another code, when the code says more than its message
+// (../shared/antpool-api.md §2: nonces strictly increase per key, -18 "Nonce error").
+const char* code_hint(int code) {
+  if (code == -18) {
+    return "Nonce error: is this key used by another cache or program? each key needs its own "
+           "nonce sequence";
+  }
+  return nullptr;
+}
+
+// Whether an HTTP status other than 200 may change within a run: 5xx, 429 (too many requests)
+// and 408 (request timeout) may; another 4xx answers the same to every retry.
+bool retried_status(int64_t status) {
+  return status >= 500 || status == 429 || status == 408;
+}
+
+// What to do about an HTTP status that is not retried (../shared/antpool-api.md §4: more than
+// 600 calls in 10 minutes ban the IP; the answer then is unknown, 403 is the likely one).
+std::string status_hint(int64_t status) {
+  switch (status) {
+    case 403:
+      return "Antpool refused with HTTP 403: an IP ban (more than 600 calls in 10 minutes) or an "
+             "IP not allowed";
+    case 404:
+      return "no such API endpoint: is --antpool-url / antpool.url right?";
+    default:
+      return "a client error, which a retry would not mend";
+  }
+}
+
 std::optional<int64_t> whole_number(const nlohmann::json& value) {
   if (!value.is_string()) return std::nullopt;
   const auto decimal = parse_decimal_text(value.get_ref<const std::string&>());
@@ -129,6 +159,11 @@ Attempt judge(const HttpResult& result, const std::string& where,
     const auto code = code_it != answer.end() ? whole_number(*code_it) : std::optional<int64_t>();
     if (response.status != 200) {
       attempt.outcome.error = "HTTP " + std::to_string(response.status);
+      if (!retried_status(response.status)) {
+        attempt.failure = Error(ExitCode::fetch_failed,
+                                "calling " + where + ": " + attempt.outcome.error + ": " +
+                                    status_hint(response.status) + " (not retried: 1 attempt)");
+      }
     } else if (!code) {
       attempt.outcome.error = "HTTP 200 with a body that is not Antpool's JSON envelope: '" +
                               quote(response.body.substr(0, 80), secrets) + "'";
@@ -150,9 +185,11 @@ Attempt judge(const HttpResult& result, const std::string& where,
                                                                 message + "\" (" + hint + ")");
       } else {
         attempt.outcome.error = "code " + std::to_string(*code) + ": " + message;
+        const char* code_note = code_hint(static_cast<int>(*attempt.outcome.api_code));
         attempt.failure =
-            Error(ExitCode::api_error,
-                  where + " answered code " + std::to_string(*code) + ": \"" + message + "\"");
+            Error(ExitCode::api_error, where + " answered code " + std::to_string(*code) + ": \"" +
+                                           message + "\"" +
+                                           (code_note ? std::string(" (") + code_note + ")" : ""));
       }
     }
   }

@@ -49,7 +49,7 @@ TEST_F(AntpoolCliTest, OneAccountFromTheCommandLine) {
       EXPECT_EQ(pool.account.sub_account.value_or(""), sub);
       EXPECT_EQ(pool.account.credentials.key, "file-key");
       EXPECT_EQ(pool.account.credentials.secret, "file-secret");
-      EXPECT_EQ(pool.options.observer_url, "antpool://owner/" + (sub.empty() ? "owner" : sub));
+      EXPECT_EQ(pool.options.observer_url, "antpool://antpool_007");
       EXPECT_EQ(pool.options.account_name, "antpool_007");
       EXPECT_EQ(pool.options.db_path, base_.db_path);
       EXPECT_TRUE(pool.options.dry_run);
@@ -100,7 +100,7 @@ TEST_F(AntpoolCliTest, PoolsOfAFileGetTheirOptionsAndCredentials) {
   };
   const auto pools = antpool_pools(base_, config.pools, lookup);
   ASSERT_EQ(pools.size(), 2u);
-  EXPECT_EQ(pools[0].options.observer_url, "antpool://owner/owner");
+  EXPECT_EQ(pools[0].options.observer_url, "antpool://antpool_001");
   EXPECT_EQ(pools[0].options.thresholds.scrape_failed_after, 7);
   EXPECT_EQ(pools[0].account.credentials.secret, "file-secret");
   EXPECT_EQ(pools[1].options.observer_url, pools[1].account.identity());

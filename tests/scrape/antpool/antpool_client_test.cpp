@@ -131,8 +131,67 @@ TEST_F(AntpoolClientTest, OtherCodesGiveExit11QuotingTheMessage) {
                ExitCode::api_error, gate);
     EXPECT_NE(what.find("\"" + message + "\""), std::string::npos) << what;
     EXPECT_NE(what.find(std::to_string(code)), std::string::npos) << what;
+    // Only -18 says the key's nonces clash with another user of the key.
+    EXPECT_EQ(what.find("each key needs its own nonce sequence") != std::string::npos, code == -18)
+        << what;
     EXPECT_EQ(server.seen().size(), 1u);
     EXPECT_EQ(gate.outcomes.at(0).second.api_code, code);
+  }
+}
+
+TEST_F(AntpoolClientTest, NonceErrorHintsAtAKeyUsedTwiceWhateverItsMessage) {
+  for (const std::string message : {"Nonce error", "nonce", "", "Nonce Error: 1700000000000"}) {
+    FakeAntpool server("demo_user",
+                       [message](const SeenRequest&, int) { return api_code(-18, message); });
+    RecordingGate gate;
+    const std::string what = thrown(
+        [&] {
+          client(server.url(), gate).call(account(), "userWorkerList.htm", {}, Tier::workers);
+        },
+        ExitCode::api_error, gate);
+    EXPECT_NE(what.find("code -18"), std::string::npos) << what;
+    EXPECT_NE(what.find("Nonce error: is this key used by another cache or program? each key "
+                        "needs its own nonce sequence"),
+              std::string::npos)
+        << what;
+    EXPECT_EQ(server.seen().size(), 1u);
+    EXPECT_TRUE(sleeps_.empty());
+  }
+}
+
+// A 4xx other than 408 and 429 answers the same to a retry: one attempt (one slot of the
+// budget), then exit 3 with what to check.
+TEST_F(AntpoolClientTest, ClientErrorStatusesAreNotRetried) {
+  const std::string ban =
+      "Antpool refused with HTTP 403: an IP ban (more than 600 calls in 10 "
+      "minutes) or an IP not allowed";
+  const std::string endpoint = "no such API endpoint: is --antpool-url / antpool.url right?";
+  const std::vector<std::pair<Reply, std::string>> cases = {
+      {Reply{403, "<html>Forbidden</html>", "text/html"}, ban},
+      {Reply{403, R"({"code":-8,"message":"ip"})"}, ban},
+      {Reply{404, "<html>Not Found</html>", "text/html"}, endpoint},
+      {Reply{404, "", "text/plain"}, endpoint},
+      {Reply{400, "<html>Bad Request</html>", "text/html"}, "HTTP 400: a client error"},
+      {Reply{405, "", "text/html"}, "HTTP 405: a client error"},
+      {Reply{451, "", "text/html"}, "HTTP 451: a client error"}};
+  for (const auto& [reply, hint] : cases) {
+    SCOPED_TRACE(reply.status);
+    FakeAntpool server("demo_user", [reply = reply](const SeenRequest&, int) { return reply; });
+    RecordingGate gate;
+    sleeps_.clear();
+    const std::string what = thrown(
+        [&] { client(server.url(), gate).call(account(), "poolStats.htm", {}, Tier::overview); },
+        ExitCode::fetch_failed, gate);
+    EXPECT_NE(what.find("HTTP " + std::to_string(reply.status)), std::string::npos) << what;
+    EXPECT_NE(what.find(hint), std::string::npos) << what;
+    EXPECT_NE(what.find("1 attempt"), std::string::npos) << what;
+    EXPECT_NE(what.find("poolStats.htm"), std::string::npos) << what;
+    EXPECT_EQ(server.seen().size(), 1u);
+    ASSERT_EQ(gate.slots.size(), 1u);
+    ASSERT_EQ(gate.outcomes.size(), 1u);
+    EXPECT_EQ(gate.outcomes[0].second.http_status, static_cast<int>(reply.status));
+    EXPECT_EQ(gate.outcomes[0].second.error, "HTTP " + std::to_string(reply.status));
+    EXPECT_TRUE(sleeps_.empty());
   }
 }
 
@@ -165,7 +224,9 @@ void expect_retried(const FakeAntpool* server, const RecordingGate& gate,
 TEST_F(AntpoolClientTest, TransientBodiesAreRetriedThenFetchFailed) {
   const std::vector<std::pair<Reply, std::string>> cases = {
       {Reply{503, "<html><body>503 Service Unavailable</body></html>", "text/html"}, "HTTP 503"},
-      {Reply{403, "<html>Forbidden</html>", "text/html"}, "HTTP 403"},
+      {Reply{429, "<html>Too Many Requests</html>", "text/html"}, "HTTP 429"},
+      {Reply{408, "", "text/html"}, "HTTP 408"},
+      {Reply{500, R"({"code":-3,"message":"System error"})"}, "HTTP 500"},
       {Reply{502, R"({"code":0,"message":"ok","data":{}})"}, "HTTP 502"},
       {Reply{200, "<!DOCTYPE html><title>Just a moment...</title>", "text/html"}, "not Antpool's"},
       {Reply{200, R"({"status":"ok"})"}, "not Antpool's"},

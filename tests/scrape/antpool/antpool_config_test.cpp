@@ -163,8 +163,7 @@ const std::vector<Fault>& faults() {
          twin.set("account_name", json_text("antpool_twin"));
          d.pools.push_back(twin);
          return std::pair{pool_ptr(d.pools.size() - 1, "user_id"),
-                          "duplicate Antpool account 'antpool://owner" + std::to_string(at) +
-                              "/owner" + std::to_string(at) + "'"};
+                          "duplicate Antpool account 'owner" + std::to_string(at) + "'"};
        }},
       {"unknown settings key",
        [](PoolsDoc& d, size_t) {

@@ -160,6 +160,7 @@ TEST(AntpoolConfigVariants, GeneratedFilesReadBackAsWritten) {
       EXPECT_EQ(pool.antpool->key_env, a.key_env);
       EXPECT_EQ(pool.antpool->secret_env, a.secret_env);
       AntpoolAccount account;
+      account.account_name = a.account_name;
       account.user_id = a.user_id;
       if (!a.sub_account.empty()) account.sub_account = a.sub_account;
       EXPECT_EQ(pool.observer_url, account.identity());
@@ -182,7 +183,7 @@ TEST(AntpoolConfigVariants, AbsentSettingsKeepTheDefaults) {
     EXPECT_EQ(config.antpool.budget_calls, defaults.budget_calls);
     EXPECT_EQ(config.antpool.budget_window, defaults.budget_window);
     EXPECT_EQ(config.antpool.daily_after, defaults.daily_after);
-    EXPECT_EQ(config.pools.at(0).observer_url, "antpool://u/u");
+    EXPECT_EQ(config.pools.at(0).observer_url, "antpool://a");
   }
 }
 

@@ -134,7 +134,7 @@ PoolConfig env_pool(const std::string& key_env, const std::string& secret_env) {
   pool.account_name = "antpool_001";
   pool.source = "antpool";
   pool.antpool = AntpoolPoolConfig{"owner", "sub", "", key_env, secret_env};
-  pool.observer_url = "antpool://owner/sub";
+  pool.observer_url = "antpool://antpool_001";
   return pool;
 }
 

@@ -31,7 +31,7 @@ class AntpoolStoreTest : public ::testing::Test {
     cache_ = std::make_unique<Cache>(path_);
     cache_->write_transaction([&] {
       SnapshotStore snapshots(*cache_);
-      pool_ = snapshots.ensure_pool("antpool://owner/antpool_001", "antpool_001", now_);
+      pool_ = snapshots.ensure_pool("antpool://antpool_001", "antpool_001", now_);
       other_ = snapshots.ensure_pool("https://btcpool.kz/observer-link/x", "KZPool_001", now_);
     });
   }

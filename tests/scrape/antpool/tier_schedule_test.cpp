@@ -46,7 +46,7 @@ class TierScheduleTest : public ::testing::Test {
     cache_ = std::make_unique<Cache>(path_);
     for (const char* account : {"antpool_001", "antpool_002"}) {
       cache_->db().exec(std::string("INSERT INTO pool(observer_url, account_name, created_at,"
-                                    " observer_url_sha256, source) VALUES('antpool://u/") +
+                                    " observer_url_sha256, source) VALUES('antpool://") +
                         account + "', '" + account + "', '2026-11-01T00:00:00Z', '" + account +
                         "', 'antpool')");
     }
