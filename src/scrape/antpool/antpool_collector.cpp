@@ -26,6 +26,21 @@ namespace {
 
 constexpr int kTransientAccountsInARow = 3;
 
+// A tier's place in the order 1, 3, 2, 4 (0 first).
+int priority(Tier tier) {
+  switch (tier) {
+    case Tier::overview:
+      return 0;
+    case Tier::offline:
+      return 1;
+    case Tier::workers:
+      return 2;
+    case Tier::daily:
+      return 3;
+  }
+  return 3;
+}
+
 // One account's part of the run: what its tiers fetched, until it is recorded.
 struct AccountRun {
   const AntpoolPool* pool = nullptr;
@@ -34,9 +49,8 @@ struct AccountRun {
   std::optional<ObserverPage> page;  // tier 1's summary, the workers of tier 2 or 3 added
   std::optional<DailyFetch> daily;
   std::vector<Tier> served;
-  std::optional<Error> failure;
-  bool tier1_deferred = false;  // nothing fetched: nothing to record
-  int offline_kept = 0;         // calls kept aside for its tier 3 until the tier-2 step
+  std::optional<Error> failure;  // with a page: a lower tier failed (the page is still stored)
+  int offline_kept = 0;          // calls kept aside for its tier 3 until the tier-2 step
 
   bool active() const { return page && !failure; }
   bool is_due(Tier tier) const { return due[static_cast<size_t>(tier)]; }
@@ -118,9 +132,17 @@ class Collector {
 
   // Runs `fetch` for `run`'s `tier` when the budget covers `estimate` calls; `fetch` stores
   // into `run` only once everything it needed arrived. A tier that does not fit, or whose
-  // slots another process took, is deferred; an error fails the account.
+  // slots another process took, is deferred, and so is every tier after it in the order 1, 3,
+  // 2, 4 for every account; a deferred tier 1 fails the account (exit 3). A tier that can never
+  // fit gets its own line (never_fits) and is skipped. An error fails the account; what its
+  // earlier tiers fetched is still recorded.
   void serve(AccountRun& run, Tier tier, int estimate, const std::function<void()>& fetch) {
-    if (run.failure || run.tier1_deferred) return;
+    if (run.failure) return;
+    if (never_fits(run, tier, estimate)) return;
+    if (priority(tier) > deferred_priority_) {
+      defer(run, tier);
+      return;
+    }
     if (const int signal = termination_signal(); signal != 0) {
       run.failure = Error(ExitCode::fetch_failed, terminated_by(signal) + " before it started");
       return;
@@ -141,13 +163,46 @@ class Collector {
       run.served.push_back(tier);
       transient_in_a_row_ = 0;
     } catch (const BudgetExhausted&) {
-      deferred_.add(tier);
-      run.tier1_deferred = tier == Tier::overview;
+      deferred_priority_ = std::min(deferred_priority_, priority(tier));
+      defer(run, tier);
     } catch (const Error& e) {
-      run.failure = e;
+      run.failure = tier == Tier::overview ? e : tier_failure(tier, e);
       transient_in_a_row_ = e.code() == ExitCode::fetch_failed ? transient_in_a_row_ + 1 : 0;
       skipping_ = transient_in_a_row_ >= kTransientAccountsInARow;
     }
+  }
+
+  // Counts `tier` of `run` as deferred; tier 1 deferred fails the account, so that the run is
+  // recorded as failed and repeated deferrals open scrape_failed.
+  void defer(AccountRun& run, Tier tier) {
+    deferred_.add(tier);
+    if (tier != Tier::overview) return;
+    const int left = budget_.remaining();
+    run.failure = Error(ExitCode::fetch_failed,
+                        "deferred: the Antpool call budget had no slot left (" +
+                            std::to_string(settings_.budget_calls - left) + " of " +
+                            std::to_string(settings_.budget_calls) + " calls used in the last " +
+                            std::to_string(settings_.budget_window.count()) + " s)");
+  }
+
+  // A lower tier's error, naming the tier (its message names the endpoint and the account).
+  static Error tier_failure(Tier tier, const Error& e) {
+    return Error(e.code(), "tier " + std::to_string(static_cast<int>(tier)) + ": " + e.what());
+  }
+
+  // True when tier 2, 3 or 4 of `run` needs more calls than a window holds beside every
+  // account's tier 1 and poolStats.htm: it would be deferred forever, so it is skipped with a
+  // line saying what to change (once per run and account).
+  bool never_fits(const AccountRun& run, Tier tier, int estimate) const {
+    if (tier == Tier::overview) return false;
+    const int tier1 = static_cast<int>(runs_.size()) + 1;
+    if (estimate <= settings_.budget_calls - tier1) return false;
+    spdlog::warn(
+        "antpool: tier {} of {} needs {} calls, more than budget_calls {} minus tier 1's "
+        "{} (one per account and poolStats.htm); raise budget_calls{}",
+        static_cast<int>(tier), run.pool->account.account_name, estimate, settings_.budget_calls,
+        tier1, tier == Tier::daily ? "" : " or worker_page_size");
+    return true;
   }
 
   void serve_overview(AccountRun& run) {
@@ -220,8 +275,13 @@ class Collector {
     if (!run.active() || !run.is_due(Tier::workers)) return;
     const int64_t workers = run.page->online_workers + run.page->offline_workers;
     const int estimate = estimate_calls(Tier::workers, workers, settings_.worker_page_size);
-    if (offline_kept > 0 && budget_.remaining() - kept_for_offline_ < estimate) {
-      deferred_.add(Tier::workers);
+    const bool never = offline_kept > 0 && never_fits(run, Tier::workers, estimate);
+    if (offline_kept > 0 && (never || budget_.remaining() - kept_for_offline_ < estimate)) {
+      // Its offline list instead; the whole list waits (or never fits, said once above).
+      if (!never) {
+        deferred_priority_ = std::min(deferred_priority_, priority(Tier::workers));
+        deferred_.add(Tier::workers);
+      }
       serve_workers_of(run, WorkerList::offline);
       return;
     }
@@ -256,10 +316,12 @@ class Collector {
 
   // The account's run in one transaction: snapshot (or failure), alerts, run row, its tiers'
   // due times, its balance and retention.
+  // A lower tier's failure keeps the snapshot of the tiers before it (the run row holds both;
+  // outcome 'ok'), and the failed tier stays due.
   PoolOutcome record(AccountRun& run) {
-    if (run.tier1_deferred || run.pool_id < 0) return outcome_of(run);
+    if (run.pool_id < 0) return outcome_of(run);
     RunResult result{started_, std::nullopt, run.failure};
-    if (!run.failure) {
+    if (run.page) {
       try {
         check_plausible(*run.page);
         result.page = std::move(*run.page);
@@ -324,7 +386,8 @@ class Collector {
   DeferredTiers deferred_;
   std::optional<PoolStats> pool_stats_;
   int transient_in_a_row_ = 0;
-  int kept_for_offline_ = 0;  // calls kept aside for tier 3 of accounts whose tier 2 is due
+  int kept_for_offline_ = 0;   // calls kept aside for tier 3 of accounts whose tier 2 is due
+  int deferred_priority_ = 4;  // priority() of the first tier deferred; later ones wait too
   bool skipping_ = false;
 };
 
