@@ -26,21 +26,6 @@ namespace {
 
 constexpr int kTransientAccountsInARow = 3;
 
-// A tier's place in the order 1, 3, 2, 4 (0 first).
-int priority(Tier tier) {
-  switch (tier) {
-    case Tier::overview:
-      return 0;
-    case Tier::offline:
-      return 1;
-    case Tier::workers:
-      return 2;
-    case Tier::daily:
-      return 3;
-  }
-  return 3;
-}
-
 // One account's part of the run: what its tiers fetched, until it is recorded.
 struct AccountRun {
   const AntpoolPool* pool = nullptr;
@@ -139,7 +124,7 @@ class Collector {
   void serve(AccountRun& run, Tier tier, int estimate, const std::function<void()>& fetch) {
     if (run.failure) return;
     if (never_fits(run, tier, estimate)) return;
-    if (priority(tier) > deferred_priority_) {
+    if (tier_priority(tier) > deferred_priority_) {
       defer(run, tier);
       return;
     }
@@ -163,7 +148,7 @@ class Collector {
       run.served.push_back(tier);
       transient_in_a_row_ = 0;
     } catch (const BudgetExhausted&) {
-      deferred_priority_ = std::min(deferred_priority_, priority(tier));
+      deferred_priority_ = std::min(deferred_priority_, tier_priority(tier));
       defer(run, tier);
     } catch (const Error& e) {
       run.failure = tier == Tier::overview ? e : tier_failure(tier, e);
@@ -177,12 +162,8 @@ class Collector {
   void defer(AccountRun& run, Tier tier) {
     deferred_.add(tier);
     if (tier != Tier::overview) return;
-    const int left = budget_.remaining();
-    run.failure = Error(ExitCode::fetch_failed,
-                        "deferred: the Antpool call budget had no slot left (" +
-                            std::to_string(settings_.budget_calls - left) + " of " +
-                            std::to_string(settings_.budget_calls) + " calls used in the last " +
-                            std::to_string(settings_.budget_window.count()) + " s)");
+    run.failure = tier1_deferred_error(settings_.budget_calls - budget_.remaining(),
+                                       settings_.budget_calls, settings_.budget_window);
   }
 
   // A lower tier's error, naming the tier (its message names the endpoint and the account).
@@ -194,15 +175,10 @@ class Collector {
   // account's tier 1 and poolStats.htm: it would be deferred forever, so it is skipped with a
   // line saying what to change (once per run and account).
   bool never_fits(const AccountRun& run, Tier tier, int estimate) const {
-    if (tier == Tier::overview) return false;
-    const int tier1 = static_cast<int>(runs_.size()) + 1;
-    if (estimate <= settings_.budget_calls - tier1) return false;
-    spdlog::warn(
-        "antpool: tier {} of {} needs {} calls, more than budget_calls {} minus tier 1's "
-        "{} (one per account and poolStats.htm); raise budget_calls{}",
-        static_cast<int>(tier), run.pool->account.account_name, estimate, settings_.budget_calls,
-        tier1, tier == Tier::daily ? "" : " or worker_page_size");
-    return true;
+    const auto line = never_fits_line(tier, run.pool->account.account_name, estimate,
+                                      settings_.budget_calls, static_cast<int>(runs_.size()));
+    if (line) spdlog::warn("antpool: {}", *line);
+    return line.has_value();
   }
 
   void serve_overview(AccountRun& run) {
@@ -279,7 +255,7 @@ class Collector {
     if (offline_kept > 0 && (never || budget_.remaining() - kept_for_offline_ < estimate)) {
       // Its offline list instead; the whole list waits (or never fits, said once above).
       if (!never) {
-        deferred_priority_ = std::min(deferred_priority_, priority(Tier::workers));
+        deferred_priority_ = std::min(deferred_priority_, tier_priority(Tier::workers));
         deferred_.add(Tier::workers);
       }
       serve_workers_of(run, WorkerList::offline);
@@ -387,7 +363,7 @@ class Collector {
   std::optional<PoolStats> pool_stats_;
   int transient_in_a_row_ = 0;
   int kept_for_offline_ = 0;   // calls kept aside for tier 3 of accounts whose tier 2 is due
-  int deferred_priority_ = 4;  // priority() of the first tier deferred; later ones wait too
+  int deferred_priority_ = 4;  // tier_priority() of the first tier deferred; later ones wait too
   bool skipping_ = false;
 };
 
