@@ -224,8 +224,11 @@ void report_fleet(const std::vector<kz::PoolOutcome>& outcomes) {
     std::cerr << "kzscrape: error: " << failed << " of " << outcomes.size()
               << " pools failed (see the lines above)\n";
   } else {
-    spdlog::info(outcomes.size() == 1 ? "the 1 pool scraped" : "all {} pools scraped",
-                 outcomes.size());
+    if (outcomes.size() == 1) {
+      spdlog::info("the 1 pool scraped");
+    } else {
+      spdlog::info("all {} pools scraped", outcomes.size());
+    }
   }
 }
 

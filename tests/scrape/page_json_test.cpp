@@ -68,9 +68,9 @@ TEST(PageJson, EarningsCarryEachSchemesPartWhenKnown) {
     EXPECT_EQ(day.contains("pps_sat"), (known & 1) != 0);
     EXPECT_EQ(day.contains("pplns_sat"), (known & 2) != 0);
     EXPECT_EQ(day.contains("fpps_sat"), (known & 4) != 0);
-    if (known & 1) EXPECT_EQ(day["pps_sat"], pps);
-    if (known & 2) EXPECT_EQ(day["pplns_sat"], pplns);
-    if (known & 4) EXPECT_EQ(day["fpps_sat"], fpps);
+    EXPECT_EQ(day.value("pps_sat", int64_t{-1}), (known & 1) ? pps : -1);
+    EXPECT_EQ(day.value("pplns_sat", int64_t{-1}), (known & 2) ? pplns : -1);
+    EXPECT_EQ(day.value("fpps_sat", int64_t{-1}), (known & 4) ? fpps : -1);
   }
 }
 

@@ -101,7 +101,9 @@ TEST_F(BudgetTest, TightBudgetDefersInTheOrderOneThreeTwoFour) {
     EXPECT_EQ(tier4_never, fits ? 0 : overview) << log.text();
     const int deferred = (kAccounts - overview) + (fits ? 2 * overview - whole - daily : 0);
     EXPECT_LE(deferred_lines, 1) << log.text();
-    if (deferred > 0) EXPECT_EQ(deferred_lines, 1) << log.text();
+    if (deferred > 0) {
+      EXPECT_EQ(deferred_lines, 1) << log.text();
+    }
     EXPECT_EQ(deferred_in(deferred_line, 1), kAccounts - overview) << deferred_line;
     EXPECT_EQ(deferred_in(deferred_line, 2), fits ? overview - whole : 0) << deferred_line;
     EXPECT_EQ(deferred_in(deferred_line, 4), fits ? overview - daily : 0) << deferred_line;
