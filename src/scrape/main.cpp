@@ -224,16 +224,18 @@ void report_fleet(const std::vector<kz::PoolOutcome>& outcomes) {
     std::cerr << "kzscrape: error: " << failed << " of " << outcomes.size()
               << " pools failed (see the lines above)\n";
   } else {
-    spdlog::info("all {} pools scraped", outcomes.size());
+    if (outcomes.size() == 1) {
+      spdlog::info("the 1 pool scraped");
+    } else {
+      spdlog::info("all {} pools scraped", outcomes.size());
+    }
   }
 }
 
-// One Antpool account; its failure is the run's one error line.
+// One Antpool account; its failure is the run's one error line, which the collector already
+// logged ("ACCOUNT: error").
 int run_one_antpool(const kz::AntpoolRun& run, const kz::Clock& clock) {
-  const auto outcomes = kz::run_antpool(run, clock, std::cout);
-  const kz::ExitCode code = kz::fleet_exit_code(outcomes);
-  if (code != kz::ExitCode::ok) throw kz::Error(code, outcomes.front().error);
-  return 0;
+  return kz::to_int(kz::fleet_exit_code(kz::run_antpool(run, clock, std::cout)));
 }
 
 // Validates the whole file (and loads every Antpool pool's credentials) before any work,

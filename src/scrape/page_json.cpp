@@ -50,6 +50,7 @@ nlohmann::json page_to_json(const ObserverPage& page) {
     });
     if (row.pps_sat) earnings.back()["pps_sat"] = *row.pps_sat;
     if (row.pplns_sat) earnings.back()["pplns_sat"] = *row.pplns_sat;
+    if (row.fpps_sat) earnings.back()["fpps_sat"] = *row.fpps_sat;
   }
   nlohmann::json payments = nlohmann::json::array();
   for (const PaymentRow& p : page.payments) {

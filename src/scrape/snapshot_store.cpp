@@ -224,7 +224,7 @@ void SnapshotStore::insert_run(int64_t pool_id, TimePoint started_at, TimePoint 
   insert.bind(1, pool_id);
   insert.bind(2, format_utc(started_at));
   insert.bind(3, format_utc(finished_at));
-  insert.bind(4, exit_code == 0 ? "ok" : "failed");
+  insert.bind(4, exit_code == 0 || snapshot_id ? "ok" : "failed");
   insert.bind(5, exit_code);
   if (error.empty())
     insert.bind(6);

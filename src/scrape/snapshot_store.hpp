@@ -31,6 +31,8 @@ class SnapshotStore {
   int64_t insert_snapshot(int64_t pool_id, const ObserverPage& page, TimePointMs scraped_at,
                           std::chrono::minutes page_utc_offset);
 
+  // outcome 'failed' only for a failure without a snapshot (an Antpool run whose lower tier
+  // failed keeps its snapshot, its exit code and error).
   void insert_run(int64_t pool_id, TimePoint started_at, TimePoint finished_at, int exit_code,
                   const std::string& error, std::optional<int64_t> snapshot_id);
 

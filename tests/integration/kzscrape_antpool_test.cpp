@@ -1,6 +1,8 @@
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "integration/kzscrape_fixture.hpp"
 #include "support/antpool_server.hpp"
@@ -109,6 +111,43 @@ TEST_F(KzscrapeAntpool, SingleAccountOptionsWithoutAFile) {
   EXPECT_EQ(readable.exit_code, 2) << readable.err;
   EXPECT_EQ(antpool_.requests().size(), calls);
   expect_no_secret(readable);
+}
+
+// A single-account run says its failure in exactly one error line, whichever tier failed.
+TEST_F(KzscrapeAntpool, SingleAccountFailureIsOneErrorLine) {
+  struct Case {
+    std::string endpoint;
+    int code;
+    int exit_code;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"accountOverview.htm", -7, 10, "user_id must be the account name"},
+      {"accountOverview.htm", -3, 11, "message -3"},
+      {"userWorkerList.htm", -24, 11, "message -24"},
+      {"paymentHistoryV2.htm", -9, 10, "paymentHistoryV2.htm"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.endpoint + " " + std::to_string(c.code));
+    antpool_.set_override([c](const AntpoolRequest& r) -> std::optional<AntpoolReply> {
+      if (r.endpoint != c.endpoint) return std::nullopt;
+      return antpool_error(c.code, "message " + std::to_string(c.code));
+    });
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + suffix);
+    const auto run = kzscrape({"--source", "antpool", "--account", "antpool_002",
+                               "--antpool-user-id", user(2), "--antpool-url", antpool_.url(),
+                               "--antpool-credentials", credentials_file(2), "--db", db_});
+    EXPECT_EQ(run.exit_code, c.exit_code) << run.err;
+    std::istringstream lines(run.err);
+    std::string line;
+    std::vector<std::string> errors;
+    while (std::getline(lines, line)) {
+      if (line.find("error") != std::string::npos) errors.push_back(line);
+    }
+    ASSERT_EQ(errors.size(), 1u) << run.err;
+    EXPECT_NE(errors[0].find("antpool_002"), std::string::npos) << run.err;
+    EXPECT_NE(errors[0].find(c.says), std::string::npos) << run.err;
+    expect_no_secret(run);
+  }
 }
 
 }  // namespace

@@ -54,6 +54,26 @@ TEST(PageJson, ShapeOfTheTruthFilesWithExactBtcStrings) {
   EXPECT_TRUE(j["earnings"][0]["hashrate_ths"].is_null());
 }
 
+// Each scheme's part of a day's income is printed when known, and only then.
+TEST(PageJson, EarningsCarryEachSchemesPartWhenKnown) {
+  for (int known = 0; known < 8; ++known) {
+    SCOPED_TRACE(known);
+    ObserverPage page = small_page();
+    IncomeRow& row = page.income.front();
+    const int64_t pps = 1000 + known, pplns = 2000 + known, fpps = 3000 + known;
+    if (known & 1) row.pps_sat = pps;
+    if (known & 2) row.pplns_sat = pplns;
+    if (known & 4) row.fpps_sat = fpps;
+    const nlohmann::json day = page_to_json(page)["earnings"][0];
+    EXPECT_EQ(day.contains("pps_sat"), (known & 1) != 0);
+    EXPECT_EQ(day.contains("pplns_sat"), (known & 2) != 0);
+    EXPECT_EQ(day.contains("fpps_sat"), (known & 4) != 0);
+    EXPECT_EQ(day.value("pps_sat", int64_t{-1}), (known & 1) ? pps : -1);
+    EXPECT_EQ(day.value("pplns_sat", int64_t{-1}), (known & 2) ? pplns : -1);
+    EXPECT_EQ(day.value("fpps_sat", int64_t{-1}), (known & 4) ? fpps : -1);
+  }
+}
+
 TEST(PageJson, ParsedSampleAgreesWithItsTruthFile) {
   const nlohmann::json got =
       page_to_json(parse_observer_page(test::read_test_data("observer_en_60.html")));

@@ -34,9 +34,8 @@ struct AccountRun {
   std::optional<ObserverPage> page;  // tier 1's summary, the workers of tier 2 or 3 added
   std::optional<DailyFetch> daily;
   std::vector<Tier> served;
-  std::optional<Error> failure;
-  bool tier1_deferred = false;  // nothing fetched: nothing to record
-  int offline_kept = 0;         // calls kept aside for its tier 3 until the tier-2 step
+  std::optional<Error> failure;  // with a page: a lower tier failed (the page is still stored)
+  int offline_kept = 0;          // calls kept aside for its tier 3 until the tier-2 step
 
   bool active() const { return page && !failure; }
   bool is_due(Tier tier) const { return due[static_cast<size_t>(tier)]; }
@@ -118,9 +117,17 @@ class Collector {
 
   // Runs `fetch` for `run`'s `tier` when the budget covers `estimate` calls; `fetch` stores
   // into `run` only once everything it needed arrived. A tier that does not fit, or whose
-  // slots another process took, is deferred; an error fails the account.
+  // slots another process took, is deferred, and so is every tier after it in the order 1, 3,
+  // 2, 4 for every account; a deferred tier 1 fails the account (exit 3). A tier that can never
+  // fit gets its own line (never_fits) and is skipped. An error fails the account; what its
+  // earlier tiers fetched is still recorded.
   void serve(AccountRun& run, Tier tier, int estimate, const std::function<void()>& fetch) {
-    if (run.failure || run.tier1_deferred) return;
+    if (run.failure) return;
+    if (never_fits(run, tier, estimate)) return;
+    if (tier_priority(tier) > deferred_priority_) {
+      defer(run, tier);
+      return;
+    }
     if (const int signal = termination_signal(); signal != 0) {
       run.failure = Error(ExitCode::fetch_failed, terminated_by(signal) + " before it started");
       return;
@@ -141,13 +148,37 @@ class Collector {
       run.served.push_back(tier);
       transient_in_a_row_ = 0;
     } catch (const BudgetExhausted&) {
-      deferred_.add(tier);
-      run.tier1_deferred = tier == Tier::overview;
+      deferred_priority_ = std::min(deferred_priority_, tier_priority(tier));
+      defer(run, tier);
     } catch (const Error& e) {
-      run.failure = e;
+      run.failure = tier == Tier::overview ? e : tier_failure(tier, e);
       transient_in_a_row_ = e.code() == ExitCode::fetch_failed ? transient_in_a_row_ + 1 : 0;
       skipping_ = transient_in_a_row_ >= kTransientAccountsInARow;
     }
+  }
+
+  // Counts `tier` of `run` as deferred; tier 1 deferred fails the account, so that the run is
+  // recorded as failed and repeated deferrals open scrape_failed.
+  void defer(AccountRun& run, Tier tier) {
+    deferred_.add(tier);
+    if (tier != Tier::overview) return;
+    run.failure = tier1_deferred_error(settings_.budget_calls - budget_.remaining(),
+                                       settings_.budget_calls, settings_.budget_window);
+  }
+
+  // A lower tier's error, naming the tier (its message names the endpoint and the account).
+  static Error tier_failure(Tier tier, const Error& e) {
+    return Error(e.code(), "tier " + std::to_string(static_cast<int>(tier)) + ": " + e.what());
+  }
+
+  // True when tier 2, 3 or 4 of `run` needs more calls than a window holds beside every
+  // account's tier 1 and poolStats.htm: it would be deferred forever, so it is skipped with a
+  // line saying what to change (once per run and account).
+  bool never_fits(const AccountRun& run, Tier tier, int estimate) const {
+    const auto line = never_fits_line(tier, run.pool->account.account_name, estimate,
+                                      settings_.budget_calls, static_cast<int>(runs_.size()));
+    if (line) spdlog::warn("antpool: {}", *line);
+    return line.has_value();
   }
 
   void serve_overview(AccountRun& run) {
@@ -220,8 +251,13 @@ class Collector {
     if (!run.active() || !run.is_due(Tier::workers)) return;
     const int64_t workers = run.page->online_workers + run.page->offline_workers;
     const int estimate = estimate_calls(Tier::workers, workers, settings_.worker_page_size);
-    if (offline_kept > 0 && budget_.remaining() - kept_for_offline_ < estimate) {
-      deferred_.add(Tier::workers);
+    const bool never = offline_kept > 0 && never_fits(run, Tier::workers, estimate);
+    if (offline_kept > 0 && (never || budget_.remaining() - kept_for_offline_ < estimate)) {
+      // Its offline list instead; the whole list waits (or never fits, said once above).
+      if (!never) {
+        deferred_priority_ = std::min(deferred_priority_, tier_priority(Tier::workers));
+        deferred_.add(Tier::workers);
+      }
       serve_workers_of(run, WorkerList::offline);
       return;
     }
@@ -256,10 +292,12 @@ class Collector {
 
   // The account's run in one transaction: snapshot (or failure), alerts, run row, its tiers'
   // due times, its balance and retention.
+  // A lower tier's failure keeps the snapshot of the tiers before it (the run row holds both;
+  // outcome 'ok'), and the failed tier stays due.
   PoolOutcome record(AccountRun& run) {
-    if (run.tier1_deferred || run.pool_id < 0) return outcome_of(run);
+    if (run.pool_id < 0) return outcome_of(run);
     RunResult result{started_, std::nullopt, run.failure};
-    if (!run.failure) {
+    if (run.page) {
       try {
         check_plausible(*run.page);
         result.page = std::move(*run.page);
@@ -324,7 +362,8 @@ class Collector {
   DeferredTiers deferred_;
   std::optional<PoolStats> pool_stats_;
   int transient_in_a_row_ = 0;
-  int kept_for_offline_ = 0;  // calls kept aside for tier 3 of accounts whose tier 2 is due
+  int kept_for_offline_ = 0;   // calls kept aside for tier 3 of accounts whose tier 2 is due
+  int deferred_priority_ = 4;  // tier_priority() of the first tier deferred; later ones wait too
   bool skipping_ = false;
 };
 

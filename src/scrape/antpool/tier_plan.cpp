@@ -19,6 +19,38 @@ int estimate_calls(Tier tier, int64_t workers, int page_size) {
   return 1;
 }
 
+int tier_priority(Tier tier) {
+  switch (tier) {
+    case Tier::overview:
+      return 0;
+    case Tier::offline:
+      return 1;
+    case Tier::workers:
+      return 2;
+    case Tier::daily:
+      return 3;
+  }
+  return 3;
+}
+
+Error tier1_deferred_error(int used, int budget_calls, std::chrono::seconds window) {
+  return Error(ExitCode::fetch_failed,
+               "deferred: the Antpool call budget had no slot left (" + std::to_string(used) +
+                   " of " + std::to_string(budget_calls) + " calls used in the last " +
+                   std::to_string(window.count()) + " s)");
+}
+
+std::optional<std::string> never_fits_line(Tier tier, const std::string& account_name, int estimate,
+                                           int budget_calls, int accounts) {
+  const int tier1 = accounts + 1;
+  if (tier == Tier::overview || estimate <= budget_calls - tier1) return std::nullopt;
+  return "tier " + std::to_string(static_cast<int>(tier)) + " of " + account_name + " needs " +
+         std::to_string(estimate) + " calls, more than budget_calls " +
+         std::to_string(budget_calls) + " minus tier 1's " + std::to_string(tier1) +
+         " (one per account and poolStats.htm); raise budget_calls" +
+         (tier == Tier::daily ? "" : " or worker_page_size");
+}
+
 bool DeferredTiers::empty() const {
   return std::all_of(accounts_.begin(), accounts_.end(), [](int n) { return n == 0; });
 }

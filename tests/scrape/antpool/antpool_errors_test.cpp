@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "scrape/antpool/collector_fixture.hpp"
@@ -27,16 +28,38 @@ class ErrorsTest : public CollectorTest {
     antpool_.set_override(for_key(key(first + 1), std::move(reply)));
     return run();
   }
-  // The middle account failed with `code`, was recorded as such with nothing else of it
-  // stored, and the two others were stored.
-  void expect_only_middle_failed(int first, ExitCode code,
-                                 const std::vector<PoolOutcome>& outcomes) {
+  // The middle account failed with `code` in `tier`, and the two others were stored. A tier-1
+  // failure is a failed run with nothing else of it stored; a lower tier's failure keeps the
+  // tiers before it (a snapshot, its run row 'ok' with the code) and is not marked run.
+  void expect_only_middle_failed(int first, ExitCode code, const std::vector<PoolOutcome>& outcomes,
+                                 int tier = 1) {
     ASSERT_EQ(outcomes.size(), 3u);
     EXPECT_EQ(outcomes[0].code, ExitCode::ok) << outcomes[0].error;
     EXPECT_EQ(outcomes[1].code, code) << outcomes[1].error;
     EXPECT_EQ(outcomes[2].code, ExitCode::ok) << outcomes[2].error;
     EXPECT_NE(outcomes[1].error.find("antpool_"), std::string::npos) << outcomes[1].error;
     const std::string failed = pool_of(first + 1);
+    EXPECT_EQ(text("SELECT source FROM pool WHERE id = " + failed), "antpool");
+    if (tier > 1) {
+      EXPECT_NE(outcomes[1].error.find("tier " + std::to_string(tier) + ": "), std::string::npos)
+          << outcomes[1].error;
+      EXPECT_EQ(number("SELECT count(*) FROM scrape_run WHERE outcome = 'ok' AND exit_code = " +
+                       std::to_string(to_int(code)) +
+                       " AND snapshot_id IS NOT NULL AND pool_id = " + failed),
+                1);
+      EXPECT_EQ(number("SELECT count(*) FROM snapshot WHERE pool_id = " + failed), 1);
+      EXPECT_EQ(number("SELECT count(*) FROM worker_sample s JOIN snapshot n ON n.id = "
+                       "s.snapshot_id WHERE n.pool_id = " +
+                       failed),
+                tier == 2 ? 0 : 12);
+      EXPECT_EQ(number("SELECT count(*) FROM income_day WHERE pool_id = " + failed), 0);
+      EXPECT_EQ(number("SELECT count(*) FROM api_tier_run WHERE pool_id = " + failed +
+                       " AND tier IN (" + std::to_string(tier) + ", 3)"),
+                tier == 2 ? 0 : 1);
+      EXPECT_EQ(number("SELECT count(*) FROM snapshot WHERE workers_complete = 1"),
+                tier == 2 ? 2 : 3);
+      return;
+    }
     EXPECT_EQ(number("SELECT count(*) FROM scrape_run WHERE outcome = 'failed' AND exit_code = " +
                      std::to_string(to_int(code)) + " AND pool_id = " + failed),
               1);
@@ -45,13 +68,14 @@ class ErrorsTest : public CollectorTest {
     EXPECT_EQ(number("SELECT count(*) FROM income_day WHERE pool_id = " + failed), 0);
     EXPECT_EQ(number("SELECT count(*) FROM api_tier_run WHERE pool_id = " + failed), 0);
     EXPECT_EQ(number("SELECT count(*) FROM snapshot WHERE workers_complete = 1"), 2);
-    EXPECT_EQ(text("SELECT source FROM pool WHERE id = " + failed), "antpool");
   }
 };
 
 TEST_F(ErrorsTest, EveryErrorCodeFailsOnlyItsAccount) {
   int first = 400;
-  for (const char* endpoint : {"accountOverview.htm", "userWorkerList.htm", "account.htm"}) {
+  const std::map<std::string, int> tiers = {
+      {"accountOverview.htm", 1}, {"userWorkerList.htm", 2}, {"account.htm", 4}};
+  for (const auto& [endpoint, tier] : tiers) {
     for (int code : {-6, -7, -8, -9, -10, -1, -2, -3, -11, -18, -24}) {
       SCOPED_TRACE(std::string(endpoint) + " " + std::to_string(code));
       first += 3;
@@ -62,7 +86,7 @@ TEST_F(ErrorsTest, EveryErrorCodeFailsOnlyItsAccount) {
       });
       const bool key_error = code <= -6 && code >= -10;
       expect_only_middle_failed(first, key_error ? ExitCode::api_key_rejected : ExitCode::api_error,
-                                outcomes);
+                                outcomes, tier);
       if (!key_error) {
         EXPECT_NE(outcomes[1].error.find("message " + std::to_string(code)), std::string::npos)
             << outcomes[1].error;
@@ -101,7 +125,7 @@ TEST_F(ErrorsTest, PagingInconsistencyIsExit12WithNothingOfThatAccountWritten) {
       nlohmann::json body = {{"code", 0}, {"message", "ok"}, {"data", data}};
       return std::optional(AntpoolReply{200, body.dump(), "application/json"});
     });
-    expect_only_middle_failed(first, ExitCode::api_paging, outcomes);
+    expect_only_middle_failed(first, ExitCode::api_paging, outcomes, 2);
   }
 }
 
@@ -113,7 +137,8 @@ TEST_F(ErrorsTest, HtmlPageIsRetriedThenExit3) {
     const auto outcomes = run_with_middle_failing(first, [&](const AntpoolRequest& r) {
       return r.endpoint == endpoint ? std::optional(antpool_html_page(503)) : std::nullopt;
     });
-    expect_only_middle_failed(first, ExitCode::fetch_failed, outcomes);
+    expect_only_middle_failed(first, ExitCode::fetch_failed, outcomes,
+                              std::string(endpoint) == "accountOverview.htm" ? 1 : 2);
     int attempts = 0;
     for (const AntpoolRequest& r : last_requests_) {
       attempts += r.endpoint == endpoint && r.params.at("key") == key(first + 1);
