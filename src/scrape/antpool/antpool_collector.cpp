@@ -109,10 +109,8 @@ class Collector {
 
   RunIdentity identity(const AccountRun& run) const {
     const AntpoolPool& pool = *run.pool;
-    const bool daily =
-        std::find(run.served.begin(), run.served.end(), Tier::daily) != run.served.end();
     return {pool.account.identity(), pool.account.account_name, pool.options.thresholds,
-            pool.options.page_utc_offset, daily ? pool.options.retain_days : 0};
+            pool.options.page_utc_offset, served(run, Tier::daily) ? pool.options.retain_days : 0};
   }
 
   // Runs `fetch` for `run`'s `tier` when the budget covers `estimate` calls; `fetch` stores
