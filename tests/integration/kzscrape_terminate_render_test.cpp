@@ -61,7 +61,9 @@ TEST_F(KzscrapeTerminateRender, TheWrappersTimeLimitLeavesAFailedRunRecord) {
   const std::string bins = std::filesystem::path(KZSCRAPE_PATH).parent_path().string() + ":" +
                            std::filesystem::path(KZUPLOAD_PATH).parent_path().string();
   const auto log_file = dir_ / "cron.log";
-  for (int limit : {1, 2}) {
+  // A limit of 2 s at least: a SIGTERM before kzscrape's main() (a loaded machine starting an
+  // instrumented binary) ends it with no record, as it would any program.
+  for (int limit : {2, 3}) {
     const auto run = run_process({std::string(KZ_SCRIPTS_DIR) + "/run_scraper_and_upload.sh"},
                                  {{"PATH", bins + ":/usr/bin:/bin"},
                                   {"OBSERVER_URL", server_.url("/observer")},
@@ -85,12 +87,12 @@ TEST_F(KzscrapeTerminateRender, TheWrappersTimeLimitLeavesAFailedRunRecord) {
     EXPECT_LT(run.elapsed, std::chrono::seconds(limit + 8)) << "ended by SIGTERM, not SIGKILL";
     EXPECT_EQ(count("SELECT count(*) FROM scrape_run WHERE outcome = 'failed' AND error LIKE "
                     "'%terminated by SIGTERM%'"),
-              limit)
+              limit - 1)
         << log.str();
   }
   // Each run took its time limit, not the 10 s until the wrapper's SIGKILL.
   EXPECT_EQ(count("SELECT count(*) FROM scrape_run WHERE"
-                  " (julianday(finished_at) - julianday(started_at)) * 86400 < 5"),
+                  " (julianday(finished_at) - julianday(started_at)) * 86400 < 8"),
             2);
 }
 

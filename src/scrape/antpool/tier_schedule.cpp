@@ -94,10 +94,12 @@ bool TierSchedule::due(int64_t pool_id, Tier tier, TimePoint now) {
       return now - *last >= interval - std::min(kEarlyRunSlack, interval / 2);
     }
     case Tier::daily: {
-      const TimePoint today_at = local_today_at(now, daily_after_);
-      if (now < today_at) return false;
+      // An account never read in full (just added) gets its balance and history at once;
+      // from then on, the first run at or after the local time of each day.
       const auto last = last_run(cache_, pool_id, tier);
-      return !last || *last < today_at;
+      if (!last) return true;
+      const TimePoint today_at = local_today_at(now, daily_after_);
+      return now >= today_at && *last < today_at;
     }
   }
   return false;

@@ -136,7 +136,12 @@ TEST_F(TierScheduleTest, DailyTierRunsOnceAfterTheLocalTime) {
         const TimePoint moment = TimePoint{day + after_min - offset};
         const std::string where = std::string(zone.tz) + " " + after;
         const TimePoint local_midnight = TimePoint{day - offset};
-        // Before the time on the same local day (none before 00:00): not yet.
+        // Never run: at once, whatever the local time.
+        cache_->db().exec("DELETE FROM api_tier_run");
+        EXPECT_TRUE(schedule.due(1, Tier::daily, local_midnight)) << where;
+        EXPECT_TRUE(schedule.due(1, Tier::daily, moment - 1s)) << where;
+        // Run since the previous local day's time: not before today's time (none before 00:00).
+        schedule.mark_run(1, Tier::daily, moment - 24h + 1s);
         if (after_min > 0min) {
           EXPECT_FALSE(schedule.due(1, Tier::daily, local_midnight)) << where;
           EXPECT_FALSE(schedule.due(1, Tier::daily, moment - 1s)) << where;
