@@ -264,10 +264,11 @@ DROP TABLE pool_before_4;
 )sql";
 
 extern const char* const kMigration5;  // cache_migration_antpool.cpp
+extern const char* const kMigration6;  // cache_migration_notify.cpp
 
 const std::vector<const char*>& cache_migrations() {
   static const std::vector<const char*> migrations = {kMigration1, kMigration2, kMigration3,
-                                                      kMigration4, kMigration5};
+                                                      kMigration4, kMigration5, kMigration6};
   return migrations;
 }
 

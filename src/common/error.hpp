@@ -5,7 +5,7 @@
 
 namespace kz {
 
-// Process exit codes shared by kzscrape and kzupload. Cron wrappers branch on
+// Process exit codes shared by kzscrape, kzupload and kznotify. Cron wrappers branch on
 // these numbers, so they are part of the public interface (see README).
 enum class ExitCode : int {
   ok = 0,
@@ -21,6 +21,8 @@ enum class ExitCode : int {
   api_key_rejected = 10,  // the pool's API refused the key (HTTP 401/403 or an error naming it)
   api_error = 11,         // the pool's API answered {"status":"ERROR"} for another reason
   api_paging = 12,        // the API's pages were inconsistent (a page repeated, the total changed)
+  notify_refused = 13,    // a destination refused for good (401, 403, chat not found, hook gone)
+  notify_failed = 14,     // a destination failed for now (network, 5xx, 429 past the time limit)
   locked = 75             // another kzupload holds the cache's upload lock (sysexits EX_TEMPFAIL)
 };
 

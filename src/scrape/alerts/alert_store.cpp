@@ -56,52 +56,84 @@ void AlertStore::load_history(int64_t pool_id, TimePoint now, const AlertThresho
   while (seen.executeStep()) context.workers_seen_online.insert(seen.getColumn(0).getString());
 }
 
+namespace {
+
+int rank(const std::string& severity) {
+  return severity == "high" ? 2 : severity == "medium" ? 1 : 0;
+}
+
+}  // namespace
+
 void AlertStore::apply(int64_t pool_id, const std::vector<AlertChange>& changes, TimePoint now) {
   auto& db = cache_.db();
   const std::string stamp = format_utc(now);
   SQLite::Statement open(db,
                          "INSERT INTO alert(pool_id, alert_type, subject, severity, message,"
                          " opened_at, last_seen_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement current(db,
+                            "SELECT id, severity, message FROM alert WHERE pool_id = ? AND"
+                            " alert_type = ? AND subject = ? AND resolved_at IS NULL");
   SQLite::Statement update(db,
                            "UPDATE alert SET severity = ?, message = ?, last_seen_at = ?,"
-                           " revision = revision + 1 WHERE pool_id = ? AND alert_type = ?"
-                           " AND subject = ? AND resolved_at IS NULL");
+                           " revision = revision + 1 WHERE id = ?");
   // A resolved alert keeps the message that described the problem.
   SQLite::Statement resolve(db,
                             "UPDATE alert SET resolved_at = ?, revision = revision + 1"
-                            " WHERE pool_id = ? AND alert_type = ? AND subject = ?"
-                            " AND resolved_at IS NULL");
+                            " WHERE id = ?");
+  // kznotify's work list (cache migration 6): one row per transition.
+  SQLite::Statement event(db,
+                          "INSERT INTO alert_event(alert_id, kind, severity, message, at)"
+                          " VALUES(?, ?, ?, ?, ?)");
+  auto add_event = [&](int64_t alert_id, const char* kind, const std::string& severity,
+                       const std::string& message) {
+    event.bind(1, alert_id);
+    event.bind(2, kind);
+    event.bind(3, severity);
+    event.bind(4, message);
+    event.bind(5, stamp);
+    event.exec();
+    event.reset();
+  };
   for (const AlertChange& change : changes) {
-    switch (change.action) {
-      case AlertAction::open:
-        open.bind(1, pool_id);
-        open.bind(2, change.key.type);
-        open.bind(3, change.key.subject);
-        open.bind(4, to_string(change.severity));
-        open.bind(5, change.message);
-        open.bind(6, stamp);
-        open.bind(7, stamp);
-        open.exec();
-        open.reset();
-        break;
-      case AlertAction::update:
-        update.bind(1, to_string(change.severity));
-        update.bind(2, change.message);
-        update.bind(3, stamp);
-        update.bind(4, pool_id);
-        update.bind(5, change.key.type);
-        update.bind(6, change.key.subject);
-        update.exec();
-        update.reset();
-        break;
-      case AlertAction::resolve:
-        resolve.bind(1, stamp);
-        resolve.bind(2, pool_id);
-        resolve.bind(3, change.key.type);
-        resolve.bind(4, change.key.subject);
-        resolve.exec();
-        resolve.reset();
-        break;
+    const std::string severity = to_string(change.severity);
+    if (change.action == AlertAction::open) {
+      open.bind(1, pool_id);
+      open.bind(2, change.key.type);
+      open.bind(3, change.key.subject);
+      open.bind(4, severity);
+      open.bind(5, change.message);
+      open.bind(6, stamp);
+      open.bind(7, stamp);
+      open.exec();
+      open.reset();
+      add_event(db.getLastInsertRowid(), "opened", severity, change.message);
+      continue;
+    }
+    current.bind(1, pool_id);
+    current.bind(2, change.key.type);
+    current.bind(3, change.key.subject);
+    if (!current.executeStep()) {
+      current.reset();
+      continue;
+    }
+    const int64_t id = current.getColumn(0).getInt64();
+    const std::string was = current.getColumn(1).getString();
+    const std::string message = current.getColumn(2).getString();
+    current.reset();
+    if (change.action == AlertAction::update) {
+      update.bind(1, severity);
+      update.bind(2, change.message);
+      update.bind(3, stamp);
+      update.bind(4, id);
+      update.exec();
+      update.reset();
+      if (rank(severity) > rank(was)) add_event(id, "raised", severity, change.message);
+    } else {
+      resolve.bind(1, stamp);
+      resolve.bind(2, id);
+      resolve.exec();
+      resolve.reset();
+      add_event(id, "resolved", was, message);
     }
   }
 }
