@@ -13,6 +13,7 @@ packages=(
   libpq-dev postgresql postgresql-client
   ca-certificates curl util-linux procps
   chromium
+  python3 python3-aiosmtpd
   clang-14 libclang-rt-14-dev
 )
 
