@@ -33,6 +33,8 @@
 //   telegram.messages_to("42")
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>

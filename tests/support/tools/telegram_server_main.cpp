@@ -32,6 +32,12 @@ std::string read_token(const std::string& path) {
   return token;
 }
 
+// 42 and -100123 as JSON numbers, "@channel" as a string.
+nlohmann::json chat_id_json(const std::string& chat_id) {
+  auto number = nlohmann::json::parse(chat_id, nullptr, false);
+  return number.is_number_integer() ? number : nlohmann::json(chat_id);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,8 +66,8 @@ int main(int argc, char** argv) {
     server.set_on_message([&](const kz::test::TelegramMessage& message) {
       std::lock_guard lock(log_mutex);
       std::ofstream(log_file, std::ios::app)
-          << nlohmann::json{{"chat_id", message.chat_id}, {"text", message.text}}.dump(
-                 -1, ' ', false, nlohmann::json::error_handler_t::replace)
+          << nlohmann::json{{"chat_id", chat_id_json(message.chat_id)}, {"text", message.text}}
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
           << '\n';
     });
     std::ofstream(port_file + ".tmp") << server.port() << '\n';
