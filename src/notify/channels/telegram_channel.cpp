@@ -97,8 +97,8 @@ std::optional<std::chrono::seconds> seconds_of(const nlohmann::json& value) {
   if (value.is_number_integer() && value.get<int64_t>() >= 0) {
     return std::chrono::seconds{value.get<int64_t>()};
   }
-  if (value.is_number() && value.get<double>() >= 0) {
-    return std::chrono::seconds{static_cast<int64_t>(value.get<double>() + 0.999)};
+  if (value.is_number() && value.get<double>() >= 0) {  // Discord-style fractions, rounded up
+    return std::chrono::seconds{static_cast<int64_t>(std::min(value.get<double>(), 1e9) + 0.999)};
   }
   return std::nullopt;
 }
@@ -194,7 +194,9 @@ DeliveryResult TelegramChannel::attempt(const std::string& chat_id, const std::s
           ? answer["parameters"]
           : no_parameters;
 
-  if (response.status == 200 && is_object && answer.value("ok", false) == true) {
+  const bool ok =
+      is_object && answer.contains("ok") && answer["ok"].is_boolean() && answer["ok"].get<bool>();
+  if (response.status == 200 && ok) {
     result.outcome = DeliveryResult::Outcome::delivered;
     if (answer.contains("result") && answer["result"].is_object() &&
         answer["result"].contains("message_id")) {

@@ -258,6 +258,24 @@ TEST_F(TelegramChannelTest, EveryFailureKindMapsAndHidesTheToken) {
          TelegramChannel channel(destination(t), "1", capped, small);
          return channel.send_text("x");
        }},
+      {"unconfirmed 200", Outcome::transient, "without ok:true",
+       [&](const std::string& t) {
+         server_.set_override([](const test::TelegramRequest&) {
+           return std::optional(test::TelegramReply{200, R"({"ok":"yes","result":[]})", {}});
+         });
+         auto result = send(t, "1");
+         server_.set_override({});
+         return result;
+       }},
+      {"not json", Outcome::transient, "HTTP 502",
+       [&](const std::string& t) {
+         server_.set_override([](const test::TelegramRequest&) {
+           return std::optional(test::TelegramReply{502, "<html>Bad Gateway</html>", {}});
+         });
+         auto result = send(t, "1");
+         server_.set_override({});
+         return result;
+       }},
       {"url echoed", Outcome::refused, "<redacted>",
        [&](const std::string& t) {
          const std::string echoed = percent_encoded(server_.api_url() + "/bot" + t, rng_);
