@@ -30,7 +30,9 @@ std::string discord_message(const nlohmann::json& body) {
 DiscordChannel::DiscordChannel(const Destination& destination, HttpTransport& transport,
                                HttpOptions options)
     : url_(destination.secrets.hook_url),
-      post_{"discord " + destination.name, {destination.secrets.hook_url}, &transport,
+      post_{"discord " + destination.name,
+            {destination.secrets.hook_url},
+            &transport,
             options.total_timeout} {}
 
 DeliveryResult DiscordChannel::send(const Digest& digest) {
@@ -57,8 +59,9 @@ DeliveryResult DiscordChannel::send(const Digest& digest) {
   if (const std::string message = discord_message(body); !message.empty()) {
     what += " " + message;
   }
-  if (status == 429 && body.is_object() && body.contains("global") &&
-      body["global"].is_boolean() && body["global"].get<bool>()) what += " (global)";
+  if (status == 429 && body.is_object() && body.contains("global") && body["global"].is_boolean() &&
+      body["global"].get<bool>())
+    what += " (global)";
   return status_failure(post_, *response, what, outcome_of_status(status), retry_after);
 }
 

@@ -4,12 +4,11 @@
 // transport, error lines that never name the secret URL or token, and Retry-After.
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/http.hpp"
 #include "notify/channel.hpp"

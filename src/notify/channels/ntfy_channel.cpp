@@ -11,8 +11,7 @@ namespace {
 constexpr std::size_t kEncodedWordBytes = 45;  // 45 bytes -> 60 base64 -> 72 with "=?UTF-8?B??="
 
 std::string base64(std::string_view bytes) {
-  static const char kDigits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
@@ -50,6 +49,10 @@ std::string ntfy_header_value(std::string_view text) {
   for (char& c : clean) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }
+  // HTTP drops a value's leading and trailing whitespace (RFC 9110 5.5).
+  const auto first = clean.find_first_not_of(' ');
+  clean = first == std::string::npos ? ""
+                                     : clean.substr(first, clean.find_last_not_of(' ') - first + 1);
   if (std::all_of(clean.begin(), clean.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return clean;
@@ -119,8 +122,7 @@ DeliveryResult NtfyChannel::send(const Digest& digest) {
   const long status = response->status;
   if (status == 200) {
     result.outcome = DeliveryResult::Outcome::delivered;
-    const auto answer =
-        nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+    const auto answer = nlohmann::json::parse(response->body, nullptr, /*allow_exceptions=*/false);
     if (answer.is_object() && answer.contains("id") && answer["id"].is_string()) {
       result.message_id = answer["id"].get<std::string>();
     }

@@ -14,7 +14,8 @@ namespace kz {
 // a longer one would become an attachment. The text is rendered again, shorter, until it fits.
 constexpr std::size_t kNtfyBodyBytes = 4096;
 
-// A header value as ntfy reads it: ASCII as it is (control characters as spaces), otherwise RFC
+// A header value as ntfy reads it: control characters as spaces, leading and trailing spaces
+// dropped (HTTP drops them anyway); then ASCII as it is, otherwise RFC
 // 2047 encoded-words "=?UTF-8?B?<base64>?=" of at most 75 characters each, separated by spaces,
 // never splitting a UTF-8 character.
 std::string ntfy_header_value(std::string_view text);

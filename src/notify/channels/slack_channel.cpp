@@ -20,7 +20,9 @@ std::string error_word(const std::string& body) {
 SlackChannel::SlackChannel(const Destination& destination, HttpTransport& transport,
                            HttpOptions options)
     : url_(destination.secrets.hook_url),
-      post_{"slack " + destination.name, {destination.secrets.hook_url}, &transport,
+      post_{"slack " + destination.name,
+            {destination.secrets.hook_url},
+            &transport,
             options.total_timeout} {}
 
 DeliveryResult SlackChannel::send(const Digest& digest) {

@@ -28,9 +28,8 @@ const char* kind_name(DigestKind kind) {
 }
 
 nlohmann::json event_of(const DigestEntry& entry) {
-  nlohmann::json event{{"state", entry.kind},
-                       {"alert_type", entry.alert_type},
-                       {"severity", entry.severity}};
+  nlohmann::json event{
+      {"state", entry.kind}, {"alert_type", entry.alert_type}, {"severity", entry.severity}};
   if (!entry.previous_severity.empty()) event["previous_severity"] = entry.previous_severity;
   event["pool"] = entry.account_name;
   event["source"] = entry.source;

@@ -163,12 +163,12 @@ Reply HookServer::Impl::answer(HookRequest& request, Hook* hook) {
   }
   if (style == HookStyle::discord) {
     if (!body.is_object()) {
-      return {400, json{{"message", "The request body contains invalid JSON."}, {"code", 50109}}
-                       .dump()};
+      return {400,
+              json{{"message", "The request body contains invalid JSON."}, {"code", 50109}}.dump()};
     }
-    const std::string content =
-        body.contains("content") && body["content"].is_string() ? body["content"].get<std::string>()
-                                                                : "";
+    const std::string content = body.contains("content") && body["content"].is_string()
+                                    ? body["content"].get<std::string>()
+                                    : "";
     if (content.empty()) {
       return {400, json{{"message", "Cannot send an empty message"}, {"code", 50006}}.dump()};
     }
@@ -176,8 +176,8 @@ Reply HookServer::Impl::answer(HookRequest& request, Hook* hook) {
       return {400, json{{"content", json::array({"Must be 2000 or fewer in length."})}}.dump()};
     }
     if (request.query.find("wait=true") != std::string::npos) {
-      return {200, json{{"id", std::to_string(1000 + requests.size())}, {"content", content}}
-                       .dump()};
+      return {200,
+              json{{"id", std::to_string(1000 + requests.size())}, {"content", content}}.dump()};
     }
     return {204, "", "text/plain", std::nullopt};
   }

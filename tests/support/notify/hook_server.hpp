@@ -39,13 +39,13 @@ enum class HookStyle { slack, discord, generic };
 // One request as the server saw it.
 struct HookRequest {
   HookStyle style = HookStyle::generic;
-  std::string path;   // "/slack/T0/B0/xyz"
-  std::string query;  // "wait=true", or ""
+  std::string path;                                          // "/slack/T0/B0/xyz"
+  std::string query;                                         // "wait=true", or ""
   std::vector<std::pair<std::string, std::string>> headers;  // as sent
   std::string body;
-  int status = 0;       // what it answered
-  bool known = false;   // the hook exists
-  bool scripted = false;  // answered by a scripted failure
+  int status = 0;                       // what it answered
+  bool known = false;                   // the hook exists
+  bool scripted = false;                // answered by a scripted failure
   std::optional<bool> signature_valid;  // generic hooks with a secret: the check's outcome
   // The header's value (case-insensitive name), or "".
   std::string header(const std::string& name) const;
@@ -53,10 +53,10 @@ struct HookRequest {
 
 struct HookFailure {
   int status = 500;
-  int times = 1;              // the next `times` requests of the hook
-  double retry_after_s = 1;   // 429: Retry-After (rounded up) and Discord's "retry_after"
-  bool global = false;        // Discord 429's "global"
-  std::string body;           // replaces the style's own body when not empty
+  int times = 1;             // the next `times` requests of the hook
+  double retry_after_s = 1;  // 429: Retry-After (rounded up) and Discord's "retry_after"
+  bool global = false;       // Discord 429's "global"
+  std::string body;          // replaces the style's own body when not empty
 };
 
 class HookServer {

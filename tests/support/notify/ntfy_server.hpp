@@ -22,9 +22,9 @@ namespace kz::test {
 struct NtfyRequest {
   std::string topic;
   std::vector<std::pair<std::string, std::string>> headers;  // as sent
-  std::string raw_title;  // the header as sent
-  std::string title;      // decoded
-  int priority = 3;       // 1..5; 0 when it was invalid
+  std::string raw_title;                                     // the header as sent
+  std::string title;                                         // decoded
+  int priority = 3;                                          // 1..5; 0 when it was invalid
   std::vector<std::string> tags;
   std::string authorization;  // the header as sent, or ""
   std::string body;
@@ -48,8 +48,8 @@ class NtfyServer {
   std::string url() const;  // "http://127.0.0.1:<port>"
 
   void require_token(const std::string& token);  // publishing needs "Authorization: Bearer <token>"
-  void deny(const std::string& topic);          // 403 for this topic
-  void fail_next(NtfyFailure failure);          // queued after earlier scripted failures
+  void deny(const std::string& topic);           // 403 for this topic
+  void fail_next(NtfyFailure failure);           // queued after earlier scripted failures
 
   std::vector<NtfyRequest> requests() const;
   std::vector<NtfyRequest> delivered() const;  // answered 200, in order
