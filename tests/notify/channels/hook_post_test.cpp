@@ -68,6 +68,18 @@ TEST(HookPostScrub, HidesEverySecretFormAndKeepsLinesShortAndSingle) {
   }
 }
 
+TEST(HookPostJsonBody, InvalidUtf8InANameBecomesReplacementCharactersNotAnException) {
+  std::mt19937 rng(1354);
+  for (int round = 0; round < 20; ++round) {
+    std::string name = test::generated_worker(rng);
+    name.insert(std::uniform_int_distribution<std::size_t>(0, name.size())(rng), "\xff\xc3");
+    const std::string body = json_body(nlohmann::json{{"text", name}});
+    const auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(parsed.is_object()) << body;
+    EXPECT_NE(parsed.at("text").get<std::string>().find("\xef\xbf\xbd"), std::string::npos);
+  }
+}
+
 TEST(HookStatus, ARedirectIsRefusedAndNotFollowed) {
   test::HookServer hooks;
   CurlTransport transport(test::local_options());
