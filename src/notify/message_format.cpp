@@ -31,27 +31,33 @@ struct Layout {
   std::size_t cut_points = 0;  // > 0: units[whole] shortened to this many code points
 };
 
-std::string assemble(const std::string& head, const std::vector<RichLine>& units,
+// `units` holds at least the units shown; `n` is how many the digest has.
+std::string assemble(const std::string& head, const std::vector<RichLine>& units, std::size_t n,
                      const Layout& layout) {
   std::string out = head;
   for (std::size_t i = 0; i < layout.whole; ++i) out += "\n" + units[i].str();
   std::size_t shown = layout.whole;
   if (layout.cut_points > 0) out += "\n" + units[shown++].shortened(layout.cut_points);
-  if (shown < units.size()) out += "\n" + more_text(units.size() - shown);
+  if (shown < n) out += "\n" + more_text(n - shown);
   return out;
 }
 
-std::string fit(const RichLine& head, const std::vector<RichLine>& units, std::size_t limit) {
+std::string fit(const RichLine& head, const DigestUnits& source, std::size_t limit) {
+  const std::size_t n = source.size();
+  // Made until one no longer fits.
+  std::vector<RichLine> units;
   std::size_t total = head.points();
-  for (const RichLine& unit : units) total += 1 + unit.points();
-  if (total <= limit) return assemble(head.str(), units, Layout{units.size(), 0});
-  const std::size_t n = units.size();
+  while (units.size() < n && total <= limit) {
+    units.push_back(source.make(units.size()));
+    total += 1 + units.back().points();
+  }
+  if (units.size() == n && total <= limit) return assemble(head.str(), units, n, Layout{n, 0});
   if (n == 0) return head.shortened(limit);
 
   // The most whole units that fit together with "…and N more".
   std::optional<std::size_t> best;
   std::size_t used = head.points();
-  for (std::size_t k = 0; k < n && used <= limit; ++k) {
+  for (std::size_t k = 0; k < units.size() && used <= limit; ++k) {
     if (used + 1 + more_points(n - k) <= limit) best = k;
     used += 1 + units[k].points();
   }
@@ -68,7 +74,7 @@ std::string fit(const RichLine& head, const std::vector<RichLine>& units, std::s
     const std::size_t taken = head.points() + 1 + after;
     if (limit > taken && limit - taken >= kShortestCutEntry) layout.cut_points = limit - taken;
   }
-  return assemble(head.str(), units, layout);
+  return assemble(head.str(), units, n, layout);
 }
 
 std::string plain_line(std::string_view text) {
@@ -80,7 +86,7 @@ std::string plain_line(std::string_view text) {
 }  // namespace
 
 std::string render_text(const Digest& digest, TextStyle style, std::size_t limit) {
-  return fit(digest_head(digest, style), digest_units(digest, style), limit);
+  return fit(digest_head(digest, style), DigestUnits(digest, style), limit);
 }
 
 std::string render_title(const Digest& digest) {

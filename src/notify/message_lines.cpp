@@ -203,26 +203,27 @@ RichLine digest_head(const Digest& digest, TextStyle style) {
   return head;
 }
 
-std::vector<RichLine> digest_units(const Digest& digest, TextStyle style) {
-  std::vector<RichLine> units;
-  if (digest.kind == DigestKind::daily_summary) {
-    for (const PoolSummary& pool : digest.pools) units.push_back(pool_block(pool, style));
-    return units;
-  }
-  std::vector<const DigestEntry*> order;
-  for (const DigestEntry& entry : digest.entries) order.push_back(&entry);
-  std::stable_sort(order.begin(), order.end(), [](const DigestEntry* a, const DigestEntry* b) {
+DigestUnits::DigestUnits(const Digest& digest, TextStyle style) : digest_(digest), style_(style) {
+  if (digest.kind == DigestKind::daily_summary) return;
+  for (const DigestEntry& entry : digest.entries) order_.push_back(&entry);
+  std::stable_sort(order_.begin(), order_.end(), [](const DigestEntry* a, const DigestEntry* b) {
     return severity_rank(a->severity) < severity_rank(b->severity);
   });
-  for (const DigestEntry* entry : order) {
-    RichLine line(style);
-    line.text(entry_mark(*entry) + " ")
-        .bold(entry->account_name.empty() ? "?" : entry->account_name)
-        .text(kDot)
-        .text(entry_in_words(*entry));
-    units.push_back(std::move(line));
-  }
-  return units;
+}
+
+std::size_t DigestUnits::size() const {
+  return digest_.kind == DigestKind::daily_summary ? digest_.pools.size() : order_.size();
+}
+
+RichLine DigestUnits::make(std::size_t i) const {
+  if (digest_.kind == DigestKind::daily_summary) return pool_block(digest_.pools.at(i), style_);
+  const DigestEntry& entry = *order_.at(i);
+  RichLine line(style_);
+  line.text(entry_mark(entry) + " ")
+      .bold(entry.account_name.empty() ? "?" : entry.account_name)
+      .text(kDot)
+      .text(entry_in_words(entry));
+  return line;
 }
 
 }  // namespace kz

@@ -59,14 +59,15 @@ std::size_t utf8_char_length(std::string_view text) {
   return length;
 }
 
-void RichLine::add(std::string text, std::size_t points, AtomKind kind) {
+void RichLine::add(std::string_view text, std::size_t points, AtomKind kind) {
   points_ += points;
-  atoms_.push_back(Atom{std::move(text), points, kind});
+  text_ += text;
+  atoms_.push_back(Atom{static_cast<uint32_t>(text_.size()), static_cast<uint8_t>(points), kind});
 }
 
 void RichLine::add_value_char(std::string_view ch, std::string_view rest) {
   if (is_control(decode(ch))) return add(" ", 1, AtomKind::text);
-  if (ch.size() > 1) return add(std::string(ch), 1, AtomKind::text);
+  if (ch.size() > 1) return add(ch, 1, AtomKind::text);
   const char c = ch[0];
   switch (style_) {
     case TextStyle::telegram_html:
@@ -88,7 +89,7 @@ void RichLine::add_value_char(std::string_view ch, std::string_view rest) {
     case TextStyle::plain:
       break;
   }
-  add(std::string(1, c), 1, AtomKind::text);
+  add(ch, 1, AtomKind::text);
 }
 
 RichLine& RichLine::text(std::string_view value) {
@@ -96,7 +97,7 @@ RichLine& RichLine::text(std::string_view value) {
   while (pos < value.size()) {
     const std::size_t length = utf8_char_length(value.substr(pos));
     if (length == 0) {
-      add(std::string(kReplacement), 1, AtomKind::text);
+      add(kReplacement, 1, AtomKind::text);
       ++pos;
       continue;
     }
@@ -128,9 +129,9 @@ RichLine& RichLine::bold(std::string_view value) {
   if (value.empty()) return *this;
   const std::string_view open = bold_open();
   const std::string_view close = bold_close();
-  if (!open.empty()) add(std::string(open), open.size(), AtomKind::open);
+  if (!open.empty()) add(open, open.size(), AtomKind::open);
   text(value);
-  if (!close.empty()) add(std::string(close), close.size(), AtomKind::close);
+  if (!close.empty()) add(close, close.size(), AtomKind::close);
   return *this;
 }
 
@@ -139,27 +140,22 @@ RichLine& RichLine::line_break() {
   return *this;
 }
 
-std::string RichLine::str() const {
-  std::string out;
-  for (const Atom& atom : atoms_) out += atom.text;
-  return out;
-}
-
 std::string RichLine::shortened(std::size_t limit) const {
   if (points_ <= limit) return str();
   if (limit == 0) return "";
   const std::size_t close_points = bold_close().size();  // markup is ASCII
-  std::string out;
+  std::size_t end = 0;                                   // bytes of text_ kept
   std::size_t used = 0;
   std::size_t open = 0;  // bold markup opened and not yet closed
   for (const Atom& atom : atoms_) {
     const std::size_t open_after =
         atom.kind == AtomKind::open ? open + 1 : (atom.kind == AtomKind::close ? open - 1 : open);
     if (used + atom.points + 1 + open_after * close_points > limit) break;
-    out += atom.text;
+    end = atom.end;
     used += atom.points;
     open = open_after;
   }
+  std::string out = text_.substr(0, end);
   out += kEllipsis;
   for (std::size_t i = 0; i < open; ++i) out += bold_close();
   return out;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,25 +32,27 @@ class RichLine {
 
   // Length in code points of str().
   std::size_t points() const { return points_; }
-  std::string str() const;
+  const std::string& str() const { return text_; }
   // str() when it has at most `limit` code points; else the longest prefix of whole atoms that
   // leaves room for "…" and the closing markup of the bold still open, then both. At most
   // `limit` code points; "" when `limit` is 0.
   std::string shortened(std::size_t limit) const;
 
  private:
-  enum class AtomKind { text, open, close };
+  enum class AtomKind : uint8_t { text, open, close };
+  // An atom is text_[previous atom's end, end); kept small, a message has thousands.
   struct Atom {
-    std::string text;
-    std::size_t points = 0;
+    uint32_t end = 0;
+    uint8_t points = 0;
     AtomKind kind = AtomKind::text;
   };
-  void add(std::string text, std::size_t points, AtomKind kind);
+  void add(std::string_view text, std::size_t points, AtomKind kind);
   void add_value_char(std::string_view ch, std::string_view rest);
   std::string_view bold_open() const;
   std::string_view bold_close() const;
 
   TextStyle style_;
+  std::string text_;
   std::vector<Atom> atoms_;
   std::size_t points_ = 0;
 };
