@@ -87,7 +87,7 @@ std::string transitions_title(const Digest& digest) {
   std::size_t opened = 0;
   std::size_t raised = 0;
   std::size_t resolved = 0;
-  std::size_t high = 0;
+  std::string top = "none";  // the highest severity opened
   for (const DigestEntry& entry : digest.entries) {
     if (entry.kind == "raised") {
       ++raised;
@@ -95,13 +95,12 @@ std::string transitions_title(const Digest& digest) {
       ++resolved;
     } else {
       ++opened;
-      high += entry.severity == "high" ? 1 : 0;
+      if (severity_rank(entry.severity) < severity_rank(top)) top = entry.severity;
     }
   }
   std::vector<std::string> parts;
   if (opened > 0) {
-    parts.push_back((high > 0 ? severity_mark("high") : severity_mark("medium")) + " " +
-                    plural(opened, "alert", "alerts") + " opened");
+    parts.push_back(severity_mark(top) + " " + plural(opened, "alert", "alerts") + " opened");
   }
   if (raised > 0) parts.push_back(kRaisedMark + " " + std::to_string(raised) + " raised");
   if (resolved > 0) parts.push_back(kResolvedMark + " " + std::to_string(resolved) + " resolved");

@@ -78,12 +78,15 @@ void RichLine::add_value_char(std::string_view ch, std::string_view rest) {
       if (c == '"' && style_ == TextStyle::telegram_html) return add("&quot;", 6, AtomKind::text);
       break;
     case TextStyle::discord_markdown:
-      if (std::string_view("\\*_~`|>").find(c) != std::string_view::npos) {
+      // "[" starts a masked link "[text](url)".
+      if (std::string_view("\\*_~`|>[").find(c) != std::string_view::npos) {
         return add(std::string{'\\', c}, 2, AtomKind::text);
       }
-      // "@everyone" and "@here" ping a whole channel; a zero-width space after "@" stops that.
-      if (c == '@' && (starts_with(rest, "everyone") || starts_with(rest, "here"))) {
-        return add("@" + std::string(kZeroWidthSpace), 2, AtomKind::text);
+      // "@everyone", "@here" and "<@id>" ping people; a zero-width space after "@" or "<" stops
+      // that.
+      if ((c == '@' && (starts_with(rest, "everyone") || starts_with(rest, "here"))) ||
+          (c == '<' && starts_with(rest, "@"))) {
+        return add(std::string{c} + std::string(kZeroWidthSpace), 2, AtomKind::text);
       }
       break;
     case TextStyle::plain:

@@ -130,6 +130,14 @@ TEST(RenderText, EachStyleMarksThePoolBoldAndEscapesValues) {
             "🔴 1 alert opened\n🔴 K<1>*_ · worker a&b<c>*_~`|\\@everyone offline (high)");
 }
 
+TEST(RenderText, DiscordLinksAndMentionsStayText) {
+  const Digest d = transitions(
+      {entry("opened", "P", "worker_offline", "[x](http://e) <@123> @here", "low", "")});
+  EXPECT_EQ(render_text(d, TextStyle::discord_markdown, 2000),
+            "**🟡 1 alert opened**\n🟡 **P** · worker \\[x](http://e) <\u200B@123\\> "
+            "@\u200Bhere offline (low)");
+}
+
 TEST(RenderText, ControlCharactersAndBrokenUtf8NeverBreakALine) {
   const Digest d = transitions(
       {entry("opened", "P\n1", "worker_offline", "rig\r\n\t\xFF\xE2\x80\xA8x", "low", "")});

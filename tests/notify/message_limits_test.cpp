@@ -19,9 +19,9 @@ const std::vector<std::size_t> kLimits = {
 
 // Pieces of generated names: markup of every style, Cyrillic, emoji, controls, a broken byte.
 const std::vector<std::string> kPieces = {
-    "a",    "Z", "7",  "-",      "_",         "<",     ">",     "&",   "*",    "`",
-    "~",    "|", "\\", "\"",     "@everyone", "@here", "&amp;", "<b>", "</b>", "**",
-    "рига", "Ж", "🔥",  "⛏️", "é",         " ",     "\n",    "\t",  "\xFF", "\xE2\x80"};
+    "a",    "Z",  "7",  "-",         "_",     "<",     ">",   "&",    "*",    "`",       "~",
+    "|",    "\\", "\"", "@everyone", "@here", "&amp;", "<b>", "</b>", "**",   "[",       "<@",
+    "рига", "Ж",  "🔥",  "⛏️",    "é",     " ",     "\n",  "\t",   "\xFF", "\xE2\x80"};
 
 std::string random_name(std::mt19937& random, std::size_t max_pieces) {
   std::string name;

@@ -132,8 +132,9 @@ inline std::string unescaped(std::string_view text, TextStyle style) {
         ++pos;
         continue;
       }
-      if (rest.substr(0, 4) == "@\xE2\x80\x8B") {  // "@" and a zero-width space
-        out += '@';
+      // "@" or "<" and a zero-width space
+      if ((rest[0] == '@' || rest[0] == '<') && rest.substr(1, 3) == "\xE2\x80\x8B") {
+        out += rest[0];
         pos += 3;
         continue;
       }
@@ -146,7 +147,7 @@ inline std::string unescaped(std::string_view text, TextStyle style) {
 // "" when every Discord markdown character of a line is escaped except our bold markers "**".
 inline std::string discord_problem(std::string_view line) {
   if (line.find("@everyone") != std::string_view::npos ||
-      line.find("@here") != std::string_view::npos) {
+      line.find("@here") != std::string_view::npos || line.find("<@") != std::string_view::npos) {
     return "a live mention";
   }
   std::size_t markers = 0;
@@ -156,7 +157,7 @@ inline std::string discord_problem(std::string_view line) {
     } else if (line.substr(pos, 2) == "**") {
       ++markers;
       ++pos;
-    } else if (std::string_view("*_~`|>").find(line[pos]) != std::string_view::npos) {
+    } else if (std::string_view("*_~`|>[").find(line[pos]) != std::string_view::npos) {
       return "unescaped " + std::string(1, line[pos]) + " at " + std::to_string(pos);
     }
   }
