@@ -14,10 +14,11 @@ namespace {
 constexpr std::size_t kShortestCutEntry = 8;
 constexpr std::size_t kTitleLimit = 150;
 
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
+
+// "…and 12 more"
 std::string more_text(std::size_t n) {
-  return "\xE2\x80\xA6"
-         "and " +
-         std::to_string(n) + " more";
+  return std::string(kEllipsis) + "and " + std::to_string(n) + " more";
 }
 
 std::size_t more_points(std::size_t n) {
