@@ -17,6 +17,17 @@ namespace {
 
 constexpr std::size_t kMaxDescription = 300;  // bytes of an error's description kept
 
+// Telegram counts a text's length in UTF-16 code units after parsing; counted here with the
+// markup, which only adds, so a text within it is within Telegram's limit.
+std::size_t utf16_units(const std::string& text) {
+  std::size_t units = 0;
+  for (const unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) units += 1;  // a character's first byte
+    if ((c & 0xF8) == 0xF0) units += 1;  // beyond the BMP: a surrogate pair
+  }
+  return units;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -136,7 +147,13 @@ TelegramChannel::TelegramChannel(const Destination& destination, std::string cha
 }
 
 DeliveryResult TelegramChannel::send(const Digest& digest) {
-  return send_text(render_text(digest, TextStyle::telegram_html, kTelegramTextLimit));
+  std::size_t limit = kTelegramTextLimit;
+  std::string text = render_text(digest, TextStyle::telegram_html, limit);
+  while (utf16_units(text) > kTelegramTextLimit && limit > 64) {
+    limit = std::min(limit - 1, limit * kTelegramTextLimit / utf16_units(text));
+    text = render_text(digest, TextStyle::telegram_html, limit);
+  }
+  return send_text(text);
 }
 
 DeliveryResult TelegramChannel::send_text(const std::string& text) {

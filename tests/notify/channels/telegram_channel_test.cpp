@@ -12,16 +12,6 @@
 #include "notify/message_format.hpp"
 #include "support/notify/telegram_server.hpp"
 
-// Until message_format.cpp lands (another part of issue 13) the library has no render_text;
-// this weak stand-in only lets the test link, and the real one replaces it. The test compares
-// what the server received with render_text() itself, so it does not depend on which one runs.
-// TODO(issue 13): remove once src/notify/message_format.cpp is merged.
-__attribute__((weak)) std::string kz::render_text(const Digest& digest, TextStyle, std::size_t) {
-  std::string text = "<b>kzpool</b>";
-  for (const auto& entry : digest.entries) text += "\n" + entry.account_name + " " + entry.kind;
-  return text;
-}
-
 namespace kz {
 namespace {
 
