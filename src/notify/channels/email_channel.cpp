@@ -2,8 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 #include "common/termination.hpp"
 #include "common/url_text.hpp"
@@ -72,6 +74,22 @@ std::string without(std::string text, const std::string& secret) {
     text.replace(at, secret.size(), "***");
   }
   return text;
+}
+
+// `text` in double quotes for an error line, control characters as \xNN so the line stays one.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\x%02X", u);
+      out += escape;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -161,7 +179,11 @@ MailResult CurlMailTransport::send(const MailRequest& request) {
     result.accepted = true;
     return result;
   }
-  const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+  // libcurl leaves the error buffer empty when the reply to DATA or to the message's end is not
+  // 2xx/3xx, and its generic text then says nothing useful.
+  const std::string detail = error_buffer[0] != '\0'            ? std::string(error_buffer)
+                             : code == CURLE_WEIRD_SERVER_REPLY ? "the message was not accepted"
+                                                                : curl_easy_strerror(code);
   if (result.reply_code >= 400) {
     result.error = "SMTP server " + where + " answered " + std::to_string(result.reply_code) +
                    " (" + detail + ")";
@@ -201,7 +223,7 @@ DeliveryResult EmailChannel::send(const Digest& digest) {
   refused.outcome = DeliveryResult::Outcome::refused;
   if (!is_plain_mail_address(destination_.from)) {
     refused.error =
-        "e-mail: the from address \"" + destination_.from + "\" cannot be used as given";
+        "e-mail: the from address " + quoted(destination_.from) + " cannot be used as given";
     return refused;
   }
   if (destination_.to.empty()) {
@@ -210,7 +232,7 @@ DeliveryResult EmailChannel::send(const Digest& digest) {
   }
   for (const auto& address : destination_.to) {
     if (!is_plain_mail_address(address)) {
-      refused.error = "e-mail: the recipient \"" + address + "\" cannot be used as given";
+      refused.error = "e-mail: the recipient " + quoted(address) + " cannot be used as given";
       return refused;
     }
   }

@@ -21,9 +21,11 @@ import email
 import email.policy
 import email.utils
 import json
+import logging
 import os
 import signal
 import sys
+import warnings
 
 REPLY_550 = "550 5.1.1 No such user here"
 REPLY_451 = "451 4.3.0 Temporary failure, try again later"
@@ -82,7 +84,7 @@ class Sink:
         base = os.path.join(self.folder, "%06d" % self.count)
         raw = envelope.original_content or envelope.content
         write_atomically(base + ".eml", raw)
-        login = session.login_data
+        login = getattr(session.auth_data, "login", None)
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
@@ -106,7 +108,7 @@ def make_authenticator(user, password):
         ok = (isinstance(auth_data, LoginPassword)
               and auth_data.login == user.encode("utf-8")
               and auth_data.password == password.encode("utf-8"))
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     return authenticator
 
@@ -114,6 +116,9 @@ def make_authenticator(user, password):
 def serve(args):
     from aiosmtpd.smtp import SMTP
 
+    # aiosmtpd warns that AUTH without TLS is unsafe: on 127.0.0.1 in a test it is what we want.
+    warnings.filterwarnings("ignore", category=UserWarning)
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
     sink = Sink(args.dir, args.reject_550, args.reject_451, args.data_reply)
     options = {}
     if args.user is not None:
