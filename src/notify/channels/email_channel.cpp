@@ -6,7 +6,9 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 
+#include "common/http_failures.hpp"
 #include "common/termination.hpp"
 #include "common/url_text.hpp"
 #include "notify/channels/mail_message.hpp"
@@ -50,20 +52,13 @@ bool is_loopback_host(std::string host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost";
 }
 
-bool is_setup_failure(CURLcode code) {
-  switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_USE_SSL_FAILED:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_LOGIN_DENIED:
-    case CURLE_REMOTE_ACCESS_DENIED:
-      return true;
-    default:
-      return false;
-  }
+// Failures a person must fix: those of is_permanent_failure() (bad URL or scheme, a certificate
+// that does not verify, a TLS handshake the server does not speak), STARTTLS required but not
+// offered, and no login mechanism in common.
+bool is_setup_failure(CURLcode code, const char* error_buffer, long os_errno) {
+  return code == CURLE_USE_SSL_FAILED || code == CURLE_LOGIN_DENIED ||
+         code == CURLE_REMOTE_ACCESS_DENIED ||
+         is_permanent_failure(code, false, error_buffer, os_errno);
 }
 
 // `text` with every occurrence of `secret` replaced by "***".
@@ -115,9 +110,7 @@ SmtpTls smtp_tls_for(const std::string& smtp_url) {
   return tls;
 }
 
-CurlMailTransport::CurlMailTransport(std::chrono::milliseconds connect_timeout,
-                                     std::chrono::milliseconds timeout)
-    : connect_timeout_(connect_timeout), timeout_(timeout) {
+CurlMailTransport::CurlMailTransport(CurlMailOptions options) : options_(std::move(options)) {
   static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
   (void)init;
 }
@@ -149,6 +142,7 @@ MailResult CurlMailTransport::send(const MailRequest& request) {
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
   switch (smtp_tls_for(request.smtp_url)) {
     case SmtpTls::implicit:
     case SmtpTls::starttls_required:
@@ -168,8 +162,9 @@ MailResult CurlMailTransport::send(const MailRequest& request) {
   curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
   curl_easy_setopt(c, CURLOPT_READDATA, &upload);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.message.size()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout_.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_when_terminated);
 
@@ -188,8 +183,10 @@ MailResult CurlMailTransport::send(const MailRequest& request) {
     result.error = "SMTP server " + where + " answered " + std::to_string(result.reply_code) +
                    " (" + detail + ")";
   } else {
-    result.failure =
-        is_setup_failure(code) ? MailResult::Failure::setup : MailResult::Failure::network;
+    long os_errno = 0;
+    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+    result.failure = is_setup_failure(code, error_buffer, os_errno) ? MailResult::Failure::setup
+                                                                    : MailResult::Failure::network;
     result.error = "SMTP to " + where + " failed: " + detail;
   }
   result.error = without(redact_url_secrets(result.error, request.smtp_url), request.password);

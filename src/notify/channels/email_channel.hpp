@@ -27,7 +27,7 @@ struct MailResult {
   enum class Failure {
     none,
     network,  // connection refused or reset, DNS, timeout: try again
-    setup,    // bad URL or scheme, TLS required but not offered, certificate, no common login
+    setup,    // bad URL or scheme, STARTTLS not offered, certificate, TLS not spoken, no login
   };
   Failure failure = Failure::none;
   std::string error;  // one line without secrets; empty when accepted
@@ -49,19 +49,23 @@ enum class SmtpTls { implicit, starttls_required, starttls_if_offered };
 // loopback host (an unparsable URL included: libcurl then reports it).
 SmtpTls smtp_tls_for(const std::string& smtp_url);
 
+struct CurlMailOptions {
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds timeout{60'000};  // the whole submission
+  std::string ca_file;  // PEM certificates to trust instead of the system's; empty: the system's
+};
+
 // libcurl SMTP: MAIL FROM, RCPT TO per recipient, the message uploaded as DATA (libcurl
-// dot-stuffs it), login with CURLOPT_USERNAME/PASSWORD, certificates verified, TLS per
-// smtp_tls_for(), verbose output off, smtp/smtps only. `connect_timeout` and `timeout` (the
-// whole submission) bound each send; SIGINT/SIGTERM (termination.hpp) abort it.
+// dot-stuffs it), login with CURLOPT_USERNAME/PASSWORD, certificates and host names verified,
+// TLS per smtp_tls_for(), verbose output off, smtp/smtps only. SIGINT/SIGTERM (termination.hpp)
+// abort a send.
 class CurlMailTransport : public MailTransport {
  public:
-  explicit CurlMailTransport(std::chrono::milliseconds connect_timeout = std::chrono::seconds(10),
-                             std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  explicit CurlMailTransport(CurlMailOptions options = {});
   MailResult send(const MailRequest& request) override;
 
  private:
-  std::chrono::milliseconds connect_timeout_;
-  std::chrono::milliseconds timeout_;
+  CurlMailOptions options_;
 };
 
 // The outcome of `result` for the delivery state: accepted -> delivered; a 5xx reply (550 no

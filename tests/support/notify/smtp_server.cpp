@@ -54,6 +54,10 @@ void stop(pid_t pid) {
   ::waitpid(pid, nullptr, 0);
 }
 
+std::string cert_file_of(const std::filesystem::path& folder) {
+  return (folder / "cert.pem").string();
+}
+
 }  // namespace
 
 SmtpServer::SmtpServer(SmtpServerOptions options) : folder_(make_temp_folder("kzsmtp-XXXXXX")) {
@@ -66,6 +70,25 @@ SmtpServer::SmtpServer(SmtpServerOptions options) : folder_(make_temp_folder("kz
   for (const auto& address : options.reject_550) argv.insert(argv.end(), {"--reject-550", address});
   for (const auto& address : options.reject_451) argv.insert(argv.end(), {"--reject-451", address});
   if (!options.data_reply.empty()) argv.insert(argv.end(), {"--data-reply", options.data_reply});
+  if (options.tls != SmtpServerOptions::Tls::none) {
+    const ProcessResult made =
+        run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                     "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                     "-keyout", (folder_ / "key.pem").string(), "-out", cert_file_of(folder_)},
+                    {}, std::chrono::seconds(60));
+    if (made.exit_code != 0) {
+      std::filesystem::remove_all(folder_);
+      throw std::runtime_error("openssl req failed: " + made.err);
+    }
+    has_cert_ = true;
+    argv.insert(argv.end(),
+                {"--tls-cert", cert_file_of(folder_), "--tls-key", (folder_ / "key.pem").string()});
+    if (options.tls == SmtpServerOptions::Tls::implicit) {
+      implicit_tls_ = true;
+      argv.push_back("--implicit-tls");
+    }
+  }
 
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -108,7 +131,11 @@ SmtpServer::~SmtpServer() {
 }
 
 std::string SmtpServer::url() const {
-  return "smtp://127.0.0.1:" + std::to_string(port_);
+  return std::string(implicit_tls_ ? "smtps" : "smtp") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+std::string SmtpServer::cert_file() const {
+  return has_cert_ ? cert_file_of(folder_) : std::string();
 }
 
 std::vector<ReceivedMail> SmtpServer::received() const {
@@ -124,6 +151,7 @@ std::vector<ReceivedMail> SmtpServer::received() const {
     mail.mail_from = record.at("mail_from").get<std::string>();
     mail.rcpt_tos = record.at("rcpt_tos").get<std::vector<std::string>>();
     if (!record.at("login").is_null()) mail.login = record.at("login").get<std::string>();
+    mail.tls = record.at("tls").get<bool>();
     mail.raw = read_file(std::filesystem::path(path).replace_extension(".eml"));
     mail.message = record.at("message");
     mails.push_back(std::move(mail));

@@ -17,6 +17,10 @@ struct SmtpServerOptions {
   std::vector<std::string> reject_550;  // recipients answered "550 5.1.1 No such user here"
   std::vector<std::string> reject_451;  // recipients answered "451 4.3.0 ... try again later"
   std::string data_reply;               // non-empty: the reply to the end of DATA instead of 250
+  // TLS with a fresh self-signed certificate for 127.0.0.1 and localhost (see cert_file()):
+  // offered with STARTTLS, or spoken from the first byte (smtps://).
+  enum class Tls { none, starttls, implicit };
+  Tls tls = Tls::none;
 };
 
 // One message the server accepted.
@@ -24,6 +28,7 @@ struct ReceivedMail {
   std::string mail_from;              // envelope
   std::vector<std::string> rcpt_tos;  // envelope, as accepted
   std::optional<std::string> login;   // the AUTH user, when one logged in
+  bool tls = false;                   // the message came over TLS (STARTTLS or smtps)
   std::string raw;                    // the bytes received (after dot-unstuffing)
   nlohmann::json message;             // parse_mail() of raw, see smtp_sink.py parse()
 };
@@ -41,7 +46,9 @@ class SmtpServer {
   SmtpServer& operator=(const SmtpServer&) = delete;
 
   int port() const { return port_; }
-  std::string url() const;  // "smtp://127.0.0.1:<port>"
+  std::string url() const;  // "smtp://127.0.0.1:<port>", or "smtps://..." with Tls::implicit
+  // The server's certificate (PEM), to trust it as a CA; empty without TLS.
+  std::string cert_file() const;
   // The messages accepted so far, oldest first.
   std::vector<ReceivedMail> received() const;
 
@@ -49,6 +56,8 @@ class SmtpServer {
   std::filesystem::path folder_;
   pid_t pid_ = -1;
   int port_ = 0;
+  bool implicit_tls_ = false;
+  bool has_cert_ = false;
 };
 
 // What Python's e-mail parser (policy default) reads in each of `messages` (RFC 5322 texts):

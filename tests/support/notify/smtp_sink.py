@@ -3,6 +3,7 @@
 
     smtp_sink.py --dir DIR [--user U --password-file F] [--reject-550 ADDR]...
                  [--reject-451 ADDR]... [--data-reply "554 5.6.0 text"]
+                 [--tls-cert CERT --tls-key KEY [--implicit-tls]]
     smtp_sink.py --parse FILE...
 
 Serves on 127.0.0.1, on a port the kernel picks, and prints "PORT <n>" on stdout once it
@@ -11,7 +12,8 @@ dot-unstuffing) and then DIR/<n>.json: the envelope, the login used and what Pyt
 parser reads in the message (see parse()). With --user, AUTH LOGIN/PLAIN is offered without TLS
 (loopback only) and required; a wrong password gets 535. A recipient named by --reject-550 gets
 "550 5.1.1", one named by --reject-451 "451 4.3.0"; --data-reply answers the end of DATA with
-that reply instead of 250 (nothing is saved). SIGTERM stops it. --parse prints parse() of each
+that reply instead of 250 (nothing is saved). With --tls-cert, STARTTLS is offered (not
+required), or with --implicit-tls the port speaks TLS from the first byte (SMTPS). SIGTERM stops it. --parse prints parse() of each
 file as a JSON list and exits.
 """
 
@@ -24,6 +26,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import warnings
 
@@ -89,6 +92,7 @@ class Sink:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "login": login.decode("utf-8", "replace") if isinstance(login, bytes) else login,
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
             "message": parse(raw),
         }
         write_atomically(base + ".json", json.dumps(record, ensure_ascii=False).encode("utf-8"))
@@ -118,7 +122,7 @@ def serve(args):
 
     # aiosmtpd warns that AUTH without TLS is unsafe: on 127.0.0.1 in a test it is what we want.
     warnings.filterwarnings("ignore", category=UserWarning)
-    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    logging.getLogger("mail.log").setLevel(logging.CRITICAL)  # refused handshakes are tested
     sink = Sink(args.dir, args.reject_550, args.reject_451, args.data_reply)
     options = {}
     if args.user is not None:
@@ -126,10 +130,17 @@ def serve(args):
             password = f.read().rstrip("\n")
         options = {"authenticator": make_authenticator(args.user, password),
                    "auth_required": True, "auth_require_tls": False}
+    context = None
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        if not args.implicit_tls:
+            options["tls_context"] = context
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     server = loop.run_until_complete(loop.create_server(
-        lambda: SMTP(sink, hostname="sink.kzpool.test", loop=loop, **options), "127.0.0.1", 0))
+        lambda: SMTP(sink, hostname="sink.kzpool.test", loop=loop, **options), "127.0.0.1", 0,
+        ssl=context if args.implicit_tls else None))
     loop.add_signal_handler(signal.SIGTERM, loop.stop)
     loop.add_signal_handler(signal.SIGINT, loop.stop)
     print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
@@ -146,6 +157,9 @@ def main():
     parser.add_argument("--reject-550", action="append", default=[])
     parser.add_argument("--reject-451", action="append", default=[])
     parser.add_argument("--data-reply")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--parse", nargs="+")
     args = parser.parse_args()
     if args.parse:
