@@ -90,15 +90,15 @@ SmtpServer::SmtpServer(SmtpServerOptions options) : folder_(make_temp_folder("kz
     }
   }
 
+  std::vector<char*> args;  // built before fork: the child only calls async-signal-safe functions
+  for (auto& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     ::dup2(out[1], 1);
-    std::vector<char*> args;
-    for (auto& arg : argv) args.push_back(arg.data());
-    args.push_back(nullptr);
     ::execv(args[0], args.data());
     ::_exit(127);
   }

@@ -13,7 +13,8 @@ parser reads in the message (see parse()). With --user, AUTH LOGIN/PLAIN is offe
 (loopback only) and required; a wrong password gets 535. A recipient named by --reject-550 gets
 "550 5.1.1", one named by --reject-451 "451 4.3.0"; --data-reply answers the end of DATA with
 that reply instead of 250 (nothing is saved). With --tls-cert, STARTTLS is offered (not
-required), or with --implicit-tls the port speaks TLS from the first byte (SMTPS). SIGTERM stops it. --parse prints parse() of each
+required), or with --implicit-tls the port speaks TLS from the first byte (SMTPS). SIGTERM
+stops it, and so does the end of the process that started it. --parse prints parse() of each
 file as a JSON list and exits.
 """
 
@@ -117,6 +118,13 @@ def make_authenticator(user, password):
     return authenticator
 
 
+async def stop_when_orphaned(loop, parent):
+    """Ends the server once the test that started it is gone (killed before its destructor)."""
+    while os.getppid() == parent:
+        await asyncio.sleep(1)
+    loop.stop()
+
+
 def serve(args):
     from aiosmtpd.smtp import SMTP
 
@@ -144,6 +152,7 @@ def serve(args):
     loop.add_signal_handler(signal.SIGTERM, loop.stop)
     loop.add_signal_handler(signal.SIGINT, loop.stop)
     print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
+    loop.create_task(stop_when_orphaned(loop, os.getppid()))
     loop.run_forever()
     server.close()
     loop.close()
