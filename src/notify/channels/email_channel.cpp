@@ -127,7 +127,11 @@ MailResult CurlMailTransport::send(const MailRequest& request) {
   std::unique_ptr<curl_slist, SlistDeleter> recipients;
   for (const auto& recipient : request.recipients) {
     curl_slist* grown = curl_slist_append(recipients.get(), ("<" + recipient + ">").c_str());
-    if (grown == nullptr) break;
+    if (grown == nullptr) {
+      result.failure = MailResult::Failure::network;
+      result.error = "out of memory listing the recipients for " + where;
+      return result;
+    }
     (void)recipients.release();
     recipients.reset(grown);
   }
@@ -190,6 +194,9 @@ MailResult CurlMailTransport::send(const MailRequest& request) {
     result.error = "SMTP to " + where + " failed: " + detail;
   }
   result.error = without(redact_url_secrets(result.error, request.smtp_url), request.password);
+  for (char& ch : result.error) {
+    if (ch == '\r' || ch == '\n') ch = ' ';
+  }
   return result;
 }
 
