@@ -8,7 +8,6 @@
 
 #include "common/error.hpp"
 #include "common/secret_file.hpp"
-#include "common/url_text.hpp"
 
 namespace kz {
 namespace {
@@ -140,7 +139,8 @@ std::string http_url(const ConfigReader& reader, const json& object, const std::
                      const char* key, const std::string& where) {
   std::string url = reader.text(object, pointer, key, true, where);
   if (!is_http_url(url)) {
-    reader.fail(pointer + "/" + key, "'" + redacted_url(url) + "' is not an http(s):// URL");
+    // Not shown: a token pasted into it would be printed.
+    reader.fail(pointer + "/" + key, "'" + std::string(key) + "' is not an http(s):// URL");
   }
   while (url.ends_with("/")) url.pop_back();  // the host is not empty
   return url;
@@ -164,7 +164,14 @@ void read_telegram(const ConfigReader& reader, const json& object, const std::st
                 token.origin + " is not a bot token (it holds white space or one of / ? # % @)");
   }
   d.secrets.token = token.value;
-  if (object.contains("api_url")) d.api_url = http_url(reader, object, pointer, "api_url", where);
+  if (object.contains("api_url")) {
+    d.api_url = http_url(reader, object, pointer, "api_url", where);
+    if (d.api_url.find("/bot") != std::string::npos) {
+      reader.fail(pointer + "/api_url",
+                  "'api_url' is the Bot API server only (such as https://api.telegram.org): the "
+                  "token goes in 'token_file' or 'token_env'");
+    }
+  }
 }
 
 void read_hook(const ConfigReader& reader, const json& object, const std::string& pointer,
@@ -206,8 +213,7 @@ void read_email(const ConfigReader& reader, const json& object, const std::strin
   const bool smtp = d.smtp_url.starts_with("smtp://") || d.smtp_url.starts_with("smtps://");
   const auto host = d.smtp_url.find("://") + 3;
   if (!smtp || d.smtp_url.size() <= host || !visible(d.smtp_url)) {
-    reader.fail(pointer + "/smtp_url",
-                "'" + redacted_url(d.smtp_url) + "' is not an smtp:// or smtps:// URL");
+    reader.fail(pointer + "/smtp_url", "'smtp_url' is not an smtp:// or smtps:// URL");
   }
   if (d.smtp_url.find('@', host) != std::string::npos) {
     reader.fail(pointer + "/smtp_url",
