@@ -7,7 +7,6 @@
 #include <map>
 
 #include "common/error.hpp"
-#include "common/secret_file.hpp"
 
 namespace kz {
 namespace {
@@ -37,66 +36,6 @@ bool visible(const std::string& text) {
     if (c <= ' ' || c >= 0x7f) return false;
   }
   return true;
-}
-
-// A secret and the words that name where it came from in errors ("the URL in $SLACK_URL").
-struct Secret {
-  std::string value;
-  std::string origin;
-};
-
-std::string env_name(const ConfigReader& reader, const json& object, const std::string& pointer,
-                     const char* key, const std::string& where) {
-  std::string name = reader.text(object, pointer, key, true, where);
-  if (std::isdigit(static_cast<unsigned char>(name[0])) || !all_of(name, word)) {
-    reader.fail(
-        pointer + "/" + key,
-        "'" + std::string(key) + "' must name an environment variable (letters, digits, _)");
-  }
-  return name;
-}
-
-std::string trimmed(const std::string& text) {
-  const char* const spaces = " \t\r\n";
-  const auto first = text.find_first_not_of(spaces);
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(spaces) - first + 1);
-}
-
-// The secret given by `file_key` (a file) or `env_key` (a variable; nullptr when the type has
-// none). Empty when neither is given and it is optional.
-Secret read_secret(const ConfigReader& reader, const json& object, const std::string& pointer,
-                   const std::string& where, const char* file_key, const char* env_key,
-                   bool required, const std::string& thing, const GetEnv& getenv) {
-  const bool file = object.contains(file_key);
-  const bool env = env_key != nullptr && object.contains(env_key);
-  if (file && env) {
-    reader.fail(pointer + "/" + env_key,
-                where + " has both '" + file_key + "' and '" + env_key + "': give one");
-  }
-  if (file) {
-    const std::string path = reader.text(object, pointer, file_key, true, where);
-    try {
-      return {read_secret_file(path, "'" + std::string(file_key) + "'"),
-              "the " + thing + " in " + file_key};
-    } catch (const Error& e) {
-      reader.fail(pointer + "/" + file_key, e.what());
-    }
-  }
-  if (env) {
-    const std::string name = env_name(reader, object, pointer, env_key, where);
-    const char* value = getenv(name.c_str());
-    const std::string origin = "the environment variable " + name + " (" + env_key + ")";
-    if (value == nullptr) reader.fail(pointer + "/" + env_key, origin + " is not set");
-    std::string text = trimmed(value);
-    if (text.empty()) reader.fail(pointer + "/" + env_key, origin + " is empty");
-    return {std::move(text), "the " + thing + " in $" + name};
-  }
-  if (required) {
-    reader.fail(pointer, where + " needs '" + file_key + "'" +
-                             (env_key ? " or '" + std::string(env_key) + "'" : std::string()));
-  }
-  return {};
 }
 
 // A chat id as the Bot API takes it: a non-zero whole number, or "@" and a public username.

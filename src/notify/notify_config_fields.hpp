@@ -16,6 +16,25 @@ namespace kz {
 
 using GetEnv = std::function<const char*(const char*)>;
 
+// A secret and the words that name where it came from in errors ("the URL in $SLACK_URL"),
+// which never include the value.
+struct Secret {
+  std::string value;
+  std::string origin;
+};
+
+// The secret of `object` (at `pointer`, named `where` in errors) given by `file_key` (a file read
+// with read_secret_file, surrounding white space dropped; it must belong to the user running
+// kznotify and be closed to group and others) or `env_key` (an environment variable
+// read through `getenv`; nullptr when the type has none), `thing` naming it ("token", "URL").
+// Refused: both given, neither given when `required`, an invalid variable name, an unset or
+// empty variable, an unreadable, empty or shared file. Empty when neither is given and it is
+// optional.
+Secret read_secret(const ConfigReader& reader, const nlohmann::json& object,
+                   const std::string& pointer, const std::string& where, const char* file_key,
+                   const char* env_key, bool required, const std::string& thing,
+                   const GetEnv& getenv);
+
 // The alert types kzscrape writes (src/scrape/alerts), in the order errors list them.
 const std::vector<std::string>& known_alert_types();
 

@@ -39,6 +39,7 @@ class NotifyConfigTest : public ::testing::Test {
   // Writes `content` to a file of the temporary folder; its path as a JSON string literal.
   std::string secret_file(const std::string& name, const std::string& content) {
     const auto path = dir_ / name;
+    std::filesystem::remove(path);
     std::ofstream(path, std::ios::binary) << content;
     std::filesystem::permissions(
         path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);

@@ -171,6 +171,25 @@ TEST_F(NotifyConfigValues, SecretsComeFromExactlyOneReadableSource) {
                      "takes the path of a file holding the key, not the key");
   expect_field_error(with(destination("webhook", "w"), "secret_file", secret_file("e", " \n")),
                      "secret_file", "the file given to 'secret_file' is empty");
+  for (const auto mode : {0644, 0640, 0604, 0660, 0700 | 0004, 0620}) {
+    const std::string file = secret_file("shared", "1234:abc");
+    std::filesystem::permissions(dir_ / "shared", static_cast<std::filesystem::perms>(mode));
+    expect_field_error(with(tg(), "token_file", file), "token_file",
+                       "the file given to 'token_file' is open to group or others: chmod 600 it");
+  }
+  for (const auto mode : {0600, 0400, 0700}) {
+    const std::string file = secret_file("private", "1234:abc");
+    std::filesystem::permissions(dir_ / "private", static_cast<std::filesystem::perms>(mode));
+    const std::vector<ConfigObject> list = {with(tg(), "token_file", file)};
+    EXPECT_EQ(parse(config_text({}, {}, &list).text).destinations.at(0).secrets.token, "1234:abc");
+  }
+  if (::geteuid() == 0) {  // only root can give a file away
+    const std::string file = secret_file("foreign", "1234:abc");
+    ASSERT_EQ(::chown((dir_ / "foreign").c_str(), 4321, 4321), 0);
+    expect_field_error(with(tg(), "token_file", file), "token_file",
+                       "the file given to 'token_file' belongs to uid 4321, not to the user "
+                       "running kznotify (uid 0)");
+  }
   for (const std::string url : {"ftp://x/y", "hooks.slack.com/services/x", "https:// x"}) {
     expect_field_error(with(destination("slack", "s"), "url_file", secret_file("u", url)),
                        "url_file", "the URL in url_file is not an http(s):// URL");
