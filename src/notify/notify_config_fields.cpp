@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <limits>
 #include <map>
 
 #include "common/error.hpp"
@@ -38,18 +37,18 @@ bool visible(const std::string& text) {
   return true;
 }
 
-// A chat id as the Bot API takes it: a non-zero whole number, or "@" and a public username.
+// A chat id as the Bot API takes it: a non-zero whole number (of at most 18 digits: Telegram's
+// ids fit in 52 bits), or "@" and a public username.
 std::optional<std::string> chat_id_of(const json& value) {
+  constexpr std::uint64_t too_big = 1'000'000'000'000'000'000;
   if (value.is_number_unsigned()) {
     const auto id = value.get<std::uint64_t>();
-    if (id == 0 || id > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return std::nullopt;
-    }
-    return std::to_string(id);
+    return id == 0 || id >= too_big ? std::nullopt : std::optional(std::to_string(id));
   }
   if (value.is_number_integer()) {
     const auto id = value.get<std::int64_t>();
-    return id == 0 ? std::nullopt : std::optional(std::to_string(id));
+    const bool fits = id != 0 && id > -static_cast<std::int64_t>(too_big);
+    return fits ? std::optional(std::to_string(id)) : std::nullopt;
   }
   if (!value.is_string()) return std::nullopt;
   const std::string text = value.get<std::string>();

@@ -86,8 +86,14 @@ TEST_F(NotifyConfig, ReadsTheSettingsAndMergesMinimumDurationsOverTheDefault) {
 
 TEST_F(NotifyConfig, ReadsRoutingAndTheForms) {
   std::vector<ConfigObject> destinations;
-  const std::vector<std::string> chat_ids = {"7",      "-100",           "\"-1001234567890\"",
-                                             "\"12\"", "\"@kz_alerts\"", "9007199254740993"};
+  const std::vector<std::string> chat_ids = {"7",
+                                             "-100",
+                                             "\"-1001234567890\"",
+                                             "\"12\"",
+                                             "\"@kz_alerts\"",
+                                             "9007199254740993",
+                                             "999999999999999999",
+                                             "-999999999999999999"};
   for (size_t i = 0; i < chat_ids.size(); ++i) {
     auto d = with(destination("telegram", "tg." + std::to_string(i)), "chat_id", chat_ids[i]);
     d = with(with(d, "pools", "[\"KZPool_001\", \"antpool_001\"]"), "min_severity", "\"high\"");

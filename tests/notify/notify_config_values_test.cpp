@@ -42,6 +42,9 @@ TEST_F(NotifyConfigValues, ChatIdsMustBeNonZeroWholeNumbersOrChannelNames) {
                                 "\"@has-dash\"",
                                 "\"channelname\"",
                                 "18446744073709551615",
+                                "1000000000000000000",
+                                "-1000000000000000000",
+                                "-9223372036854775808",
                                 "\"1234567890123456789\""}) {
     expect_field_error(with(destination("telegram", "t"), "chat_id", bad), "chat_id",
                        "'chat_id' must be a chat id (a whole number such as -1001234567890) or "
