@@ -165,8 +165,10 @@ std::vector<PoolConfig> parse_pool_config(const std::string& text, const std::st
   const json* pools = &document;
   if (document.is_object()) {
     for (const auto& [key, value] : document.items()) {
-      if (key != "pools" && key != "antpool") {
-        reader.fail("/" + key, "unknown key '" + key + "' (expected \"pools\" or \"antpool\")");
+      // "notify" is kznotify's, validated by it (src/notify/notify_config.hpp).
+      if (key != "pools" && key != "antpool" && key != "notify") {
+        reader.fail("/" + key,
+                    "unknown key '" + key + "' (expected \"pools\", \"antpool\" or \"notify\")");
       }
     }
     if (!document.contains("pools")) reader.fail("", "missing \"pools\"");

@@ -73,9 +73,10 @@ struct NotifySettings {
 // `text` is the file's JSON; `source_name` names it in errors
 // "<source>:<line>:<column>: <message>" (kz::Error usage, exit 2): unknown keys, a missing
 // or unknown type, a repeated name, a bad chat_id, URL, time or severity, a secret given both
-// as file and env, or neither. Secret files are read with read_secret_file (mode and owner
-// checked there), environment variables through `getenv`; a missing one names the variable,
-// never a value.
+// as file and env, or neither. Secret files are read with read_secret_file and refused when
+// open to group or others or owned by another user; environment variables are read through
+// `getenv`, and an unset or empty one names the variable, never a value. No error shows a
+// secret or a URL's value. api_url and the ntfy url are kept without a trailing '/'.
 NotifySettings parse_notify_config(const std::string& text, const std::string& source_name,
                                    const std::function<const char*(const char*)>& getenv);
 

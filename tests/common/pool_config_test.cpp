@@ -81,7 +81,7 @@ TEST(PoolConfig, ReportsSyntaxErrorsWithLineAndColumn) {
   EXPECT_EQ(error.rfind("pools.json:2:24: invalid JSON", 0), 0u) << error;
   EXPECT_EQ(error_of("[]"), "pools.json:1:1: the list of pools is empty");
   EXPECT_EQ(error_of("{\"pool\": []}"),
-            "pools.json:1:10: unknown key 'pool' (expected \"pools\" or \"antpool\")");
+            "pools.json:1:10: unknown key 'pool' (expected \"pools\", \"antpool\" or \"notify\")");
 }
 
 TEST(PoolConfig, MissingFileIsAUsageError) {
