@@ -66,7 +66,8 @@ struct NotifySettings {
   int max_per_alert_per_hour = 4;  // messages about one alert (pool, type, subject) per hour
   std::optional<QuietHours> quiet_hours;
   std::optional<LocalTime> daily_summary_at;  // absent: no daily summary
-  std::chrono::seconds time_limit{120};       // a run's sending, waits for 429 included
+  // A run's sending, 429 waits included; under the cron wrapper's NOTIFY_TIME_LIMIT (60 s).
+  std::chrono::seconds time_limit{45};
 };
 
 // Reads the "notify" object of a pools file, or of a file holding only "notify".

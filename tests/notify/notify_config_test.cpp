@@ -49,7 +49,7 @@ TEST_F(NotifyConfig, ReadsEveryTypeWithItsSecretsAndTheDefaults) {
   EXPECT_EQ(s.max_per_alert_per_hour, 4);
   EXPECT_FALSE(s.quiet_hours);
   EXPECT_FALSE(s.daily_summary_at);
-  EXPECT_EQ(s.time_limit, seconds{120});
+  EXPECT_EQ(s.time_limit, seconds{45});
 }
 
 TEST_F(NotifyConfig, ReadsTheSettingsAndMergesMinimumDurationsOverTheDefault) {
