@@ -274,11 +274,13 @@ TEST(DeliveryPlanner, GeneratedBatchesKeepEachAlertInOrder) {
     for (const auto& d : pending) by_id[d.event_id] = &d;
     std::map<int64_t, bool> alert_held;
     for (size_t i = 0; i < verdicts.size(); ++i) {
-      if (i > 0) EXPECT_LT(verdicts[i - 1].event_id, verdicts[i].event_id);
+      if (i > 0) {
+        EXPECT_LT(verdicts[i - 1].event_id, verdicts[i].event_id);
+      }
       const PendingDelivery& d = *by_id.at(verdicts[i].event_id);
       if (verdicts[i].state == State::held) alert_held[d.alert_id] = true;
-      if (verdicts[i].state == State::ready) EXPECT_FALSE(alert_held[d.alert_id]);
       if (verdicts[i].state == State::ready) {
+        EXPECT_FALSE(alert_held[d.alert_id]);
         EXPECT_NE(d.subject, "rig-1") << "muted";
         EXPECT_NE(d.subject, "rig-0") << "flapping";
       }
