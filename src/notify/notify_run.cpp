@@ -241,8 +241,11 @@ class DestinationRun {
     }
     transact([&] { store_.record_failure(destination_.name, deliveries, result.error, now); });
     outcome_.code = ExitCode::notify_failed;
-    outcome_.error = destination_.name + ": failed: " + result.error + "; " +
-                     std::to_string(deliveries.size()) + " transitions stay pending";
+    const std::string left = digest.kind == DigestKind::transitions
+                                 ? std::to_string(deliveries.size()) + " transitions stay pending"
+                             : digest.kind == DigestKind::open_now ? "the greeting is sent next run"
+                                                                   : "the summary is sent next run";
+    outcome_.error = destination_.name + ": failed: " + result.error + "; " + left;
     spdlog::error("{}", outcome_.error);
     return false;
   }
