@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <map>
 
 #include "notify/daily_summary.hpp"
 #include "notify/delivery_planner.hpp"
@@ -178,13 +179,12 @@ class DestinationRun {
       const std::vector<PendingDelivery> pending = store_.pending(destination_.name);
       const std::vector<DeliveryVerdict> verdicts = plan_deliveries(pending, context);
       store_.apply_verdicts(destination_.name, verdicts);
+      std::map<int64_t, const PendingDelivery*> by_event;
+      for (const PendingDelivery& delivery : pending) by_event[delivery.event_id] = &delivery;
       for (const DeliveryVerdict& verdict : verdicts) {
         if (verdict.state != DeliveryVerdict::State::ready) continue;
-        for (const PendingDelivery& delivery : pending) {
-          if (delivery.event_id != verdict.event_id) continue;
-          ready.push_back(delivery);
-          digest.entries.push_back(entry_of(delivery, verdict.previous_severity));
-        }
+        ready.push_back(*by_event.at(verdict.event_id));
+        digest.entries.push_back(entry_of(ready.back(), verdict.previous_severity));
       }
     });
     if (ready.empty()) return true;
@@ -254,9 +254,8 @@ class DestinationRun {
     const std::string old_id = chat_id_;
     chat_id_ = *result.migrated_chat_id;
     transact([&] { store_.set_chat_id(destination_.name, chat_id_); });
-    spdlog::warn(
-        "{}: the Telegram chat {} moved to {} (migrate_to_chat_id); sending there from now on",
-        destination_.name, old_id, chat_id_);
+    spdlog::warn("{}: Telegram chat id {} -> {} (migrate_to_chat_id); sending there from now on",
+                 destination_.name, old_id, chat_id_);
     channel_.reset();
   }
 

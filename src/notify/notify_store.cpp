@@ -167,9 +167,9 @@ std::vector<PendingDelivery> NotifyStore::pending(const std::string& name) {
   SQLite::Statement select(
       cache_.db(),
       std::string("SELECT d.event_id, e.kind, e.severity, e.message, e.at, d.attempts, t.severity,"
-                  " EXISTS(SELECT 1 FROM notify_delivery d2 JOIN alert_event e2"
-                  " ON e2.id = d2.event_id WHERE d2.destination = d.destination"
-                  " AND e2.alert_id = e.alert_id AND d2.event_id < d.event_id), ") +
+                  " EXISTS(SELECT 1 FROM alert_event e2 JOIN notify_delivery d2"
+                  " ON d2.destination = d.destination AND d2.event_id = e2.id"
+                  " WHERE e2.alert_id = e.alert_id AND e2.id < e.id), ") +
           kAlertColumns +
           " FROM notify_delivery d JOIN alert_event e ON e.id = d.event_id"
           " JOIN alert a ON a.id = e.alert_id JOIN pool p ON p.id = a.pool_id"
