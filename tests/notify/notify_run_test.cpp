@@ -326,3 +326,45 @@ TEST_F(NotifyRunTest, TestMessagesNameEachFailure) {
 
 }  // namespace
 }  // namespace kz::test
+
+namespace kz::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Outcome = DeliveryResult::Outcome;
+
+// The daily summary goes after the run's transitions, once per local day even when runs are
+// late, and again the next day after a failure.
+TEST_F(NotifyRunTest, TheDailySummaryGoesOncePerDayAfterTheTransitions) {
+  settings_.daily_summary_at = LocalTime{6 * 60};
+  clock_.advance(5h);  // 05:00 UTC, the host's zone in these tests
+  run();
+  EXPECT_TRUE(channels_.log("ops").attempts.empty());
+  clock_.advance(2h + 17min);  // a late run: 07:17
+  scrape(1, {{AlertAction::open, {"worker_offline", "rig-1"}, Severity::medium, "m"}},
+         clock_.now());
+  channels_.log("ops").answers = {
+      answer(Outcome::delivered), answer(Outcome::transient, "HTTP 500"),
+      answer(Outcome::transient, "HTTP 500"), answer(Outcome::transient, "HTTP 500")};
+  EXPECT_EQ(run()[0].code, ExitCode::notify_failed);
+  for (int i = 0; i < 3; ++i) {
+    clock_.advance(10min);
+    run();
+  }
+  const auto& delivered = channels_.log("ops").delivered;
+  ASSERT_EQ(delivered.size(), 2u);
+  EXPECT_EQ(delivered[0].kind, DigestKind::transitions);
+  EXPECT_EQ(delivered[1].kind, DigestKind::daily_summary);
+  EXPECT_EQ(delivered[1].summary_date, "2026-11-30");
+  clock_.advance(22h);  // 05:47 the next day: not yet
+  run();
+  EXPECT_EQ(delivered.size(), 2u);
+  clock_.advance(1h);
+  run();
+  ASSERT_EQ(delivered.size(), 3u);
+  EXPECT_EQ(delivered[2].summary_date, "2026-12-01");
+  EXPECT_EQ(count("SELECT count(*) FROM notify_summary"), 2);
+}
+
+}  // namespace
+}  // namespace kz::test
