@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One cron tick: kzscrape, then kzupload (even when the scrape failed, so a
-# backlog still drains), under a lock so that runs never overlap.
+# One cron tick: kzscrape, then kznotify when NOTIFY_CONFIG is set, then
+# kzupload (each even when the stage before failed: a scrape_failed alert is
+# still sent, a backlog still drains), under a lock so that runs never overlap.
 #
 #   */10 * * * * /opt/kzpool/scripts/run_scraper_and_upload.sh --env-file /etc/kzpool.env
 #
@@ -8,20 +9,24 @@
 # CLIENT_NAME, COMPANY, COUNTRY, SITE, DB_PATH, SUPABASE_URL, SUPABASE_SERVICE_KEY;
 # optional LOG_FILE (default: stderr), LOCK_FILE (default: $DB_PATH.lock),
 # KZ_BIN_DIR (where kzscrape and kzupload are), SCRAPE_TIME_LIMIT and
-# UPLOAD_TIME_LIMIT in seconds (default 240 each: the run fits in 10 minutes;
-# TERM at the limit, KILL 10 s later).
+# UPLOAD_TIME_LIMIT in seconds (default 240 each), NOTIFY_CONFIG (a file with
+# the "notify" object: the pools file or one of its own) and NOTIFY_TIME_LIMIT
+# (default 60); the run fits in 10 minutes; TERM at the limit, KILL 10 s later.
 #
 # Each stage starts with only the variables it needs: PATH, HOME, TZ, LANG,
 # LC_*, TMPDIR, the proxy and CA variables curl reads (http_proxy, https_proxy,
 # HTTPS_PROXY, all_proxy, ALL_PROXY, no_proxy, NO_PROXY, SSL_CERT_FILE,
 # SSL_CERT_DIR, CURL_CA_BUNDLE) and ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS;
 # kzscrape also KZPOOL_API_KEY, kzupload also SUPABASE_URL and
-# SUPABASE_SERVICE_KEY. SCRAPE_ENV_PASS and UPLOAD_ENV_PASS name more
+# SUPABASE_SERVICE_KEY. SCRAPE_ENV_PASS, NOTIFY_ENV_PASS (e.g. the variables
+# a destination's token_env or url_env names) and UPLOAD_ENV_PASS name more
 # variables (space-separated) to pass to that stage.
 #
 # Exit codes: 0 both stages succeeded; 20 + kzscrape's code when only the
 # scrape failed; 40 + kzupload's code when only the upload failed; 60 +
-# kzupload's code when both failed; 20, 40 or 60 alone when that stage did not
+# kzupload's code when both failed; 80 + kznotify's code when only the notify
+# stage failed (with another failure, that one's code, and the log names
+# both); 20, 40, 60 or 80 alone when that stage did not
 # end with a code of its own from 1 to 19: it reached its time limit, or died
 # of a signal (the log says which: "killed by signal 9 (SIGKILL: out of
 # memory?)"), or exited with another code (logged); 2 bad settings; 75 another
@@ -67,7 +72,8 @@ DB_PATH="${DB_PATH:-btcpool_data.db}"
 LOCK_FILE="${LOCK_FILE:-$DB_PATH.lock}"
 SCRAPE_TIME_LIMIT="${SCRAPE_TIME_LIMIT:-240}"
 UPLOAD_TIME_LIMIT="${UPLOAD_TIME_LIMIT:-240}"
-for limit_name in SCRAPE_TIME_LIMIT UPLOAD_TIME_LIMIT; do
+NOTIFY_TIME_LIMIT="${NOTIFY_TIME_LIMIT:-60}"
+for limit_name in SCRAPE_TIME_LIMIT UPLOAD_TIME_LIMIT NOTIFY_TIME_LIMIT; do
   # timeout(1) takes 0 as "no limit".
   if ! [[ ${!limit_name} =~ ^[1-9][0-9]*$ ]]; then
     log "error: $limit_name must be a whole number of seconds above 0, not '${!limit_name}'"
@@ -93,6 +99,18 @@ kzupload="$(find_binary kzupload)"
 if [ -z "$kzscrape" ] || [ -z "$kzupload" ]; then
   log "error: kzscrape or kzupload not found (set KZ_BIN_DIR or run scripts/build.sh)"
   exit 2
+fi
+kznotify=""
+if [ -n "${NOTIFY_CONFIG:-}" ]; then
+  kznotify="$(find_binary kznotify)"
+  if [ -z "$kznotify" ]; then
+    log "error: NOTIFY_CONFIG is set but kznotify is not found (set KZ_BIN_DIR or run scripts/build.sh)"
+    exit 2
+  fi
+  if [ ! -r "$NOTIFY_CONFIG" ]; then
+    log "error: cannot read NOTIFY_CONFIG $NOTIFY_CONFIG"
+    exit 2
+  fi
 fi
 if [ -z "${OBSERVER_URL:-}" ] && [ -z "${KZ_CONFIG:-}" ]; then
   log "error: set OBSERVER_URL (one pool) or KZ_CONFIG (a pools file)"
@@ -137,11 +155,19 @@ mapfile -t locale_names < <(compgen -v LC_)
 scrape_names=("${common_names[@]}" "${locale_names[@]}" KZPOOL_API_KEY)
 [ -z "${KZ_CONFIG:-}" ] && scrape_names+=(OBSERVER_URL)
 upload_names=("${common_names[@]}" "${locale_names[@]}" SUPABASE_URL SUPABASE_SERVICE_KEY)
-for name in ${SCRAPE_ENV_PASS:-} ${UPLOAD_ENV_PASS:-}; do
+notify_names=("${common_names[@]}" "${locale_names[@]}")
+for name in ${SCRAPE_ENV_PASS:-} ${UPLOAD_ENV_PASS:-} ${NOTIFY_ENV_PASS:-}; do
   if ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
-    log "error: '$name' in SCRAPE_ENV_PASS or UPLOAD_ENV_PASS is not a variable name"
+    log "error: '$name' in SCRAPE_ENV_PASS, NOTIFY_ENV_PASS or UPLOAD_ENV_PASS is not a variable name"
     exit 2
   fi
+done
+for name in ${NOTIFY_ENV_PASS:-}; do
+  if [ "$name" = SUPABASE_SERVICE_KEY ] || [ "$name" = KZPOOL_API_KEY ]; then
+    log "error: NOTIFY_ENV_PASS names $name; kznotify never needs it"
+    exit 2
+  fi
+  notify_names+=("$name")
 done
 for name in ${SCRAPE_ENV_PASS:-}; do
   if [ "$name" = SUPABASE_SERVICE_KEY ]; then
@@ -164,6 +190,7 @@ stage_environment() {
 }
 stage_environment scrape_env "${scrape_names[@]}"
 stage_environment upload_env "${upload_names[@]}"
+stage_environment notify_env "${notify_names[@]}"
 
 stage_errors="$(mktemp)"
 trap 'rm -f "$stage_errors"' EXIT
@@ -237,13 +264,20 @@ run_stage() {
 
 run_stage kzscrape "$SCRAPE_TIME_LIMIT" scrape_env "$kzscrape" "${scrape_args[@]}"
 scrape_code=$?
+notify_code=0
+if [ -n "$kznotify" ]; then
+  run_stage kznotify "$NOTIFY_TIME_LIMIT" notify_env "$kznotify" --db "$DB_PATH" --config "$NOTIFY_CONFIG"
+  notify_code=$?
+fi
 run_stage kzupload "$UPLOAD_TIME_LIMIT" upload_env "$kzupload" "${upload_args[@]}"
 upload_code=$?
 
 # A stage that did not finish (100) counts as failed and adds nothing to the band.
 stage_code() { [ "$1" -eq 100 ] && echo 0 || echo "$1"; }
-if [ $scrape_code -eq 0 ] && [ $upload_code -eq 0 ]; then
+if [ $scrape_code -eq 0 ] && [ $upload_code -eq 0 ] && [ $notify_code -eq 0 ]; then
   exit 0
+elif [ $scrape_code -eq 0 ] && [ $upload_code -eq 0 ]; then
+  exit $((80 + $(stage_code $notify_code)))
 elif [ $upload_code -eq 0 ]; then
   exit $((20 + $(stage_code $scrape_code)))
 elif [ $scrape_code -eq 0 ]; then

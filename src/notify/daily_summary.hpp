@@ -15,7 +15,10 @@ namespace kz {
 // and notify_summary has no row for (destination, the local day before). Then returns a digest of
 // that day (per pool: average hashrate, uptime %, fewest and most workers online,
 // the day's income, the incidents), routed by the destination's pools; otherwise nullopt.
-// Reads only. Throws CacheError (exit 5).
+// Pools are in account-name order; a routed pool the cache does not know, or one without
+// snapshots that day, has no figures ("no data"). Uptime counts only snapshots that list every
+// worker. Incidents: every alert opened that day, the first 5 as lines
+// "worker_offline rig-07: 42 min" or "... : open". Reads only. Throws CacheError (exit 5).
 std::optional<Digest> due_daily_summary(Cache& cache, const Destination& destination,
                                         const NotifySettings& settings, TimePoint now);
 

@@ -158,7 +158,7 @@ TEST_F(CacheMigration5Test, VersionFourCacheKeepsItsWorkerViewAndLearnsLastSampl
   ASSERT_FALSE(before.empty());
 
   Cache cache(path());
-  ASSERT_EQ(cache.schema_version(), 5);
+  ASSERT_EQ(cache.schema_version(), static_cast<int>(cache_migrations().size()));
   SQLite::Statement keys(cache.db(),
                          "SELECT id, last_sample_key, source FROM worker"
                          " JOIN (SELECT id AS pid, source FROM pool) ON pid = pool_id");

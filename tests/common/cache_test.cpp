@@ -70,6 +70,12 @@ TEST_F(CacheTest, ViewsHaveTheDocumentedColumns) {
             "observer_url,alert_type,severity,subject,message,opened_at,last_seen_at");
   EXPECT_EQ(columns("v_upload_rejected"),
             "observer_url,account_name,table_name,row,error,rejected_at");
+  EXPECT_EQ(columns("v_notify_pending"),
+            "destination,account_name,alert_type,subject,kind,severity,message,at,hold,attempts");
+  EXPECT_EQ(columns("v_notify_destinations"),
+            "name,type,added_at,greeted_at,refused_until,last_error,last_error_at,pending,"
+            "last_sent_at");
+  EXPECT_EQ(columns("v_mutes"), "id,account_name,worker,until,reason,created_at");
 }
 
 // A cache as kzpool before migration 3 left it: second-resolution times, several snapshots

@@ -117,8 +117,9 @@ TEST_F(CronEnvironment, ThePassListCannotHandTheServiceKeyToKzscrape) {
   EXPECT_EQ(server_.request_count("/observer"), 0);
   set(s, "SCRAPE_ENV_PASS", "KZ_TEST_PASSED NOT-A-NAME");
   EXPECT_EQ(cron_with(s, 30s).exit_code, 2) << log();
-  EXPECT_NE(log().find("'NOT-A-NAME' in SCRAPE_ENV_PASS or UPLOAD_ENV_PASS is not a variable"),
-            std::string::npos)
+  EXPECT_NE(
+      log().find("'NOT-A-NAME' in SCRAPE_ENV_PASS, NOTIFY_ENV_PASS or UPLOAD_ENV_PASS is not a"),
+      std::string::npos)
       << log();
 }
 
