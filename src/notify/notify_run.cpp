@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 #include <map>
 
 #include "notify/daily_summary.hpp"
 #include "notify/delivery_planner.hpp"
+#include "notify/local_time.hpp"
 #include "notify/message_format.hpp"
 #include "notify/mute_store.hpp"
 #include "notify/notify_store.hpp"
@@ -19,14 +19,6 @@ namespace {
 using Outcome = DeliveryResult::Outcome;
 
 constexpr std::chrono::hours kRefusedBackoff{1};
-
-int local_minute_of_day(TimePoint t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm local{};
-  tzset();
-  localtime_r(&seconds, &local);
-  return local.tm_hour * 60 + local.tm_min;
-}
 
 // --dry-run: prints each message instead of sending it, and confirms it, so that the run goes
 // through every step; the caller rolls the cache back afterwards.
@@ -170,8 +162,8 @@ class DestinationRun {
       context.max_per_alert_per_hour = settings_.max_per_alert_per_hour;
       context.sent_last_hour =
           store_.messages_since(destination_.name, now - std::chrono::hours{1});
-      context.quiet_hours =
-          settings_.quiet_hours && in_quiet_hours(*settings_.quiet_hours, local_minute_of_day(now));
+      context.quiet_hours = settings_.quiet_hours &&
+                            in_quiet_hours(*settings_.quiet_hours, local_minutes_of_day(now));
       auto mutes = std::make_shared<MuteStore>(cache_);
       context.muted = [mutes, now](const std::string& pool, const std::string& subject) {
         return mutes->is_muted(pool, subject, now);
