@@ -303,6 +303,7 @@ TEST_F(NotifyRunTest, ADryRunPrintsAndChangesNothing) {
   EXPECT_NE(printed_.find("== ops (telegram) =="), std::string::npos);
   EXPECT_NE(printed_.find("== new (telegram) =="), std::string::npos);
   EXPECT_LT(printed_.find("== ops (telegram) =="), printed_.find("== new (telegram) =="));
+  EXPECT_NE(printed_.find("rig <2> & co"), std::string::npos) << printed_;
   // The real run then sends what the dry run showed.
   run();
   EXPECT_EQ(delivered(), events());
