@@ -186,3 +186,42 @@ TEST_F(NotifyScenario, FlappingIsCappedPerHour) {
 
 }  // namespace
 }  // namespace kz::test
+
+namespace kz::test {
+namespace {
+
+// The bench's shape (100 pools, 1,000 transitions in one run): one message holding them all,
+// every delivery marked sent, nothing left for the next run.
+TEST_F(NotifyScenario, AThousandTransitionsOfAHundredPoolsGoAsOneMessage) {
+  for (int pool = 3; pool <= 100; ++pool) {
+    cache_->db().exec(
+        "INSERT INTO pool(id, observer_url, account_name, created_at, observer_url_sha256)"
+        " VALUES(" +
+        std::to_string(pool) + ", 'https://x/o" + std::to_string(pool) + "', 'KZPool_" +
+        std::to_string(1000 + pool) + "', '2026-01-01T00:00:00Z', 'h" + std::to_string(pool) +
+        "')");
+  }
+  run();
+  for (int64_t pool = 1; pool <= 100; ++pool) {
+    std::vector<AlertChange> changes;
+    for (int worker = 0; worker < 10; ++worker) {
+      changes.push_back({AlertAction::open,
+                         {"worker_offline", "rig-" + std::to_string(worker)},
+                         static_cast<Severity>(worker % 3),
+                         "offline"});
+    }
+    scrape(pool, changes, clock_.now());
+  }
+  const auto outcomes = run();
+  EXPECT_EQ(outcomes[0].code, ExitCode::ok);
+  EXPECT_EQ(outcomes[0].messages, 1);
+  EXPECT_EQ(outcomes[0].entries, 1000);
+  EXPECT_EQ(delivered(), expected());
+  EXPECT_EQ(count("SELECT count(*) FROM notify_delivery WHERE state = 'sent'"), 1000);
+  EXPECT_EQ(count("SELECT count(*) FROM notify_told"), 1000);
+  run();
+  EXPECT_EQ(channels_.log("ops").delivered.size(), 1u);
+}
+
+}  // namespace
+}  // namespace kz::test
