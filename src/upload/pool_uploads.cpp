@@ -10,7 +10,7 @@
 #include "upload/rejected_rows.hpp"
 #include "upload/shared_batch.hpp"
 #include "upload/upload_job.hpp"
-#include "upload/upload_lock.hpp"
+#include "common/cache_lock.hpp"
 
 namespace kz {
 namespace {

@@ -11,7 +11,7 @@
 #include "upload/pool_selection.hpp"
 #include "upload/pool_uploads.hpp"
 #include "upload/shared_batch.hpp"
-#include "upload/upload_lock.hpp"
+#include "common/cache_lock.hpp"
 
 namespace kz {
 

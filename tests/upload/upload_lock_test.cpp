@@ -1,5 +1,5 @@
 // kzupload takes the cache's upload lock: one writer at a time.
-#include "upload/upload_lock.hpp"
+#include "common/cache_lock.hpp"
 
 #include <thread>
 

@@ -1,4 +1,4 @@
-#include "upload/upload_lock.hpp"
+#include "common/cache_lock.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -12,13 +12,14 @@
 
 namespace kz {
 
-UploadLock::UploadLock(const std::string& cache_path, std::chrono::milliseconds wait,
-                       const Sleeper& sleep)
-    : path_(cache_path + ".upload-lock") {
+CacheLock::CacheLock(const std::string& cache_path, const std::string& side,
+                     const std::string& busy, const std::string& advice,
+                     std::chrono::milliseconds wait, const Sleeper& sleep)
+    : path_(cache_path + "." + side + "-lock") {
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     throw Error(ExitCode::cache_failed,
-                "cannot open the upload lock " + path_ + ": " + std::strerror(errno));
+                "cannot open the " + side + " lock " + path_ + ": " + std::strerror(errno));
   }
   using std::chrono::milliseconds;
   const milliseconds step{100};
@@ -34,13 +35,11 @@ UploadLock::UploadLock(const std::string& cache_path, std::chrono::milliseconds 
   }
   ::close(fd_);
   fd_ = -1;
-  throw Error(ExitCode::locked,
-              fmt::format("another kzupload is uploading from this cache (it holds {}); waited "
-                          "{:g} s (--lock-wait); that run or the next one sends the rows",
-                          path_, static_cast<double>(wait.count()) / 1000));
+  throw Error(ExitCode::locked, fmt::format("{} (it holds {}); waited {:g} s{}", busy, path_,
+                                            static_cast<double>(wait.count()) / 1000, advice));
 }
 
-UploadLock::~UploadLock() {
+CacheLock::~CacheLock() {
   if (fd_ >= 0) ::close(fd_);
 }
 

@@ -1,0 +1,109 @@
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "common/cache.hpp"
+#include "common/cache_lock.hpp"
+#include "common/child_process.hpp"
+#include "common/cli_main.hpp"
+#include "common/error.hpp"
+#include "common/logging.hpp"
+#include "common/termination.hpp"
+#include "notify/channels/make_channel.hpp"
+#include "notify/mute_commands.hpp"
+#include "notify/notify_config.hpp"
+#include "notify/notify_run.hpp"
+
+namespace {
+
+struct CliValues {
+  std::string config;
+  std::string db = "btcpool_data.db";
+  bool test = false;
+  bool dry_run = false;
+  std::string log_level = "info";
+  bool quiet = false;
+};
+
+void add_options(CLI::App& app, CliValues& cli) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--config", cli.config,
+                 "File with the \"notify\" object: the pools file or one of its own (default: "
+                 "$KZ_CONFIG)");
+  app.add_option("--db", cli.db, "SQLite cache file written by kzscrape")->capture_default_str();
+  app.add_flag("--test", cli.test,
+               "Send a test message to every destination and name each one that failed; needs "
+               "no cache");
+  app.add_flag("--dry-run", cli.dry_run,
+               "Print the messages this run would send; send and change nothing");
+  app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+}
+
+std::string config_path(const CliValues& cli) {
+  if (!cli.config.empty()) return cli.config;
+  if (const char* config = std::getenv("KZ_CONFIG"); config && *config) return config;
+  throw kz::Error(kz::ExitCode::usage,
+                  "no destinations: give --config FILE (a file with a \"notify\" object) or set "
+                  "KZ_CONFIG");
+}
+
+// One line per destination that failed, and the run's exit code.
+int report(const std::vector<kz::DestinationOutcome>& outcomes, const char* what) {
+  std::string failed;
+  for (const auto& outcome : outcomes) {
+    if (outcome.code == kz::ExitCode::ok) continue;
+    failed += (failed.empty() ? "" : "; ") + outcome.name + ": " + outcome.error;
+  }
+  const kz::ExitCode code = kz::notify_exit_code(outcomes);
+  if (code != kz::ExitCode::ok) std::cerr << "kznotify: error: " << what << failed << '\n';
+  return kz::to_int(code);
+}
+
+}  // namespace
+
+// SIGINT/SIGTERM stop the waits (429, backoff) and the transfer in flight; what was confirmed is
+// kept, the rest stays pending, and the process ends by that signal.
+int main(int argc, char** argv) {
+  kz::install_termination_handlers();
+  CLI::App app{
+      "kznotify: send the alerts of the SQLite cache to Telegram, Slack, Discord, "
+      "webhooks, ntfy and e-mail, once per transition"};
+  app.set_version_flag("--version", "kznotify 0.1.0");
+  CliValues cli;
+  add_options(app, cli);
+  kz::MuteCommandOptions mutes;
+  kz::add_mute_commands(app, mutes);
+  const int code = kz::run_cli(app, argc, argv, "kznotify", "", [&] {
+    kz::init_logging("kznotify", cli.log_level, cli.quiet);
+    kz::SystemClock clock;
+    if (mutes.command != kz::MuteCommand::none) {
+      kz::Cache cache(cli.db);
+      return kz::run_mute_command(mutes, cache, clock, std::cout, std::cerr);
+    }
+    const kz::NotifySettings settings = kz::load_notify_config(config_path(cli));
+    kz::ChannelSet channels(settings);
+    if (cli.test) {
+      return report(kz::send_test_messages(settings, channels.factory(), clock),
+                    "test message failed for ");
+    }
+    if (!std::filesystem::exists(cli.db)) {
+      throw kz::Error(kz::ExitCode::cache_failed,
+                      "no cache at " + cli.db + ": run kzscrape first (or pass --db FILE)");
+    }
+    // Two runs at once could both send the same pending message.
+    const kz::CacheLock lock(cli.db, "notify", "another kznotify is sending from this cache",
+                             "; that run sends the messages", std::chrono::seconds{10},
+                             kz::terminable_sleeper());
+    kz::Cache cache(cli.db);
+    kz::NotifyRunOptions options;
+    options.dry_run = cli.dry_run;
+    return report(kz::run_notify(cache, settings, channels.factory(), clock,
+                                 kz::terminable_sleeper(), options, std::cout),
+                  "");
+  });
+  if (const int signal = kz::termination_signal(); signal != 0) kz::die_of_signal(signal);
+  return code;
+}
