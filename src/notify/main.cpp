@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -50,16 +52,34 @@ std::string config_path(const CliValues& cli) {
                   "KZ_CONFIG");
 }
 
-// One line per destination that failed, and the run's exit code.
-int report(const std::vector<kz::DestinationOutcome>& outcomes, const char* what) {
+// --test: one line per destination on stdout, and one error line naming those that failed.
+int report_test(const std::vector<kz::DestinationOutcome>& outcomes) {
   std::string failed;
   for (const auto& outcome : outcomes) {
-    if (outcome.code == kz::ExitCode::ok) continue;
-    failed += (failed.empty() ? "" : "; ") + outcome.name + ": " + outcome.error;
+    if (outcome.code == kz::ExitCode::ok) {
+      std::cout << "ok      " << outcome.name << '\n';
+    } else {
+      std::cout << "FAILED  " << outcome.name << ": " << outcome.error << '\n';
+      failed += (failed.empty() ? "" : ", ") + outcome.name;
+    }
   }
   const kz::ExitCode code = kz::notify_exit_code(outcomes);
-  if (code != kz::ExitCode::ok) std::cerr << "kznotify: error: " << what << failed << '\n';
+  if (code != kz::ExitCode::ok) {
+    std::cerr << "kznotify: error: the test message failed for " << failed << '\n';
+  }
   return kz::to_int(code);
+}
+
+// A run: each destination logged its own failure; this says what was delivered.
+int report_run(const std::vector<kz::DestinationOutcome>& outcomes) {
+  for (const auto& outcome : outcomes) {
+    if (outcome.code != kz::ExitCode::ok || (outcome.messages == 0 && outcome.pending == 0)) {
+      continue;
+    }
+    spdlog::info("{}: {} message(s) delivered ({} entries), {} still pending", outcome.name,
+                 outcome.messages, outcome.entries, outcome.pending);
+  }
+  return kz::to_int(kz::notify_exit_code(outcomes));
 }
 
 }  // namespace
@@ -86,8 +106,7 @@ int main(int argc, char** argv) {
     const kz::NotifySettings settings = kz::load_notify_config(config_path(cli));
     kz::ChannelSet channels(settings);
     if (cli.test) {
-      return report(kz::send_test_messages(settings, channels.factory(), clock),
-                    "test message failed for ");
+      return report_test(kz::send_test_messages(settings, channels.factory(), clock));
     }
     if (!std::filesystem::exists(cli.db)) {
       throw kz::Error(kz::ExitCode::cache_failed,
@@ -100,9 +119,8 @@ int main(int argc, char** argv) {
     kz::Cache cache(cli.db);
     kz::NotifyRunOptions options;
     options.dry_run = cli.dry_run;
-    return report(kz::run_notify(cache, settings, channels.factory(), clock,
-                                 kz::terminable_sleeper(), options, std::cout),
-                  "");
+    return report_run(kz::run_notify(cache, settings, channels.factory(), clock,
+                                     kz::terminable_sleeper(), options, std::cout));
   });
   if (const int signal = kz::termination_signal(); signal != 0) kz::die_of_signal(signal);
   return code;
