@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release build of kzscrape and kzupload into build/ (binaries in build/src/*/).
+# Release build of kzscrape, kzupload and kznotify into build/ (binaries in build/src/*/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build_dir="${BUILD_DIR:-$root/build}"
