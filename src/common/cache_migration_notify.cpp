@@ -11,7 +11,8 @@ namespace kz {
 //   first message (the alerts open at that moment) was delivered. chat_id: Telegram's new id
 //   after migrate_to_chat_id. refused_until: after a permanent refusal, no attempt before then.
 // - notify_delivery: per destination and event, 'pending' (hold says what holds it, NULL: ready
-//   or failed before), 'sent' (the channel confirmed it) or 'dropped' (reason says why).
+//   or failed before), 'sent' (the channel confirmed it, in message number message_seq of that
+//   destination) or 'dropped' (reason says why).
 // - notify_told: what each destination was told of each alert (the severity it last heard),
 //   by an event's message or by its first message; a resolution is sent only to those told.
 // - notify_mute: mutes and maintenance windows per pool (account_name) or worker, until a time.
@@ -48,11 +49,14 @@ CREATE TABLE notify_delivery (
   reason       TEXT,
   attempts     INTEGER NOT NULL DEFAULT 0,
   sent_at      TEXT,
+  message_seq  INTEGER,  -- the destination's message that carried it (1, 2, ...)
   PRIMARY KEY (destination, event_id)
 ) STRICT;
 CREATE INDEX notify_delivery_pending ON notify_delivery(destination, event_id)
   WHERE state = 'pending';
 CREATE INDEX notify_delivery_by_sent ON notify_delivery(destination, sent_at)
+  WHERE state = 'sent';
+CREATE INDEX notify_delivery_by_seq ON notify_delivery(destination, message_seq)
   WHERE state = 'sent';
 
 CREATE TABLE notify_told (
@@ -64,7 +68,7 @@ CREATE TABLE notify_told (
 ) STRICT;
 
 CREATE TABLE notify_mute (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   account_name  TEXT NOT NULL,
   worker        TEXT,
   until         TEXT NOT NULL,
@@ -81,8 +85,12 @@ CREATE TABLE notify_summary (
 
 CREATE VIEW v_notify_pending AS
 SELECT d.destination, p.account_name, a.alert_type, a.subject, e.kind, e.severity, e.message,
-       e.at, d.hold, d.attempts
+       e.at,
+       coalesce(d.hold, CASE WHEN n.refused_until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                        THEN 'refused until ' || n.refused_until END) AS hold,
+       d.attempts
 FROM notify_delivery d
+JOIN notify_destination n ON n.name = d.destination
 JOIN alert_event e ON e.id = d.event_id
 JOIN alert a ON a.id = e.alert_id
 JOIN pool p ON p.id = a.pool_id
@@ -98,7 +106,8 @@ FROM notify_destination n;
 
 CREATE VIEW v_mutes AS
 SELECT id, account_name, coalesce(worker, '') AS worker, until, reason, created_at
-FROM notify_mute;
+FROM notify_mute
+WHERE until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
 )sql";
 
 }  // namespace kz

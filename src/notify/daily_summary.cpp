@@ -2,9 +2,11 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <set>
 
 #include "notify/local_time.hpp"
+#include "notify/message_format.hpp"
 
 namespace kz {
 
@@ -101,7 +103,7 @@ void add_incidents(Cache& cache, int64_t pool_id, const LocalDay& day, PoolSumma
       throw Error(ExitCode::cache_failed, "cache " + cache.path() + ": an alert of pool " +
                                               summary.account_name + " holds an unreadable time");
     }
-    line += ": " + (resolved ? format_time_span(*resolved - *opened) : std::string("open"));
+    line += ": " + (resolved ? format_duration(*resolved - *opened) : std::string("open"));
     summary.incident_lines.push_back(std::move(line));
   }
 }
@@ -135,6 +137,11 @@ std::optional<Digest> due_daily_summary(Cache& cache, const Destination& destina
       }
       digest.pools.push_back(std::move(summary));
     }
+    // A day before any pool had data (a new install, an empty cache) says nothing.
+    const bool any_data = std::any_of(digest.pools.begin(), digest.pools.end(), [](const auto& p) {
+      return p.average_hashrate_hs || p.income_sat || p.incidents > 0;
+    });
+    if (!any_data) return std::nullopt;
     return digest;
   } catch (...) {
     cache.rethrow_as_cache_error("reading the daily summary");

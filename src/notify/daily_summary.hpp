@@ -18,7 +18,8 @@ namespace kz {
 // Pools are in account-name order; a routed pool the cache does not know, or one without
 // snapshots that day, has no figures ("no data"). Uptime counts only snapshots that list every
 // worker. Incidents: every alert opened that day, the first 5 as lines
-// "worker_offline rig-07: 42 min" or "... : open". Reads only. Throws CacheError (exit 5).
+// "worker_offline rig-07: 42 min" or "... : open". A day on which no pool had any data
+// gives nullopt too. Reads only. Throws CacheError (exit 5).
 std::optional<Digest> due_daily_summary(Cache& cache, const Destination& destination,
                                         const NotifySettings& settings, TimePoint now);
 

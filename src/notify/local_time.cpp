@@ -187,21 +187,4 @@ seconds parse_duration_text(std::string_view text, std::string_view option) {
   return total;
 }
 
-std::string format_time_span(seconds span) {
-  const int64_t s = span.count() < 0 ? 0 : span.count();
-  char text[48];
-  if (s < 60) {
-    std::snprintf(text, sizeof text, "%lld s", static_cast<long long>(s));
-  } else if (s < 3600) {
-    std::snprintf(text, sizeof text, "%lld min", static_cast<long long>(s / 60));
-  } else if (s < 86400) {
-    std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s % 3600 / 60));
-  } else {
-    std::snprintf(text, sizeof text, "%lld d %lld h", static_cast<long long>(s / 86400),
-                  static_cast<long long>(s % 86400 / 3600));
-  }
-  return text;
-}
-
 }  // namespace kz

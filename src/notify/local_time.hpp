@@ -36,7 +36,4 @@ TimePoint parse_until_time(std::string_view text, std::string_view option);
 // kz::Error(usage) naming `option` otherwise.
 std::chrono::seconds parse_duration_text(std::string_view text, std::string_view option);
 
-// "45 s", "42 min", "3 h 05 min", "2 d 4 h" (the style of message_format's format_duration).
-std::string format_time_span(std::chrono::seconds span);
-
 }  // namespace kz

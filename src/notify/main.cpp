@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "common/cache.hpp"
 #include "common/cache_lock.hpp"
@@ -16,6 +17,7 @@
 #include "notify/mute_commands.hpp"
 #include "notify/notify_config.hpp"
 #include "notify/notify_run.hpp"
+#include "notify/notify_store.hpp"
 
 namespace {
 
@@ -52,6 +54,30 @@ std::string config_path(const CliValues& cli) {
                   "KZ_CONFIG");
 }
 
+// kznotify works on kzscrape's cache; it never creates one (a mute in a new, empty file would
+// mute nothing).
+void require_cache(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    throw kz::Error(kz::ExitCode::cache_failed,
+                    "no cache at " + path +
+                        ": run kzscrape first, or pass --db FILE (the cache "
+                        "cron writes, DB_PATH)");
+  }
+}
+
+// A destination that took the test message is fixed: its refusal back-off ends, so the next run
+// sends at once. Only when the cache exists (--test needs none).
+void end_refusals(const std::vector<kz::DestinationOutcome>& outcomes, const std::string& db) {
+  if (!std::filesystem::exists(db)) return;
+  kz::Cache cache(db);
+  kz::NotifyStore store(cache);
+  cache.write_transaction([&] {
+    for (const auto& outcome : outcomes) {
+      if (outcome.code == kz::ExitCode::ok) store.clear_refusal(outcome.name);
+    }
+  });
+}
+
 // --test: one line per destination on stdout, and one error line naming those that failed.
 int report_test(const std::vector<kz::DestinationOutcome>& outcomes) {
   std::string failed;
@@ -71,13 +97,14 @@ int report_test(const std::vector<kz::DestinationOutcome>& outcomes) {
 }
 
 // A run: each destination logged its own failure; this says what was delivered.
-int report_run(const std::vector<kz::DestinationOutcome>& outcomes) {
+int report_run(const std::vector<kz::DestinationOutcome>& outcomes, bool dry_run) {
   for (const auto& outcome : outcomes) {
     if (outcome.code != kz::ExitCode::ok || (outcome.messages == 0 && outcome.pending == 0)) {
       continue;
     }
-    spdlog::info("{}: {} message(s) delivered ({} entries), {} still pending", outcome.name,
-                 outcome.messages, outcome.entries, outcome.pending);
+    spdlog::info("{}: {} message(s) {} ({} entries), {} still pending", outcome.name,
+                 outcome.messages, dry_run ? "would be sent" : "delivered", outcome.entries,
+                 outcome.pending);
   }
   return kz::to_int(kz::notify_exit_code(outcomes));
 }
@@ -100,27 +127,31 @@ int main(int argc, char** argv) {
     kz::init_logging("kznotify", cli.log_level, cli.quiet);
     kz::SystemClock clock;
     if (mutes.command != kz::MuteCommand::none) {
+      require_cache(cli.db);
       kz::Cache cache(cli.db);
       return kz::run_mute_command(mutes, cache, clock, std::cout, std::cerr);
     }
     const kz::NotifySettings settings = kz::load_notify_config(config_path(cli));
     kz::ChannelSet channels(settings);
     if (cli.test) {
-      return report_test(kz::send_test_messages(settings, channels.factory(), clock));
+      const auto outcomes = kz::send_test_messages(settings, channels.factory(), clock);
+      end_refusals(outcomes, cli.db);
+      return report_test(outcomes);
     }
-    if (!std::filesystem::exists(cli.db)) {
-      throw kz::Error(kz::ExitCode::cache_failed,
-                      "no cache at " + cli.db + ": run kzscrape first (or pass --db FILE)");
+    require_cache(cli.db);
+    // Two runs at once could both send the same pending message (a dry run sends nothing).
+    std::optional<kz::CacheLock> lock;
+    if (!cli.dry_run) {
+      lock.emplace(cli.db, "notify", "another kznotify is sending from this cache",
+                   "; that run sends the messages", std::chrono::seconds{10},
+                   kz::terminable_sleeper());
     }
-    // Two runs at once could both send the same pending message.
-    const kz::CacheLock lock(cli.db, "notify", "another kznotify is sending from this cache",
-                             "; that run sends the messages", std::chrono::seconds{10},
-                             kz::terminable_sleeper());
     kz::Cache cache(cli.db);
     kz::NotifyRunOptions options;
     options.dry_run = cli.dry_run;
     return report_run(kz::run_notify(cache, settings, channels.factory(), clock,
-                                     kz::terminable_sleeper(), options, std::cout));
+                                     kz::terminable_sleeper(), options, std::cout),
+                      cli.dry_run);
   });
   if (const int signal = kz::termination_signal(); signal != 0) kz::die_of_signal(signal);
   return code;

@@ -181,6 +181,11 @@ std::string format_hashrate(double hashrate_hs) {
 
 std::string alert_in_words(const DigestEntry& entry) {
   if (entry.alert_type == "offline_workers" && !entry.message.empty()) return entry.message;
+  // kzscrape's text names the worker and adds what the phone should show: its 24 h hashrate and
+  // last share.
+  if (entry.alert_type == "worker_offline" && entry.message.starts_with("worker ")) {
+    return entry.message;
+  }
   if (entry.alert_type == "scrape_failed" && !entry.message.empty()) {
     return "scrape failing: " + entry.message;
   }

@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "notify/local_time.hpp"
+#include "notify/message_format.hpp"
 #include "notify/mute_store.hpp"
 
 namespace kz {
@@ -39,6 +40,8 @@ void add_mute_commands(CLI::App& app, MuteCommandOptions& options) {
 
   CLI::App* mutes = app.add_subcommand("mutes", "List the running mutes");
   mutes->callback([&options] { options.command = MuteCommand::mutes; });
+  // `kznotify mutes --db FILE` as well as `kznotify --db FILE mutes`.
+  for (CLI::App* sub : {mute, unmute, mutes}) sub->fallthrough();
   app.require_subcommand(0, 1);
 }
 
@@ -60,14 +63,14 @@ std::string who(const std::string& pool, const std::string& worker) {
 void warn_if_unknown(Cache& cache, const MuteCommandOptions& options, std::ostream& err) {
   try {
     if (!known(cache, "SELECT 1 FROM pool WHERE account_name = ?", options.pool)) {
-      err << "warning: pool " << options.pool
+      err << "kznotify: warning: pool " << options.pool
           << " is not in the cache yet; the mute is kept and applies once it appears\n";
     } else if (!options.worker.empty() &&
                !known(cache,
                       "SELECT 1 FROM worker w JOIN pool p ON p.id = w.pool_id"
                       " WHERE p.account_name = ? AND w.name = ?",
                       options.pool, options.worker)) {
-      err << "warning: pool " << options.pool << " has no worker " << options.worker
+      err << "kznotify: warning: pool " << options.pool << " has no worker " << options.worker
           << " in the cache yet; the mute is kept and applies once it appears\n";
     }
   } catch (...) {
@@ -149,7 +152,7 @@ int run_list(Cache& cache, TimePoint now, std::ostream& out) {
   for (const Mute& mute : mutes) {
     rows.push_back({std::to_string(mute.id), mute.account_name,
                     mute.worker.empty() ? "(whole pool)" : mute.worker, format_local(mute.until),
-                    format_utc(mute.until), format_time_span(mute.until - now), mute.reason});
+                    format_utc(mute.until), format_duration(mute.until - now), mute.reason});
   }
   std::array<size_t, 7> widths{};
   for (const Row& row : rows) {

@@ -111,8 +111,7 @@ NotifySettings parse_notify_config(const std::string& text, const std::string& s
   const json document = parse_config_json(text, source_name);
   const ConfigReader reader(text, source_name);
   if (!document.is_object() || !document.contains("notify")) {
-    throw Error(ExitCode::usage,
-                source_name + ": no \"notify\" object (see README, Notifications)");
+    throw Error(ExitCode::usage, source_name + ": no \"notify\" object (see the README, kznotify)");
   }
   const json& notify = document.at("notify");
   if (!notify.is_object()) reader.fail("/notify", "\"notify\" must be an object");

@@ -60,9 +60,10 @@ struct NotifySettings {
   std::vector<Destination> destinations;
   // An opening is sent once the alert has been open this long, measured from opened_at to the
   // last run that still saw it (last_seen_at); shorter ones are never sent. Per alert type;
-  // types not listed: 0 (at once). Default: worker_offline 60 s, i.e. seen in two runs.
+  // types not listed: 0 (at once). Default: worker_offline and offline_workers 60 s, i.e. seen
+  // in two runs (a reboot is not an incident).
   std::map<std::string, std::chrono::seconds> min_duration{
-      {"worker_offline", std::chrono::seconds{60}}};
+      {"worker_offline", std::chrono::seconds{60}}, {"offline_workers", std::chrono::seconds{60}}};
   int max_per_alert_per_hour = 4;  // messages about one alert (pool, type, subject) per hour
   std::optional<QuietHours> quiet_hours;
   std::optional<LocalTime> daily_summary_at;  // absent: no daily summary

@@ -77,7 +77,9 @@ Secret read_secret(const ConfigReader& reader, const nlohmann::json& object,
     const std::string name = env_name(reader, object, pointer, env_key, where);
     const char* value = getenv(name.c_str());
     const std::string origin = "the environment variable " + name + " (" + env_key + ")";
-    if (value == nullptr) reader.fail(pointer + "/" + env_key, origin + " is not set");
+    if (value == nullptr)
+      reader.fail(pointer + "/" + env_key,
+                  origin + " is not set (under the cron wrapper, name it in NOTIFY_ENV_PASS)");
     std::string text = trimmed(value);
     if (text.empty()) reader.fail(pointer + "/" + env_key, origin + " is empty");
     return {std::move(text), "the " + thing + " in $" + name};

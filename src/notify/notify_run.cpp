@@ -1,8 +1,10 @@
 #include "notify/notify_run.hpp"
 
+#include <SQLiteCpp/Statement.h>
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <set>
 
 #include "notify/daily_summary.hpp"
 #include "notify/delivery_planner.hpp"
@@ -117,10 +119,14 @@ class DestinationRun {
     });
     chat_id_ = state.chat_id.empty() ? destination_.chat_id : state.chat_id;
     if (state.refused_until && *state.refused_until > now) {
-      transact([&] { store_.plan_events(destination_.name, destination_.routing); });
+      // Not yet greeted: its first message will list what is open then, not this backlog.
+      if (state.greeted_at) {
+        transact([&] { store_.plan_events(destination_.name, destination_.routing); });
+      }
       outcome_.code = ExitCode::notify_refused;
-      outcome_.error = destination_.name + ": refused: " + state.last_error +
-                       "; next attempt after " + format_utc(*state.refused_until);
+      outcome_.error = state.last_error + " (refused earlier; next attempt after " +
+                       format_utc(*state.refused_until) + ", or at once after a successful " +
+                       "kznotify --test)";
       spdlog::warn("{}", outcome_.error);
       return;
     }
@@ -226,8 +232,8 @@ class DestinationRun {
         store_.set_refused(destination_.name, until, result.error, now);
       });
       outcome_.code = ExitCode::notify_refused;
-      outcome_.error = destination_.name + ": refused: " + result.error + "; next attempt after " +
-                       format_utc(until);
+      outcome_.error = result.error + " (refused; next attempt after " + format_utc(until) +
+                       ", or at once after a successful kznotify --test)";
       spdlog::error("{}", outcome_.error);
       return false;
     }
@@ -237,7 +243,7 @@ class DestinationRun {
                                  ? std::to_string(deliveries.size()) + " transitions stay pending"
                              : digest.kind == DigestKind::open_now ? "the greeting is sent next run"
                                                                    : "the summary is sent next run";
-    outcome_.error = destination_.name + ": failed: " + result.error + "; " + left;
+    outcome_.error = result.error + "; " + left;
     spdlog::error("{}", outcome_.error);
     return false;
   }
@@ -292,6 +298,32 @@ class RollbackGuard {
 
 }  // namespace
 
+namespace {
+
+// A routing entry that names no pool of the cache is most likely a typo: that destination
+// would never hear of the pool it was meant for.
+void warn_unknown_pools(Cache& cache, const NotifySettings& settings) {
+  std::set<std::string> known;
+  try {
+    SQLite::Statement names(cache.db(), "SELECT account_name FROM pool");
+    while (names.executeStep()) known.insert(names.getColumn(0).getString());
+  } catch (...) {
+    cache.rethrow_as_cache_error("reading the pools");
+  }
+  for (const Destination& destination : settings.destinations) {
+    for (const std::string& pool : destination.routing.pools) {
+      if (!known.count(pool)) {
+        spdlog::warn(
+            "{}: its \"pools\" name {}, which the cache does not know (yet?); "
+            "check the spelling (account names: kzscrape --account)",
+            destination.name, pool);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<DestinationOutcome> run_notify(Cache& cache, const NotifySettings& settings,
                                            const ChannelFactory& channels, const Clock& clock,
                                            const Sleeper& sleep, const NotifyRunOptions& options,
@@ -299,6 +331,7 @@ std::vector<DestinationOutcome> run_notify(Cache& cache, const NotifySettings& s
   const TimePoint deadline = clock.now() + settings.time_limit;
   std::optional<RollbackGuard> dry_run;
   if (options.dry_run) dry_run.emplace(cache);
+  warn_unknown_pools(cache, settings);
   std::vector<DestinationOutcome> outcomes;
   for (const Destination& destination : settings.destinations) {
     outcomes.push_back(

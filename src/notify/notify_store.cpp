@@ -205,7 +205,7 @@ int NotifyStore::pending_count(const std::string& name) {
 std::map<AlertKeyText, int> NotifyStore::messages_since(const std::string& name, TimePoint since) {
   SQLite::Statement select(cache_.db(),
                            "SELECT coalesce(p.account_name, p.observer_url), a.alert_type,"
-                           " a.subject, count(DISTINCT d.sent_at) FROM notify_delivery d"
+                           " a.subject, count(DISTINCT d.message_seq) FROM notify_delivery d"
                            " JOIN alert_event e ON e.id = d.event_id"
                            " JOIN alert a ON a.id = e.alert_id JOIN pool p ON p.id = a.pool_id"
                            " WHERE d.destination = ? AND d.state = 'sent' AND d.sent_at > ?"
@@ -245,9 +245,17 @@ void NotifyStore::apply_verdicts(const std::string& name,
 void NotifyStore::mark_sent(const std::string& name, const std::vector<PendingDelivery>& sent,
                             TimePoint now) {
   const std::string stamp = format_utc(now);
+  // Messages are counted by number, not by time: two can go out within one second.
+  SQLite::Statement next(cache_.db(),
+                         "SELECT coalesce(max(message_seq), 0) + 1 FROM notify_delivery"
+                         " WHERE destination = ? AND state = 'sent'");
+  next.bind(1, name);
+  next.executeStep();
+  const int64_t seq = next.getColumn(0).getInt64();
   SQLite::Statement mark(cache_.db(),
                          "UPDATE notify_delivery SET state = 'sent', hold = NULL, sent_at = ?,"
-                         " attempts = attempts + 1 WHERE destination = ? AND event_id = ?");
+                         " message_seq = ?, attempts = attempts + 1"
+                         " WHERE destination = ? AND event_id = ?");
   SQLite::Statement tell(cache_.db(),
                          "INSERT INTO notify_told(destination, alert_id, severity, told_at)"
                          " VALUES(?, ?, ?, ?) ON CONFLICT(destination, alert_id) DO UPDATE"
@@ -256,8 +264,9 @@ void NotifyStore::mark_sent(const std::string& name, const std::vector<PendingDe
                            "DELETE FROM notify_told WHERE destination = ? AND alert_id = ?");
   for (const PendingDelivery& delivery : sent) {
     mark.bind(1, stamp);
-    mark.bind(2, name);
-    mark.bind(3, delivery.event_id);
+    mark.bind(2, seq);
+    mark.bind(3, name);
+    mark.bind(4, delivery.event_id);
     mark.exec();
     mark.reset();
     if (delivery.kind == "resolved") {
@@ -312,6 +321,13 @@ void NotifyStore::set_refused(const std::string& name, TimePoint until, const st
   refused.bind(3, format_utc(now));
   refused.bind(4, name);
   refused.exec();
+}
+
+void NotifyStore::clear_refusal(const std::string& name) {
+  SQLite::Statement clear(cache_.db(),
+                          "UPDATE notify_destination SET refused_until = NULL WHERE name = ?");
+  clear.bind(1, name);
+  clear.exec();
 }
 
 void NotifyStore::set_chat_id(const std::string& name, const std::string& chat_id) {

@@ -67,6 +67,8 @@ class NotifyStore {
   // A permanent refusal: no attempt before `until`.
   void set_refused(const std::string& name, TimePoint until, const std::string& error,
                    TimePoint now);
+  // A test message went through (kznotify --test): the refusal back-off ends.
+  void clear_refusal(const std::string& name);
   // Telegram's migrate_to_chat_id: the id to use from now on.
   void set_chat_id(const std::string& name, const std::string& chat_id);
 

@@ -221,7 +221,8 @@ TEST_F(NotifyRunTest, ARefusedDestinationWaitsAnHourThenCatchesUp) {
   auto outcomes = run();
   EXPECT_EQ(outcomes[0].code, ExitCode::notify_refused);
   EXPECT_EQ(outcomes[0].error,
-            "ops: refused: chat not found; next attempt after " + format_utc(clock_.now() + 1h));
+            "chat not found (refused; next attempt after " + format_utc(clock_.now() + 1h) +
+                ", or at once after a successful kznotify --test)");
   EXPECT_EQ(notify_exit_code(outcomes), ExitCode::notify_refused);
   for (int i = 0; i < 5; ++i) {
     clock_.advance(10min);

@@ -239,6 +239,12 @@ DeliveryResult TelegramChannel::attempt(const std::string& chat_id, const std::s
     result.retry_after = retry_after_header(response);
     return fail(DeliveryResult::Outcome::transient, description);
   }
+  // What a person does about each refusal (../shared/notifications.md).
+  if (response.status == 401) description += " (check the bot token)";
+  if (description.find("chat not found") != std::string::npos) {
+    description += " (check chat_id, and that the bot was added to the chat)";
+  }
+  if (response.status == 403) description += " (add the bot to the chat again, or unblock it)";
   return fail(DeliveryResult::Outcome::refused, description);
 }
 

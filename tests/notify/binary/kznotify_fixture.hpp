@@ -44,7 +44,7 @@ class KznotifyScenario : public ::testing::Test {
                   {"chat_id", kChat},
                   {"token_file", token_file_},
                   {"api_url", telegram_.api_url()}}}},
-               {"min_duration_s", {{"worker_offline", 1}}}};
+               {"min_duration_s", {{"worker_offline", 1}, {"offline_workers", 0}}}};
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -95,6 +95,10 @@ class KznotifyScenario : public ::testing::Test {
     int n = 0;
     for (const auto& m : received()) n += m.find(text) != std::string::npos;
     return n;
+  }
+  void exec(const std::string& sql) {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec(sql);
   }
   int64_t count(const std::string& sql) {
     SQLite::Database db(db_, SQLite::OPEN_READONLY);
