@@ -143,41 +143,78 @@ bool check(benchmark::State& state, const fs::path& dir, const Run& run) {
   return true;
 }
 
-// The case: 1,000 transitions of 100 pools in one run. Per pool, 7 workers went
-// offline 40 minutes ago and were told (untimed run); now 4 of them are back (resolved), 3 got
-// worse (raised to high) and 3 more went offline 2 minutes ago (high) and were seen again
-// (opened): 400 + 300 + 300 events for each destination.
+// 10,000 events already sent: 5 rounds, each of 1,000 workers (10 per pool) going offline and
+// coming back, each transition told by its own run, between 3.5 hours and 70 minutes ago.
+bool fill_sent_history(benchmark::State& state, const fs::path& dir, kz::TimePoint t) {
+  for (int round = 0; round < 5; ++round) {
+    const kz::TimePoint at = t - minutes(30 * (5 - round) + 60);
+    auto workers = [&](kz::AlertAction action) {
+      std::vector<kz::AlertChange> out;
+      for (int w = 0; w < 10; ++w) {
+        out.push_back(change(action, "r" + std::to_string(round) + "-rig-" + std::to_string(w),
+                             kz::Severity::medium));
+      }
+      return out;
+    };
+    scrape_all(dir, at, [&](int64_t) { return workers(kz::AlertAction::open); });
+    scrape_all(dir, at + minutes(10), [&](int64_t) { return workers(kz::AlertAction::update); });
+    if (!check(state, dir, kznotify(dir))) return false;
+    scrape_all(dir, at + minutes(20), [&](int64_t) { return workers(kz::AlertAction::resolve); });
+    if (!check(state, dir, kznotify(dir))) return false;
+  }
+  const int64_t sent = count(dir, "SELECT count(*) FROM notify_delivery WHERE state = 'sent'");
+  if (sent != 10000) {
+    state.SkipWithError(("expected 10,000 sent, got " + std::to_string(sent)).c_str());
+    return false;
+  }
+  return true;
+}
+
+// The transitions: per pool, 7 workers went offline 40 minutes ago and were told
+// (untimed run); now 4 of them are back (resolved), 3 got worse (raised to high) and 3 more went
+// offline 2 minutes ago (high) and were seen again (opened): 400 + 300 + 300 = 1,000 events.
+bool add_thousand_transitions(benchmark::State& state, const fs::path& dir, kz::TimePoint t) {
+  auto workers = [](int from, int to, kz::AlertAction action, kz::Severity severity) {
+    std::vector<kz::AlertChange> out;
+    for (int w = from; w < to; ++w) {
+      out.push_back(change(action, "rig-" + std::to_string(w), severity));
+    }
+    return out;
+  };
+  using enum kz::AlertAction;
+  scrape_all(dir, t - minutes(40),
+             [&](int64_t) { return workers(0, 7, open, kz::Severity::medium); });
+  scrape_all(dir, t - minutes(30),
+             [&](int64_t) { return workers(0, 7, update, kz::Severity::medium); });
+  if (!check(state, dir, kznotify(dir))) return false;
+  const int64_t events_before = count(dir, "SELECT count(*) FROM alert_event");
+  scrape_all(dir, t - minutes(2), [&](int64_t) {
+    auto all = workers(0, 4, resolve, kz::Severity::medium);
+    for (auto& c : workers(4, 7, update, kz::Severity::high)) all.push_back(c);
+    for (auto& c : workers(7, 10, open, kz::Severity::high)) all.push_back(c);
+    return all;
+  });
+  scrape_all(dir, t, [&](int64_t) { return workers(4, 10, update, kz::Severity::high); });
+  const int64_t added = count(dir, "SELECT count(*) FROM alert_event") - events_before;
+  if (added != 1000) {
+    state.SkipWithError(("expected 1,000 new events, got " + std::to_string(added)).c_str());
+    return false;
+  }
+  return true;
+}
+
+// 1,000 transitions of 100 pools in one run, to range(0) destinations (1: Telegram; 3: also
+// Discord and ntfy), over a cache with no history (range(1) 0) or 10,000 events already sent (1).
 void BM_KznotifyThousandTransitions(benchmark::State& state) {
   const int destinations = static_cast<int>(state.range(0));
+  const bool history = state.range(1) != 0;
   double messages = 0, entries = 0, rss_kb = 0;
   for (auto _ : state) {
     const fs::path dir = prepare("thousand_" + std::to_string(destinations), destinations);
     const kz::TimePoint t = now();
     if (!check(state, dir, kznotify(dir))) break;  // adds the destinations (greeting)
-    auto workers = [](int from, int to, kz::AlertAction action, kz::Severity severity) {
-      std::vector<kz::AlertChange> out;
-      for (int w = from; w < to; ++w)
-        out.push_back(change(action, "rig-" + std::to_string(w), severity));
-      return out;
-    };
-    using enum kz::AlertAction;
-    scrape_all(dir, t - minutes(40),
-               [&](int64_t) { return workers(0, 7, open, kz::Severity::medium); });
-    scrape_all(dir, t - minutes(30),
-               [&](int64_t) { return workers(0, 7, update, kz::Severity::medium); });
-    if (!check(state, dir, kznotify(dir))) break;
-    scrape_all(dir, t - minutes(2), [&](int64_t) {
-      auto all = workers(0, 4, resolve, kz::Severity::medium);
-      for (auto& c : workers(4, 7, update, kz::Severity::high)) all.push_back(c);
-      for (auto& c : workers(7, 10, open, kz::Severity::high)) all.push_back(c);
-      return all;
-    });
-    scrape_all(dir, t, [&](int64_t) { return workers(4, 10, update, kz::Severity::high); });
-    const int64_t new_events = count(dir, "SELECT count(*) FROM alert_event") - 700;
-    if (new_events != 1000) {
-      state.SkipWithError(("expected 1,000 new events, got " + std::to_string(new_events)).c_str());
-      break;
-    }
+    if (history && !fill_sent_history(state, dir, t)) break;
+    if (!add_thousand_transitions(state, dir, t)) break;
     const std::size_t messages_before = servers().messages();
     const int64_t sent_before =
         count(dir, "SELECT count(*) FROM notify_delivery WHERE state = 'sent'");
@@ -195,38 +232,24 @@ void BM_KznotifyThousandTransitions(benchmark::State& state) {
   state.counters["peak_rss_MB"] = rss_kb / 1024;
 }
 BENCHMARK(BM_KznotifyThousandTransitions)
-    ->Arg(1)
-    ->Arg(3)
+    ->Args({1, 0})
+    ->Args({3, 0})
+    ->Args({1, 1})
     ->Iterations(5)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
-// The steady state: 10,000 events already sent (5 rounds of 1,000 workers offline, then back,
-// each told by its own run), and a run with nothing new.
+// The steady state: 10,000 events already sent, and a run with nothing new. range(0) 1: their
+// sent_at moved a day back, as when they were sent over the days before (0: all within the
+// last minutes, so the hourly cap's query reads all 10,000).
 void BM_KznotifyNothingNew(benchmark::State& state) {
-  const fs::path dir = prepare("steady", 1);
-  const kz::TimePoint t = now();
-  if (!check(state, dir, kznotify(dir))) return;
-  for (int round = 0; round < 5; ++round) {
-    const kz::TimePoint at = t - minutes(30 * (5 - round));
-    auto workers = [&](kz::AlertAction action) {
-      std::vector<kz::AlertChange> out;
-      for (int w = 0; w < 10; ++w) {
-        out.push_back(change(action, "r" + std::to_string(round) + "-rig-" + std::to_string(w),
-                             kz::Severity::medium));
-      }
-      return out;
-    };
-    scrape_all(dir, at, [&](int64_t) { return workers(kz::AlertAction::open); });
-    scrape_all(dir, at + minutes(10), [&](int64_t) { return workers(kz::AlertAction::update); });
-    if (!check(state, dir, kznotify(dir))) return;
-    scrape_all(dir, at + minutes(20), [&](int64_t) { return workers(kz::AlertAction::resolve); });
-    if (!check(state, dir, kznotify(dir))) return;
-  }
-  const int64_t sent = count(dir, "SELECT count(*) FROM notify_delivery WHERE state = 'sent'");
-  if (sent != 10000) {
-    state.SkipWithError(("expected 10,000 sent, got " + std::to_string(sent)).c_str());
-    return;
+  const bool aged = state.range(0) != 0;
+  const fs::path dir = prepare(aged ? "steady_aged" : "steady", 1);
+  if (!check(state, dir, kznotify(dir)) || !fill_sent_history(state, dir, now())) return;
+  if (aged) {
+    kz::Cache cache((dir / "cache.db").string());
+    cache.db().exec(
+        "UPDATE notify_delivery SET sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', sent_at, '-1 day')");
   }
   const std::size_t messages_before = servers().messages();
   double rss_kb = 0;
@@ -239,8 +262,13 @@ void BM_KznotifyNothingNew(benchmark::State& state) {
   state.counters["messages"] = static_cast<double>(servers().messages() - messages_before);
   state.counters["events"] = static_cast<double>(count(dir, "SELECT count(*) FROM alert_event"));
   state.counters["peak_rss_MB"] = rss_kb / 1024;
-  // The cache stays in /tmp/kz_bench_notify_steady for EXPLAIN QUERY PLAN (bench/README.md).
+  // The cache stays in /tmp/kz_bench_notify_steady* for EXPLAIN QUERY PLAN (bench/README.md).
 }
-BENCHMARK(BM_KznotifyNothingNew)->Iterations(20)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KznotifyNothingNew)
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(20)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
