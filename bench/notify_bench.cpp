@@ -221,6 +221,11 @@ void BM_KznotifyThousandTransitions(benchmark::State& state) {
     const Run run = kznotify(dir);
     state.SetIterationTime(run.wall_ms / 1000);
     if (!check(state, dir, run)) break;
+    // 1,000 entries do not fit in 4096 characters: the message ends with "…and N more".
+    if (servers().telegram.messages().back().plain_text.find(" more") == std::string::npos) {
+      state.SkipWithError("the Telegram message does not say how many more");
+      break;
+    }
     messages = static_cast<double>(servers().messages() - messages_before);
     entries = static_cast<double>(
         count(dir, "SELECT count(*) FROM notify_delivery WHERE state = 'sent'") - sent_before);
