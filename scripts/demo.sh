@@ -4,7 +4,8 @@
 # PostgreSQL with the PostgREST-compatible gateway (a stand-in for Supabase), runs
 # the cron script three times while the page changes (a worker goes offline and the
 # hashrate drops, then both recover) and two Antpool workers come back, and shows
-# what arrived. Cleans up after itself.
+# what arrived: in Supabase, and as kznotify's messages at a local Telegram Bot API.
+# Cleans up after itself.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build_dir="${BUILD_DIR:-$root/build-demo}"
@@ -19,7 +20,7 @@ else
   "$root/scripts/bootstrap.sh"
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKZ_BUILD_TESTS=ON >/dev/null
   cmake --build "$build_dir" -j2 --target kzscrape kzupload kz_local_supabase kz_serve_dir \
-    kz_antpool_server >/dev/null
+    kz_antpool_server kznotify kz_telegram_server >/dev/null
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kzpool-demo.XXXXXX")"
@@ -37,7 +38,7 @@ wait_for() {
   exit 1
 }
 
-say "Starting the page server, the local Antpool API and the local Supabase"
+say "Starting the page server, the local Antpool API, the local Supabase and a local Telegram"
 mkdir -p "$work/pages"
 page="$work/pages/observer.html"
 cp "$root/tests/data/observer_en_60.html" "$page"
@@ -49,9 +50,16 @@ pids+=($!)
   --workers 8 --offline 2 --env-file "$work/antpool.env" >/dev/null &
 antpool_pid=$!
 pids+=($antpool_pid)
+# The bot token lives in a file only its owner reads (kznotify refuses any other).
+telegram_token="7001234567:AAE-demo_$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+(umask 077 && echo "$telegram_token" >"$work/telegram.token")
+"$build_dir/tests/support/kz_telegram_server" --token-file "$work/telegram.token" \
+  --port-file "$work/telegram.port" --log "$work/telegram.log" &
+pids+=($!)
 wait_for "$work/pages.env" "the page server"
 wait_for "$work/antpool.env" "the Antpool API"
 wait_for "$work/supabase.env" "the local Supabase"
+wait_for "$work/telegram.port" "the local Telegram Bot API"
 page_url="$(sed -n 's/^URL=//p' "$work/pages.env")/observer.html"
 set -a
 . "$work/supabase.env"
@@ -61,6 +69,8 @@ antpool_user="$(sed -n 's/^USER_ID=//p' "$work/antpool.env")"
 echo "observer page: $page_url"
 echo "Antpool API:   $antpool_url (account $antpool_user, 2 of 8 workers offline)"
 echo "Supabase:      $SUPABASE_URL (PostgreSQL: $SUPABASE_DB_URL)"
+telegram_url="http://127.0.0.1:$(cat "$work/telegram.port")"
+echo "Telegram:      $telegram_url (Bot API, chat -1001234567890)"
 
 # A btcpool.kz pool and an Antpool account; a baseline of one snapshot so that the drop shows
 # within three runs (the default needs three snapshots of the last hour). daily_after 00:00 so
@@ -78,9 +88,18 @@ KZ_CONFIG=$work/pools.json
 DB_PATH=$work/btcpool_data.db
 SUPABASE_URL=$SUPABASE_URL
 SUPABASE_SERVICE_KEY=$SUPABASE_SERVICE_ROLE_KEY
+NOTIFY_CONFIG=$work/notify.json
 ENV
+# kznotify's destination: the local Telegram. A worker offline is sent at once here; the
+# default (60 s: seen in two cron runs) would hold it, as the demo's runs are a second apart.
+cat >"$work/notify.json" <<JSON
+{"notify": {"destinations": [{"name": "ops", "type": "telegram", "chat_id": "-1001234567890",
+                              "token_file": "$work/telegram.token",
+                              "api_url": "$telegram_url"}],
+            "min_duration_s": {"worker_offline": 0}}}
+JSON
 cron() {
-  PATH="$build_dir/src/scrape:$build_dir/src/upload:$PATH" \
+  PATH="$build_dir/src/scrape:$build_dir/src/notify:$build_dir/src/upload:$PATH" \
     "$root/scripts/run_scraper_and_upload.sh" --env-file "$work/kzpool.env" || echo "(exit $?)"
 }
 show_cache() {
@@ -136,6 +155,28 @@ antpool_devices=$(psql "$SUPABASE_DB_URL" -X -At -c \
    WHERE a.account_type = 'antpool' AND d.device_id LIKE 'AP\\_%'")
 if [ "$antpool_devices" != 8 ]; then
   echo "demo: expected the 8 Antpool workers in Supabase's devices, found $antpool_devices" >&2
+  exit 1
+fi
+
+say "What the local Telegram received from kznotify (chat id, then the message as sent, HTML)"
+# Run 1: the first message lists the alerts open then; run 2: the worker and the drop;
+# run 3: their resolution.
+python3 - "$work/telegram.log" <<'PY'
+import json, sys
+messages = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+for m in messages:
+    print(f"--- chat {m['chat_id']}\n{m['text']}")
+texts = "\n".join(m["text"] for m in messages)
+problems = [f'no message says "{told}"' for told in
+            ("worker kz01x000 offline", "worker kz01x000 back online") if told not in texts]
+if len(messages) != 3:
+    problems.append(f"expected 3 messages (one per run), got {len(messages)}")
+for problem in problems:
+    print(f"demo: local Telegram: {problem}", file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+if grep -rqF "$telegram_token" "$work/telegram.log" "$work/btcpool_data.db"; then
+  echo "demo: the bot token appears in a message or in the cache" >&2
   exit 1
 fi
 say "Done: the cron line for your own pools is in README.md"
