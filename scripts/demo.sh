@@ -96,7 +96,7 @@ cat >"$work/notify.json" <<JSON
 {"notify": {"destinations": [{"name": "ops", "type": "telegram", "chat_id": "-1001234567890",
                               "token_file": "$work/telegram.token",
                               "api_url": "$telegram_url"}],
-            "min_duration_s": {"worker_offline": 0}}}
+            "min_duration_s": {"worker_offline": 0, "offline_workers": 0}}}
 JSON
 cron() {
   PATH="$build_dir/src/scrape:$build_dir/src/notify:$build_dir/src/upload:$PATH" \

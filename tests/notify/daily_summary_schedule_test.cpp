@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.hpp"
 #include "notify/daily_summary.hpp"
 #include "summary_fixture.hpp"
 #include "zone_rules.hpp"
@@ -20,8 +21,20 @@ class DailySummaryScheduleTest : public test::SummaryCacheTest {
  protected:
   void SetUp() override {
     SummaryCacheTest::SetUp();
-    add_pool("KZPool_001");
+    const int64_t pool = add_pool("KZPool_001");
     destination_.name = "phone";
+    // The pool has data every day of the tests (a day without any is not summarised).
+    SQLite::Statement insert(cache_->db(),
+                             "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_ghs,"
+                             " online_workers, offline_workers, listed_workers, workers_complete)"
+                             " VALUES(?, ?, 100000, 10, 0, 0, 1)");
+    for (sys_seconds t = sys_days{2026y / October / 20}; t < sys_days{2026y / December / 10};
+         t += 3h) {
+      insert.bind(1, pool);
+      insert.bind(2, format_utc_ms(t));
+      insert.exec();
+      insert.reset();
+    }
   }
   // One cron run: the summary when due, marked sent as the engine does on delivery.
   std::optional<std::string> run_at(sys_seconds now) {
@@ -110,6 +123,28 @@ TEST_F(DailySummaryScheduleTest, NoTimeNoSummaryAndMarkingTwiceKeepsOneRow) {
   ASSERT_TRUE(rows.executeStep());
   EXPECT_EQ(rows.getColumn(0).getString(), format_utc(now));
   EXPECT_FALSE(rows.executeStep());
+}
+
+}  // namespace
+}  // namespace kz
+
+namespace kz {
+namespace {
+
+// A day on which no pool had any data (before the first run, an empty cache) is not
+// summarised: nothing to say, and its day is not marked, so data arriving later that day does
+// not change it either.
+TEST_F(DailySummaryScheduleTest, ADayWithoutAnyDataIsNotSummarised) {
+  use_zone("UTC0");
+  settings_.daily_summary_at = LocalTime{0};
+  cache_->db().exec("DELETE FROM snapshot");
+  EXPECT_FALSE(run_at(sys_days{2026y / November / 15} + 9h));
+  cache_->db().exec(
+      "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_ghs, online_workers,"
+      " offline_workers, listed_workers, workers_complete) SELECT id, '2026-11-15T10:00:00.000Z',"
+      " 1, 1, 0, 0, 1 FROM pool");
+  EXPECT_FALSE(run_at(sys_days{2026y / November / 15} + 11h)) << "the 14th had no data";
+  EXPECT_EQ(run_at(sys_days{2026y / November / 16} + 1h), "2026-11-15");
 }
 
 }  // namespace

@@ -43,7 +43,9 @@ std::string expected_span(seconds s) {
     const auto m = n % 3600 / 60;
     return std::to_string(n / 3600) + " h " + (m < 10 ? "0" : "") + std::to_string(m) + " min";
   }
-  return std::to_string(n / 86400) + " d " + std::to_string(n % 86400 / 3600) + " h";
+  const std::string hours =
+      n % 86400 / 3600 == 0 ? "" : " " + std::to_string(n % 86400 / 3600) + " h";
+  return std::to_string(n / 86400) + " d" + hours;
 }
 
 class DailySummaryTest : public test::SummaryCacheTest {

@@ -45,7 +45,8 @@ TEST_F(NotifyConfig, ReadsEveryTypeWithItsSecretsAndTheDefaults) {
   EXPECT_EQ(email.user, "kzpool");
   EXPECT_EQ(email.secrets.password, "smtp password part");
 
-  EXPECT_EQ(s.min_duration, (std::map<std::string, seconds>{{"worker_offline", seconds{60}}}));
+  EXPECT_EQ(s.min_duration, (std::map<std::string, seconds>{{"offline_workers", seconds{60}},
+                                                            {"worker_offline", seconds{60}}}));
   EXPECT_EQ(s.max_per_alert_per_hour, 4);
   EXPECT_FALSE(s.quiet_hours);
   EXPECT_FALSE(s.daily_summary_at);
@@ -140,7 +141,7 @@ TEST_F(NotifyConfig, OtherTopLevelKeysOfThePoolsFileAreIgnored) {
 TEST_F(NotifyConfig, AFileWithoutANotifyObjectIsAUsageErrorNamingTheFile) {
   for (const std::string text :
        {"{}", "[]", "{\"pools\": []}", "[{\"notify\": {}}]", "{\"Notify\": {}}", "42"}) {
-    EXPECT_EQ(error_of(text), "pools.json: no \"notify\" object (see README, Notifications)")
+    EXPECT_EQ(error_of(text), "pools.json: no \"notify\" object (see the README, kznotify)")
         << text;
   }
 }
@@ -157,7 +158,7 @@ TEST_F(NotifyConfig, LoadsAFileAndNamesItInErrors) {
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::usage);
-    EXPECT_EQ(std::string(e.what()), path + ": no \"notify\" object (see README, Notifications)");
+    EXPECT_EQ(std::string(e.what()), path + ": no \"notify\" object (see the README, kznotify)");
   }
   const auto missing = (dir_ / "absent.json").string();
   try {

@@ -161,8 +161,10 @@ TEST_F(NotifyConfigValues, SecretsComeFromExactlyOneReadableSource) {
     expect_field_error(with(tg(), "token_env", quoted(name)), "token_env",
                        "'token_env' must name an environment variable (letters, digits, _)");
   }
-  expect_field_error(with(tg(), "token_env", "\"KZ_UNSET_VAR\""), "token_env",
-                     "the environment variable KZ_UNSET_VAR (token_env) is not set");
+  expect_field_error(
+      with(tg(), "token_env", "\"KZ_UNSET_VAR\""), "token_env",
+      "the environment variable KZ_UNSET_VAR (token_env) is not set (under the cron wrapper, "
+      "name it in NOTIFY_ENV_PASS)");
   for (const std::string blank : {"", " ", "\n\t"}) {
     env_["KZ_BLANK"] = blank;
     expect_field_error(with(tg(), "token_env", "\"KZ_BLANK\""), "token_env",

@@ -220,9 +220,9 @@ TEST_F(NotifyRunTest, ARefusedDestinationWaitsAnHourThenCatchesUp) {
   scrape(1, {{AlertAction::open, kRig1, Severity::medium, "m"}}, clock_.now());
   auto outcomes = run();
   EXPECT_EQ(outcomes[0].code, ExitCode::notify_refused);
-  EXPECT_EQ(outcomes[0].error,
-            "chat not found (refused; next attempt after " + format_utc(clock_.now() + 1h) +
-                ", or at once after a successful kznotify --test)");
+  EXPECT_EQ(outcomes[0].error, "chat not found (refused; next attempt after " +
+                                   format_utc(clock_.now() + 1h) +
+                                   ", or at once after a successful kznotify --test)");
   EXPECT_EQ(notify_exit_code(outcomes), ExitCode::notify_refused);
   for (int i = 0; i < 5; ++i) {
     clock_.advance(10min);
@@ -339,6 +339,11 @@ using Outcome = DeliveryResult::Outcome;
 // late, and again the next day after a failure.
 TEST_F(NotifyRunTest, TheDailySummaryGoesOncePerDayAfterTheTransitions) {
   settings_.daily_summary_at = LocalTime{6 * 60};
+  // The pool had data the day before (a day without any is not summarised).
+  cache_->db().exec(
+      "INSERT INTO snapshot(pool_id, scraped_at, hashrate_current_ghs, online_workers,"
+      " offline_workers, listed_workers, workers_complete) VALUES(1, '" +
+      format_utc_ms(clock_.now() - 12h) + "', 1000, 1, 0, 0, 1)");
   clock_.advance(5h);  // 05:00 UTC, the host's zone in these tests
   run();
   EXPECT_TRUE(channels_.log("ops").attempts.empty());

@@ -117,7 +117,8 @@ TEST_F(NotifyScenario, MinimumDurationSendsWholeAlertsOrNothing) {
   clock_.advance(10min);
   run();
   const std::string long_enough =
-      "(a.alert_type <> 'worker_offline' OR unixepoch(a.last_seen_at) - unixepoch(a.opened_at)"
+      "(a.alert_type NOT IN ('worker_offline', 'offline_workers') OR"
+      " unixepoch(a.last_seen_at) - unixepoch(a.opened_at)"
       " >= 60)";
   std::vector<std::string> want = expected(long_enough);
   std::vector<std::string> got = delivered();
