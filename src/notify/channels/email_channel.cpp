@@ -223,20 +223,27 @@ EmailChannel::EmailChannel(const Destination& destination, MailTransport& transp
     : destination_(destination), transport_(transport) {}
 
 DeliveryResult EmailChannel::send(const Digest& digest) {
+  DeliveryResult result = attempt(digest);
+  // One form for every channel's error line: "<type> <name>: <what failed>".
+  if (!result.error.empty()) result.error = "email " + destination_.name + ": " + result.error;
+  return result;
+}
+
+DeliveryResult EmailChannel::attempt(const Digest& digest) {
   DeliveryResult refused;
   refused.outcome = DeliveryResult::Outcome::refused;
   if (!is_plain_mail_address(destination_.from)) {
     refused.error =
-        "e-mail: the from address " + quoted(destination_.from) + " cannot be used as given";
+        "the from address " + quoted(destination_.from) + " cannot be used as given";
     return refused;
   }
   if (destination_.to.empty()) {
-    refused.error = "e-mail: no recipient (to)";
+    refused.error = "no recipient (to)";
     return refused;
   }
   for (const auto& address : destination_.to) {
     if (!is_plain_mail_address(address)) {
-      refused.error = "e-mail: the recipient " + quoted(address) + " cannot be used as given";
+      refused.error = "the recipient " + quoted(address) + " cannot be used as given";
       return refused;
     }
   }

@@ -84,6 +84,8 @@ class EmailChannel : public Channel {
   DeliveryResult send(const Digest& digest) override;
 
  private:
+  DeliveryResult attempt(const Digest& digest);
+
   const Destination& destination_;
   MailTransport& transport_;
 };

@@ -23,11 +23,18 @@ void stop(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << "usage: kz_serve_dir DIR [--port N]\n";
+  if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::cout << "usage: kz_serve_dir DIR [--port N]\n";
+    return 0;
+  }
+  std::error_code error;
+  const std::filesystem::path root =
+      argc < 2 ? std::filesystem::path{} : std::filesystem::canonical(argv[1], error);
+  if (argc < 2 || error || !std::filesystem::is_directory(root)) {
+    std::cerr << "usage: kz_serve_dir DIR [--port N]" << (argc < 2 ? "" : " (DIR must be a folder)")
+              << "\n";
     return 2;
   }
-  const std::filesystem::path root = std::filesystem::canonical(argv[1]);
   const int port = argc >= 4 && std::string(argv[2]) == "--port" ? std::atoi(argv[3]) : 0;
 
   httplib::Server server;
