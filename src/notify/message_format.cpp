@@ -129,6 +129,17 @@ std::string render_title(const Digest& digest) {
   return plain_line("kzpool: " + counts + (names.empty() ? "" : " (" + names + ")"));
 }
 
+std::string render_text_fitting(const Digest& digest, TextStyle style, std::size_t limit,
+                                const std::function<std::size_t(std::string_view)>& measure,
+                                std::size_t cap) {
+  std::string text = render_text(digest, style, limit);
+  for (std::size_t size = measure(text); size > cap && limit > 64; size = measure(text)) {
+    limit = std::min(limit - 1, limit * cap / size);
+    text = render_text(digest, style, limit);
+  }
+  return text;
+}
+
 std::string format_duration(std::chrono::seconds duration) {
   const long long total = std::max<long long>(duration.count(), 0);
   const long long minutes = total / 60;

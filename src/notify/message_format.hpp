@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,13 @@ constexpr std::size_t kNtfyBodyLimit = 4096;
 // alert, the worker and the alert's message, escaped for the style. When the entries do not fit,
 // as many as fit followed by "…and N more". Never cuts inside an escape, a tag or a character.
 std::string render_text(const Digest& digest, TextStyle style, std::size_t limit);
+
+// render_text, shortened further while `measure(text)` is above `cap`: for channels whose limit
+// is not counted in code points (Telegram: UTF-16 units; ntfy: bytes). Starts at `limit` code
+// points and stops shrinking at 64.
+std::string render_text_fitting(const Digest& digest, TextStyle style, std::size_t limit,
+                                const std::function<std::size_t(std::string_view)>& measure,
+                                std::size_t cap);
 
 // A short subject line for the digest (e-mail Subject, ntfy Title), plain text, e.g.
 // "kzpool: 2 opened, 1 resolved (KZPool_001, KZPool_002)".

@@ -104,13 +104,10 @@ NtfyChannel::NtfyChannel(const Destination& destination, HttpTransport& transpor
             options.total_timeout} {}
 
 DeliveryResult NtfyChannel::send(const Digest& digest) {
-  std::size_t limit = kNtfyBodyLimit;
-  std::string body = render_text(digest, TextStyle::plain, limit);
   // Code points are not bytes: Cyrillic worker names take two each.
-  while (body.size() > kNtfyBodyBytes && limit > 64) {
-    limit = std::min(limit - 1, limit * kNtfyBodyBytes / body.size());
-    body = render_text(digest, TextStyle::plain, limit);
-  }
+  std::string body = render_text_fitting(
+      digest, TextStyle::plain, kNtfyBodyLimit, [](std::string_view text) { return text.size(); },
+      kNtfyBodyBytes);
   HttpRequest request = hook_request(url_, std::move(body), "text/plain; charset=utf-8");
   request.headers.emplace_back("Title", ntfy_header_value(render_title(digest)));
   request.headers.emplace_back("Priority", std::to_string(ntfy_priority(digest)));

@@ -19,7 +19,7 @@ constexpr std::size_t kMaxDescription = 300;  // bytes of an error's description
 
 // Telegram counts a text's length in UTF-16 code units after parsing; counted here with the
 // markup, which only adds, so a text within it is within Telegram's limit.
-std::size_t utf16_units(const std::string& text) {
+std::size_t utf16_units(std::string_view text) {
   std::size_t units = 0;
   for (const unsigned char c : text) {
     if ((c & 0xC0) != 0x80) units += 1;  // a character's first byte
@@ -147,13 +147,8 @@ TelegramChannel::TelegramChannel(const Destination& destination, std::string cha
 }
 
 DeliveryResult TelegramChannel::send(const Digest& digest) {
-  std::size_t limit = kTelegramTextLimit;
-  std::string text = render_text(digest, TextStyle::telegram_html, limit);
-  while (utf16_units(text) > kTelegramTextLimit && limit > 64) {
-    limit = std::min(limit - 1, limit * kTelegramTextLimit / utf16_units(text));
-    text = render_text(digest, TextStyle::telegram_html, limit);
-  }
-  return send_text(text);
+  return send_text(render_text_fitting(digest, TextStyle::telegram_html, kTelegramTextLimit,
+                                       utf16_units, kTelegramTextLimit));
 }
 
 DeliveryResult TelegramChannel::send_text(const std::string& text) {

@@ -4,6 +4,15 @@
 
 namespace kz {
 
+namespace {
+
+// The alert table's severity text (its CHECK allows these three).
+Severity severity_of(const std::string& text) {
+  return text == "high" ? Severity::high : text == "low" ? Severity::low : Severity::medium;
+}
+
+}  // namespace
+
 std::vector<OpenAlert> AlertStore::open_alerts(int64_t pool_id) {
   std::vector<OpenAlert> open;
   SQLite::Statement select(cache_.db(),
@@ -11,11 +20,8 @@ std::vector<OpenAlert> AlertStore::open_alerts(int64_t pool_id) {
                            " WHERE pool_id = ? AND resolved_at IS NULL ORDER BY id");
   select.bind(1, pool_id);
   while (select.executeStep()) {
-    const std::string severity = select.getColumn(2).getString();
     open.push_back({{select.getColumn(0).getString(), select.getColumn(1).getString()},
-                    severity == "high"  ? Severity::high
-                    : severity == "low" ? Severity::low
-                                        : Severity::medium,
+                    severity_of(select.getColumn(2).getString()),
                     select.getColumn(3).getString()});
   }
   return open;
@@ -55,14 +61,6 @@ void AlertStore::load_history(int64_t pool_id, TimePoint now, const AlertThresho
   seen.bind(1, pool_id);
   while (seen.executeStep()) context.workers_seen_online.insert(seen.getColumn(0).getString());
 }
-
-namespace {
-
-int rank(const std::string& severity) {
-  return severity == "high" ? 2 : severity == "medium" ? 1 : 0;
-}
-
-}  // namespace
 
 void AlertStore::apply(int64_t pool_id, const std::vector<AlertChange>& changes, TimePoint now) {
   auto& db = cache_.db();
@@ -127,7 +125,7 @@ void AlertStore::apply(int64_t pool_id, const std::vector<AlertChange>& changes,
       update.bind(4, id);
       update.exec();
       update.reset();
-      if (rank(severity) > rank(was)) add_event(id, "raised", severity, change.message);
+      if (change.severity > severity_of(was)) add_event(id, "raised", severity, change.message);
     } else {
       resolve.bind(1, stamp);
       resolve.bind(2, id);

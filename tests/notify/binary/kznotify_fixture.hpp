@@ -14,25 +14,19 @@
 #include <string>
 #include <vector>
 
+#include "integration/kzscrape_fixture.hpp"
 #include "support/notify/telegram_server.hpp"
 #include "support/page_generator.hpp"
-#include "support/page_server.hpp"
-#include "support/process.hpp"
 
 namespace kz::test {
 
-class KznotifyScenario : public ::testing::Test {
+class KznotifyScenario : public KzscrapeTest {
  protected:
   static constexpr const char* kToken = "7001234567:AAE-scenario_Secret-token";
   static constexpr const char* kChat = "-100777";
 
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kz_notify_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "cache.db").string();
+    KzscrapeTest::SetUp();
     token_file_ = (dir_ / "telegram.token").string();
     std::ofstream(token_file_) << kToken << "\n";
     ::chmod(token_file_.c_str(), 0600);
@@ -46,8 +40,6 @@ class KznotifyScenario : public ::testing::Test {
                   {"api_url", telegram_.api_url()}}}},
                {"min_duration_s", {{"worker_offline", 1}, {"offline_workers", 0}}}};
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   void set_online(const std::string& name, bool online) {
     int64_t on = 0;
     for (WorkerRow& w : model_.workers) {
@@ -68,9 +60,8 @@ class KznotifyScenario : public ::testing::Test {
   // One kzscrape run of the current model; returns its exit code.
   int scrape() {
     server_.set("/observer", {Step::ok(render_page(model_, Variant{}))});
-    auto run = run_process({KZSCRAPE_PATH, "--url", server_.url("/observer"), "--db", db_,
-                            "--account", "KZPool_001", "--retries", "0"},
-                           {}, std::chrono::seconds(60));
+    auto run = kzscrape({"--url", server_.url("/observer"), "--db", db_, "--account", "KZPool_001",
+                         "--retries", "0"});
     outputs_ += run.out + run.err;
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return run.exit_code;
@@ -100,10 +91,6 @@ class KznotifyScenario : public ::testing::Test {
     SQLite::Database db(db_, SQLite::OPEN_READWRITE);
     db.exec(sql);
   }
-  int64_t count(const std::string& sql) {
-    SQLite::Database db(db_, SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
-  }
   // Everything the programs printed, and the cache: the token appears nowhere.
   void expect_no_token() {
     EXPECT_EQ(outputs_.find(kToken), std::string::npos);
@@ -112,10 +99,8 @@ class KznotifyScenario : public ::testing::Test {
     EXPECT_EQ(bytes.find(kToken), std::string::npos);
   }
 
-  std::filesystem::path dir_;
-  std::string db_, token_file_, outputs_;
+  std::string token_file_, outputs_;
   ObserverPage model_;
-  PageServer server_;
   TelegramServer telegram_{{kToken}};
   nlohmann::json notify_;
 };
