@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages kzpool needs to build, test and run
+# Installs the Debian packages kzpool needs to build, test and run (gnuplot-nox draws
+# kzreport's charts; prometheus gives the tests promtool)
 # (clang-14 and its runtime libraries only for the fuzz target, scripts/fuzz.sh).
 # Does nothing when every package is already installed.
 set -euo pipefail
@@ -14,6 +15,7 @@ packages=(
   ca-certificates curl util-linux procps
   chromium
   python3 python3-aiosmtpd
+  gnuplot-nox prometheus
   clang-14 libclang-rt-14-dev
 )
 

@@ -5,7 +5,7 @@
 
 namespace kz {
 
-// Process exit codes shared by kzscrape, kzupload and kznotify. Cron wrappers branch on
+// Process exit codes shared by kzscrape, kzupload, kznotify and kzreport. Cron wrappers branch on
 // these numbers, so they are part of the public interface (see README).
 enum class ExitCode : int {
   ok = 0,
@@ -23,6 +23,7 @@ enum class ExitCode : int {
   api_paging = 12,        // the API's pages were inconsistent (a page repeated, the total changed)
   notify_refused = 13,    // a destination refused for good (401, 403, chat not found, hook gone)
   notify_failed = 14,     // a destination failed for now (network, 5xx, 429 past the time limit)
+  report_failed = 15,     // kzreport: gnuplot missing or failed, or the output cannot be written
   locked = 75             // another kzupload holds the cache's upload lock (sysexits EX_TEMPFAIL)
 };
 
