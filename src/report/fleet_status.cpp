@@ -1,0 +1,213 @@
+#include "report/fleet_status.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <string>
+#include <type_traits>
+
+#include "common/error.hpp"
+
+namespace kz {
+namespace {
+
+constexpr double kHsPerGhs = 1e9;
+
+// The Supabase tables kzupload writes per pool, as upload_rejected.table_name names them.
+// accounts is sent whole on every run that has anything else to send, so it is never pending;
+// pool_stats belongs to no pool (see pending_pool_stats.hpp).
+constexpr const char* kPoolTables[] = {"hashrates", "income_tracking", "devices",
+                                       "alerts",    "payments",        "api_call_logs"};
+
+// The pending rules of src/upload (pending_rows.cpp, pending_payments.cpp, pending_api_calls.cpp,
+// resent_devices.cpp) as counts: a row is pending while Supabase has not confirmed it
+// (uploaded_at NULL, uploaded_revision < revision) and it is not set aside (upload_rejected:
+// snapshots, devices and calls for good, revisioned rows at the refused revision). ?1: pool id.
+constexpr const char* kSnapshotNotSetAside =
+    " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = s.pool_id"
+    " AND r.table_name = 'hashrates' AND r.item_key = CAST(s.id AS TEXT))";
+
+std::string revision_not_set_aside(const char* table, const char* row, const char* key) {
+  return std::string(" AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = ") + row +
+         ".pool_id AND r.table_name = '" + table + "' AND r.item_key = CAST(" + row + "." + key +
+         " AS TEXT) AND r.revision = " + row + ".revision)";
+}
+
+std::string pending_sql(const std::string& table) {
+  if (table == "hashrates") {
+    return std::string(
+               "SELECT count(*) FROM snapshot s WHERE s.pool_id = ?1"
+               " AND s.uploaded_at IS NULL") +
+           kSnapshotNotSetAside;
+  }
+  if (table == "devices") {
+    // Every worker sampled in a pending snapshot, and every worker --retry-rejected made pending
+    // again (device_resend) that has a sample to send; each once, unless its device is set aside.
+    return std::string(
+               "SELECT count(*) FROM worker w WHERE w.pool_id = ?1"
+               " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = w.pool_id"
+               " AND r.table_name = 'devices' AND r.item_key = CAST(w.id AS TEXT))"
+               " AND (EXISTS (SELECT 1 FROM snapshot s WHERE s.pool_id = w.pool_id"
+               "   AND s.uploaded_at IS NULL") +
+           kSnapshotNotSetAside +
+           "   AND EXISTS (SELECT 1 FROM worker_sample ws WHERE ws.sample_key = (s.id << 24) | "
+           "w.id))"
+           " OR (w.device_resend = 1 AND EXISTS (SELECT 1 FROM snapshot x"
+           "   WHERE x.pool_id = w.pool_id AND EXISTS (SELECT 1 FROM worker_sample y"
+           "   WHERE y.sample_key = (x.id << 24) | w.id))))";
+  }
+  if (table == "income_tracking") {
+    return "SELECT count(*) FROM income_day i WHERE i.pool_id = ?1"
+           " AND i.uploaded_revision < i.revision" +
+           revision_not_set_aside("income_tracking", "i", "date");
+  }
+  if (table == "alerts") {
+    return "SELECT count(*) FROM alert a WHERE a.pool_id = ?1 AND a.uploaded_revision < "
+           "a.revision" +
+           revision_not_set_aside("alerts", "a", "id");
+  }
+  if (table == "payments") {
+    return "SELECT count(*) FROM payment y WHERE y.pool_id = ?1"
+           " AND y.uploaded_revision < y.revision" +
+           revision_not_set_aside("payments", "y", "payment_id");
+  }
+  // api_call_logs: the calls signed by the pool's account, finished or not (a call still
+  // running is sent by a later run).
+  return "SELECT count(*) FROM api_call c JOIN pool p ON p.account_name = c.account_name"
+         " WHERE p.id = ?1 AND c.uploaded_at IS NULL"
+         " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = p.id"
+         " AND r.table_name = 'api_call_logs' AND r.item_key = CAST(c.id AS TEXT))";
+}
+
+// Set-aside records that still hold their row back: a revisioned row's record only while the
+// row is at the refused revision (a newer revision is pending again).
+constexpr const char* kRejectedSql =
+    "SELECT r.table_name, count(*) FROM upload_rejected r WHERE r.pool_id = ?1 AND CASE"
+    " r.table_name"
+    " WHEN 'income_tracking' THEN EXISTS (SELECT 1 FROM income_day i WHERE i.pool_id = r.pool_id"
+    "   AND i.date = r.item_key AND i.revision = r.revision)"
+    " WHEN 'alerts' THEN EXISTS (SELECT 1 FROM alert a WHERE a.pool_id = r.pool_id"
+    "   AND CAST(a.id AS TEXT) = r.item_key AND a.revision = r.revision)"
+    " WHEN 'payments' THEN EXISTS (SELECT 1 FROM payment y WHERE y.pool_id = r.pool_id"
+    "   AND y.payment_id = r.item_key AND y.revision = r.revision)"
+    " ELSE 1 END GROUP BY r.table_name";
+
+int64_t count_of(SQLite::Database& db, const std::string& sql, int64_t pool_id) {
+  SQLite::Statement count(db, sql);
+  count.bind(1, pool_id);
+  count.executeStep();
+  return count.getColumn(0).getInt64();
+}
+
+template <typename T>
+std::optional<T> optional_column(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  if constexpr (std::is_same_v<T, double>) {
+    return column.getDouble();
+  } else {
+    return column.getInt64();
+  }
+}
+
+void read_newest_snapshot(SQLite::Database& db, PoolStatus& status) {
+  SQLite::Statement select(
+      db,
+      "SELECT scraped_at, hashrate_current_ghs, hashrate_24h_ghs, online_workers, offline_workers,"
+      " balance_sat, last_income_sat FROM snapshot WHERE pool_id = ? ORDER BY id DESC LIMIT 1");
+  select.bind(1, status.pool.id);
+  if (!select.executeStep()) return;
+  const std::string scraped_at = select.getColumn(0).getString();
+  status.last_snapshot_at = parse_utc_ms(scraped_at);
+  if (!status.last_snapshot_at) {
+    throw Error(ExitCode::cache_failed, "pool " + status.pool.account +
+                                            ": its newest snapshot's time is not a UTC time: '" +
+                                            scraped_at + "'");
+  }
+  status.hashrate_hs = select.getColumn(1).getDouble() * kHsPerGhs;
+  if (const auto day = optional_column<double>(select.getColumn(2))) {
+    status.hashrate_24h_hs = *day * kHsPerGhs;
+  }
+  status.workers_online = select.getColumn(3).getInt64();
+  status.workers_offline = select.getColumn(4).getInt64();
+  status.balance_sat = optional_column<int64_t>(select.getColumn(5));
+  status.last_income_sat = optional_column<int64_t>(select.getColumn(6));
+}
+
+void read_runs(SQLite::Database& db, PoolStatus& status) {
+  SQLite::Statement ok(db,
+                       "SELECT id, finished_at FROM scrape_run WHERE pool_id = ? AND outcome = 'ok'"
+                       " ORDER BY id DESC LIMIT 1");
+  ok.bind(1, status.pool.id);
+  int64_t ok_id = 0;
+  if (ok.executeStep()) {
+    ok_id = ok.getColumn(0).getInt64();
+    const std::string finished_at = ok.getColumn(1).getString();
+    status.last_success_at = parse_utc(finished_at);
+    if (!status.last_success_at) {
+      throw Error(ExitCode::cache_failed, "pool " + status.pool.account +
+                                              ": its newest ok run's end is not a UTC time: '" +
+                                              finished_at + "'");
+    }
+  }
+  SQLite::Statement failed(db,
+                           "SELECT count(*) FROM scrape_run WHERE pool_id = ? AND id > ?"
+                           " AND outcome = 'failed'");
+  failed.bind(1, status.pool.id);
+  failed.bind(2, ok_id);
+  failed.executeStep();
+  status.consecutive_failed_runs = failed.getColumn(0).getInt64();
+}
+
+void read_alerts(SQLite::Database& db, PoolStatus& status) {
+  SQLite::Statement select(
+      db,
+      "SELECT t.alert_type, v.severity, (SELECT count(*) FROM alert a WHERE a.pool_id = ?1"
+      "  AND a.alert_type = t.alert_type AND a.severity = v.severity AND a.resolved_at IS NULL)"
+      " FROM (SELECT DISTINCT alert_type FROM alert WHERE pool_id = ?1) t,"
+      " (SELECT 'low' AS severity UNION ALL SELECT 'medium' UNION ALL SELECT 'high') v"
+      " ORDER BY t.alert_type, CASE v.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END");
+  select.bind(1, status.pool.id);
+  while (select.executeStep()) {
+    status.open_alerts.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
+                                  select.getColumn(2).getInt64()});
+  }
+}
+
+void read_uploads(SQLite::Database& db, PoolStatus& status) {
+  for (const char* table : kPoolTables) {
+    status.upload_pending[table] = count_of(db, pending_sql(table), status.pool.id);
+    status.upload_rejected[table] = 0;
+  }
+  SQLite::Statement rejected(db, kRejectedSql);
+  rejected.bind(1, status.pool.id);
+  while (rejected.executeStep()) {
+    status.upload_rejected[rejected.getColumn(0).getString()] = rejected.getColumn(1).getInt64();
+  }
+}
+
+}  // namespace
+
+std::vector<PoolStatus> read_fleet_status(SQLite::Database& db) {
+  std::vector<PoolStatus> fleet;
+  SQLite::Statement pools(db,
+                          "SELECT id, coalesce(account_name, observer_url) AS account, source,"
+                          " observer_url FROM pool ORDER BY account, id");
+  while (pools.executeStep()) {
+    PoolStatus& status = fleet.emplace_back();
+    status.pool = {pools.getColumn(0).getInt64(), pools.getColumn(1).getString(),
+                   pools.getColumn(2).getString(), pools.getColumn(3).getString()};
+  }
+  for (PoolStatus& status : fleet) {
+    read_newest_snapshot(db, status);
+    read_runs(db, status);
+    read_alerts(db, status);
+    read_uploads(db, status);
+    status.notify_pending =
+        count_of(db,
+                 "SELECT count(*) FROM notify_delivery d JOIN alert_event e ON e.id = d.event_id"
+                 " JOIN alert a ON a.id = e.alert_id WHERE a.pool_id = ?1 AND d.state = 'pending'",
+                 status.pool.id);
+  }
+  return fleet;
+}
+
+}  // namespace kz
