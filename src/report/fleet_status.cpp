@@ -4,6 +4,7 @@
 
 #include <string>
 #include <type_traits>
+#include <unordered_set>
 
 #include "common/error.hpp"
 
@@ -11,6 +12,8 @@ namespace kz {
 namespace {
 
 constexpr double kHsPerGhs = 1e9;
+// worker_sample.sample_key = snapshot_id << 24 | worker_id (cache_schema.cpp).
+constexpr int kSampleKeyShift = 24;
 
 // The Supabase tables kzupload writes per pool, as upload_rejected.table_name names them.
 // accounts is sent whole on every run that has anything else to send, so it is never pending;
@@ -38,22 +41,6 @@ std::string pending_sql(const std::string& table) {
                "SELECT count(*) FROM snapshot s WHERE s.pool_id = ?1"
                " AND s.uploaded_at IS NULL") +
            kSnapshotNotSetAside;
-  }
-  if (table == "devices") {
-    // Every worker sampled in a pending snapshot, and every worker --retry-rejected made pending
-    // again (device_resend) that has a sample to send; each once, unless its device is set aside.
-    return std::string(
-               "SELECT count(*) FROM worker w WHERE w.pool_id = ?1"
-               " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = w.pool_id"
-               " AND r.table_name = 'devices' AND r.item_key = CAST(w.id AS TEXT))"
-               " AND (EXISTS (SELECT 1 FROM snapshot s WHERE s.pool_id = w.pool_id"
-               "   AND s.uploaded_at IS NULL") +
-           kSnapshotNotSetAside +
-           "   AND EXISTS (SELECT 1 FROM worker_sample ws WHERE ws.sample_key = (s.id << 24) | "
-           "w.id))"
-           " OR (w.device_resend = 1 AND EXISTS (SELECT 1 FROM snapshot x"
-           "   WHERE x.pool_id = w.pool_id AND EXISTS (SELECT 1 FROM worker_sample y"
-           "   WHERE y.sample_key = (x.id << 24) | w.id))))";
   }
   if (table == "income_tracking") {
     return "SELECT count(*) FROM income_day i WHERE i.pool_id = ?1"
@@ -172,9 +159,55 @@ void read_alerts(SQLite::Database& db, PoolStatus& status) {
   }
 }
 
+// Devices (resent_devices.cpp, devices_of_pending_snapshots): every worker sampled in a pending
+// snapshot, and every worker --retry-rejected made pending again (device_resend) that has a
+// sample, each once, unless its device is set aside. A worker's newest sample
+// (worker.last_sample_key, kept by kzscrape) settles most workers at once; only one whose newest
+// sample is in a snapshot already sent is looked up in the older pending snapshots. Pruning
+// removes every sample older than a cutoff, so a worker whose newest sample is gone has none.
+int64_t pending_devices(SQLite::Database& db, int64_t pool_id) {
+  std::vector<int64_t> pending;  // newest first
+  SQLite::Statement snapshots(db, std::string("SELECT s.id FROM snapshot s WHERE s.pool_id = ?"
+                                              " AND s.uploaded_at IS NULL") +
+                                      kSnapshotNotSetAside + " ORDER BY s.id DESC");
+  snapshots.bind(1, pool_id);
+  while (snapshots.executeStep()) pending.push_back(snapshots.getColumn(0).getInt64());
+  const std::unordered_set<int64_t> is_pending(pending.begin(), pending.end());
+
+  SQLite::Statement workers(
+      db,
+      "SELECT w.id, w.last_sample_key, w.device_resend FROM worker w WHERE w.pool_id = ?"
+      " AND w.last_sample_key IS NOT NULL"
+      " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = w.pool_id"
+      " AND r.table_name = 'devices' AND r.item_key = CAST(w.id AS TEXT))");
+  SQLite::Statement sample(db, "SELECT 1 FROM worker_sample WHERE sample_key = ?");
+  const auto sampled = [&](int64_t key) {
+    sample.bind(1, key);
+    const bool found = sample.executeStep();
+    sample.reset();
+    return found;
+  };
+  workers.bind(1, pool_id);
+  int64_t count = 0;
+  while (workers.executeStep()) {
+    const int64_t worker = workers.getColumn(0).getInt64();
+    const int64_t newest = workers.getColumn(1).getInt64();
+    if (!sampled(newest)) continue;
+    const int64_t newest_snapshot = newest >> kSampleKeyShift;
+    bool found = workers.getColumn(2).getInt() == 1 || is_pending.count(newest_snapshot) > 0;
+    for (auto id = pending.begin(); !found && id != pending.end(); ++id) {
+      found = *id < newest_snapshot && sampled(*id << kSampleKeyShift | worker);
+    }
+    count += found;
+  }
+  return count;
+}
+
 void read_uploads(SQLite::Database& db, PoolStatus& status) {
   for (const char* table : kPoolTables) {
-    status.upload_pending[table] = count_of(db, pending_sql(table), status.pool.id);
+    status.upload_pending[table] = std::string(table) == "devices"
+                                       ? pending_devices(db, status.pool.id)
+                                       : count_of(db, pending_sql(table), status.pool.id);
     status.upload_rejected[table] = 0;
   }
   SQLite::Statement rejected(db, kRejectedSql);

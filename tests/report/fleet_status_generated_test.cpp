@@ -24,7 +24,9 @@ namespace {
 
 class GeneratedCache {
  public:
-  GeneratedCache(const std::string& path, uint32_t seed) : cache_(path), rng_(seed) {}
+  GeneratedCache(const std::string& path, uint32_t seed) : cache_(path), rng_(seed) {
+    cache_.db().exec("PRAGMA synchronous = OFF");  // a scratch file: no fsync per row
+  }
 
   // A pool with everything random; returns what read_fleet_status must find.
   PoolStatus add_pool(const std::string& account, const std::string& source) {
@@ -44,6 +46,11 @@ class GeneratedCache {
           workers_, pool, "rig " + std::to_string(workers_), int64_t{chance(15)});
     }
     std::set<int64_t> sampled, sampled_pending, resend, devices_set_aside;
+    struct Sampled {
+      int64_t snapshot, worker;
+      bool pending;
+    };
+    std::vector<Sampled> samples;
     for (const int64_t w : workers) {
       if (count("SELECT device_resend FROM worker WHERE id = ?", w) == 1) resend.insert(w);
       if (chance(15)) devices_set_aside.insert(set_aside(pool, "devices", w, 0));
@@ -67,8 +74,8 @@ class GeneratedCache {
             "INSERT INTO worker_sample(sample_key, online, hashrate_10m_ghs, hashrate_1h_ghs,"
             " hashrate_24h_ghs) VALUES(?, 1, 1, 1, 1)",
             id << 24 | w);
-        sampled.insert(w);
-        if (!uploaded && !rejected) sampled_pending.insert(w);
+        exec("UPDATE worker SET last_sample_key = ? WHERE id = ?", id << 24 | w, w);
+        samples.push_back({id, w, !uploaded && !rejected});
       }
       want.last_snapshot_at = parse_utc_ms("2026-11-20T10:" + two(s) + ":00." + three(id) + "Z");
       want.hashrate_hs = ghs * 1e9;
@@ -78,6 +85,17 @@ class GeneratedCache {
       want.balance_sat = balance;
       want.upload_pending["hashrates"] += !uploaded && !rejected;
       want.upload_rejected["hashrates"] += rejected;
+    }
+    // Retention as kzscrape prunes: every sample of the snapshots before a cutoff.
+    const int64_t cutoff = chance(30) ? snapshots_ - between(0, snapshots) + 1 : 0;
+    exec(
+        "DELETE FROM worker_sample WHERE sample_key < ? << 24 AND (sample_key >> 24) IN"
+        " (SELECT id FROM snapshot WHERE pool_id = ?)",
+        cutoff, pool);
+    for (const Sampled& sample : samples) {
+      if (sample.snapshot < cutoff) continue;
+      sampled.insert(sample.worker);
+      if (sample.pending) sampled_pending.insert(sample.worker);
     }
     for (const int64_t w : workers) {
       const bool pending = sampled_pending.count(w) || (resend.count(w) && sampled.count(w));
@@ -104,11 +122,12 @@ class GeneratedCache {
       const char* severity =
           std::array{"low", "medium", "high"}[static_cast<std::size_t>(between(0, 2))];
       const bool open = chance(60);
+      ++alerts_;
       exec(
           "INSERT INTO alert(id, pool_id, alert_type, subject, severity, message, opened_at,"
           " last_seen_at, resolved_at, revision, uploaded_revision)"
           " VALUES(?, ?, ?, ?, ?, 'm', 'x', 'x', ?, ?, ?)",
-          ++alerts_, pool, type, std::to_string(alerts_), severity,
+          alerts_, pool, type, std::to_string(alerts_), severity,
           open ? std::nullopt : std::optional<std::string>("x"), rev, up);
       open_alerts_[{type, severity}] += open;
       types_.insert(type);

@@ -152,8 +152,8 @@ int64_t ms_of(TimePointMs at) {
 
 // What render_metrics must have written for `fleet`: each expected series with its value, and
 // nothing else.
-void expect_reads_back(const std::vector<PoolStatus>& fleet, const std::string& text) {
-  const std::vector<Family> read = parse_exposition(text);
+void expect_reads_back(const std::vector<PoolStatus>& fleet, const std::string& exposition) {
+  const std::vector<Family> read = parse_exposition(exposition);
   std::vector<std::string> names;
   for (const Family& family : read) {
     names.push_back(family.name);
@@ -180,13 +180,17 @@ void expect_reads_back(const std::vector<PoolStatus>& fleet, const std::string& 
                                  const std::optional<double>& value) {
     const auto text = take(family, key);
     ASSERT_EQ(text.has_value(), value.has_value()) << family << " for " << key.at("account");
-    if (value) EXPECT_EQ(std::strtod(text->c_str(), nullptr), *value) << family << " " << *text;
+    if (value) {
+      EXPECT_EQ(std::strtod(text->c_str(), nullptr), *value) << family << " " << *text;
+    }
   };
   const auto expect_btc = [&](const std::string& family, const Series& key,
                               const std::optional<int64_t>& sat) {
     const auto text = take(family, key);
     ASSERT_EQ(text.has_value(), sat.has_value()) << family << " for " << key.at("account");
-    if (sat) EXPECT_EQ(parse_btc_sat(*text), *sat) << family << " " << *text;
+    if (sat) {
+      EXPECT_EQ(parse_btc_sat(*text), *sat) << family << " " << *text;
+    }
   };
 
   expect_int("kzpool_pools", {}, static_cast<int64_t>(fleet.size()));
