@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <map>
 #include <string>
 #include <type_traits>
 #include <unordered_set>
@@ -47,22 +48,35 @@ std::string pending_sql(const std::string& table) {
            " AND i.uploaded_revision < i.revision" +
            revision_not_set_aside("income_tracking", "i", "date");
   }
-  if (table == "alerts") {
-    return "SELECT count(*) FROM alert a WHERE a.pool_id = ?1 AND a.uploaded_revision < "
-           "a.revision" +
-           revision_not_set_aside("alerts", "a", "id");
+  return "SELECT count(*) FROM payment y WHERE y.pool_id = ?1 AND y.uploaded_revision < "
+         "y.revision" +
+         revision_not_set_aside("payments", "y", "payment_id");
+}
+
+// The tables without an index by pool, read once for the whole fleet: pool id -> count.
+// Alerts (pending_rows.cpp, alerts_after) and the calls signed by the pool's account
+// (pending_api_calls.cpp; finished or not: a call still running is sent by a later run).
+std::string fleet_pending_alerts_sql() {
+  return "SELECT a.pool_id, count(*) FROM alert a WHERE a.uploaded_revision < a.revision" +
+         revision_not_set_aside("alerts", "a", "id") + " GROUP BY a.pool_id";
+}
+constexpr const char* kFleetPendingCallsSql =
+    "SELECT p.id, count(*) FROM api_call c JOIN pool p ON p.account_name = c.account_name"
+    " WHERE c.uploaded_at IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = p.id"
+    " AND r.table_name = 'api_call_logs' AND r.item_key = CAST(c.id AS TEXT)) GROUP BY p.id";
+// Deliveries kznotify still has to make (notify_delivery_pending covers them).
+constexpr const char* kFleetNotifyPendingSql =
+    "SELECT a.pool_id, count(*) FROM notify_delivery d JOIN alert_event e ON e.id = d.event_id"
+    " JOIN alert a ON a.id = e.alert_id WHERE d.state = 'pending' GROUP BY a.pool_id";
+
+std::map<int64_t, int64_t> counts_by_pool(SQLite::Database& db, const std::string& sql) {
+  std::map<int64_t, int64_t> counts;
+  SQLite::Statement select(db, sql);
+  while (select.executeStep()) {
+    counts[select.getColumn(0).getInt64()] = select.getColumn(1).getInt64();
   }
-  if (table == "payments") {
-    return "SELECT count(*) FROM payment y WHERE y.pool_id = ?1"
-           " AND y.uploaded_revision < y.revision" +
-           revision_not_set_aside("payments", "y", "payment_id");
-  }
-  // api_call_logs: the calls signed by the pool's account, finished or not (a call still
-  // running is sent by a later run).
-  return "SELECT count(*) FROM api_call c JOIN pool p ON p.account_name = c.account_name"
-         " WHERE p.id = ?1 AND c.uploaded_at IS NULL"
-         " AND NOT EXISTS (SELECT 1 FROM upload_rejected r WHERE r.pool_id = p.id"
-         " AND r.table_name = 'api_call_logs' AND r.item_key = CAST(c.id AS TEXT))";
+  return counts;
 }
 
 // Set-aside records that still hold their row back: a revisioned row's record only while the
@@ -73,7 +87,8 @@ constexpr const char* kRejectedSql =
     " WHEN 'income_tracking' THEN EXISTS (SELECT 1 FROM income_day i WHERE i.pool_id = r.pool_id"
     "   AND i.date = r.item_key AND i.revision = r.revision)"
     " WHEN 'alerts' THEN EXISTS (SELECT 1 FROM alert a WHERE a.pool_id = r.pool_id"
-    "   AND CAST(a.id AS TEXT) = r.item_key AND a.revision = r.revision)"
+    "   AND a.id = CAST(r.item_key AS INTEGER) AND CAST(a.id AS TEXT) = r.item_key"
+    "   AND a.revision = r.revision)"
     " WHEN 'payments' THEN EXISTS (SELECT 1 FROM payment y WHERE y.pool_id = r.pool_id"
     "   AND y.payment_id = r.item_key AND y.revision = r.revision)"
     " ELSE 1 END GROUP BY r.table_name";
@@ -144,18 +159,24 @@ void read_runs(SQLite::Database& db, PoolStatus& status) {
   status.consecutive_failed_runs = failed.getColumn(0).getInt64();
 }
 
-void read_alerts(SQLite::Database& db, PoolStatus& status) {
+// Every type each pool ever had, with its open alerts per severity, in one pass over alert.
+void read_alerts(SQLite::Database& db, std::vector<PoolStatus>& fleet) {
+  std::map<int64_t, PoolStatus*> by_id;
+  for (PoolStatus& status : fleet) by_id[status.pool.id] = &status;
   SQLite::Statement select(
       db,
-      "SELECT t.alert_type, v.severity, (SELECT count(*) FROM alert a WHERE a.pool_id = ?1"
-      "  AND a.alert_type = t.alert_type AND a.severity = v.severity AND a.resolved_at IS NULL)"
-      " FROM (SELECT DISTINCT alert_type FROM alert WHERE pool_id = ?1) t,"
-      " (SELECT 'low' AS severity UNION ALL SELECT 'medium' UNION ALL SELECT 'high') v"
-      " ORDER BY t.alert_type, CASE v.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END");
-  select.bind(1, status.pool.id);
+      "SELECT pool_id, alert_type, sum(severity = 'low' AND resolved_at IS NULL),"
+      " sum(severity = 'medium' AND resolved_at IS NULL),"
+      " sum(severity = 'high' AND resolved_at IS NULL)"
+      " FROM alert GROUP BY pool_id, alert_type ORDER BY pool_id, alert_type");
   while (select.executeStep()) {
-    status.open_alerts.push_back({select.getColumn(0).getString(), select.getColumn(1).getString(),
-                                  select.getColumn(2).getInt64()});
+    const auto pool = by_id.find(select.getColumn(0).getInt64());
+    if (pool == by_id.end()) continue;  // foreign keys make every alert's pool exist
+    const std::string type = select.getColumn(1).getString();
+    int column = 2;
+    for (const char* severity : {"low", "medium", "high"}) {
+      pool->second->open_alerts.push_back({type, severity, select.getColumn(column++).getInt64()});
+    }
   }
 }
 
@@ -205,9 +226,12 @@ int64_t pending_devices(SQLite::Database& db, int64_t pool_id) {
 
 void read_uploads(SQLite::Database& db, PoolStatus& status) {
   for (const char* table : kPoolTables) {
-    status.upload_pending[table] = std::string(table) == "devices"
-                                       ? pending_devices(db, status.pool.id)
-                                       : count_of(db, pending_sql(table), status.pool.id);
+    const std::string name = table;
+    if (name == "devices") {
+      status.upload_pending[name] = pending_devices(db, status.pool.id);
+    } else if (name != "alerts" && name != "api_call_logs") {  // read for the fleet at once
+      status.upload_pending[name] = count_of(db, pending_sql(name), status.pool.id);
+    }
     status.upload_rejected[table] = 0;
   }
   SQLite::Statement rejected(db, kRejectedSql);
@@ -232,13 +256,20 @@ std::vector<PoolStatus> read_fleet_status(SQLite::Database& db) {
   for (PoolStatus& status : fleet) {
     read_newest_snapshot(db, status);
     read_runs(db, status);
-    read_alerts(db, status);
     read_uploads(db, status);
-    status.notify_pending =
-        count_of(db,
-                 "SELECT count(*) FROM notify_delivery d JOIN alert_event e ON e.id = d.event_id"
-                 " JOIN alert a ON a.id = e.alert_id WHERE a.pool_id = ?1 AND d.state = 'pending'",
-                 status.pool.id);
+  }
+  read_alerts(db, fleet);
+  const auto alerts = counts_by_pool(db, fleet_pending_alerts_sql());
+  const auto calls = counts_by_pool(db, kFleetPendingCallsSql);
+  const auto notify = counts_by_pool(db, kFleetNotifyPendingSql);
+  const auto of = [](const std::map<int64_t, int64_t>& counts, int64_t pool) {
+    const auto found = counts.find(pool);
+    return found == counts.end() ? int64_t{0} : found->second;
+  };
+  for (PoolStatus& status : fleet) {
+    status.upload_pending["alerts"] = of(alerts, status.pool.id);
+    status.upload_pending["api_call_logs"] = of(calls, status.pool.id);
+    status.notify_pending = of(notify, status.pool.id);
   }
   return fleet;
 }
