@@ -26,6 +26,11 @@ int64_t ms(TimePointMs t) {
   return t.time_since_epoch().count();
 }
 
+// "account (source)" as the chart can show it.
+std::string pool_name(const PoolRef& pool) {
+  return gnuplot::printable(pool.account + " (" + pool.source + ")");
+}
+
 // 0xRRGGBB of an alert's shading by severity.
 int64_t severity_colour(const std::string& severity) {
   if (severity == "high") return 0xd62728;
@@ -58,7 +63,7 @@ std::string preamble(const ChartRequest& request, ImageFormat format,
   text += "set xtics " + std::to_string(ticks.step_s) + " nomirror\n";
   text += "set xlabel 'time (UTC)'\n";
   text += "set grid\n";
-  text += "set key top left horizontal opaque\n";
+  text += "set key top left horizontal\n";
   return text;
 }
 
@@ -111,7 +116,7 @@ ChartScript hashrate_chart(const ChartRequest& request, ImageFormat format, cons
   const double top = top_of(rows, unit.hs_per_unit);
 
   ChartScript script;
-  script.title = history.pool.account + " (" + history.pool.source + "): hashrate";
+  script.title = pool_name(history.pool) + ": hashrate";
   script.text = preamble(request, format, path, script.title, seconds(request.window.from),
                          seconds(request.window.to));
   script.text += "set ylabel " + quoted("hashrate (" + unit.name + ")") + "\n";
@@ -162,7 +167,7 @@ ChartScript workers_chart(const ChartRequest& request, ImageFormat format, const
   }
   rows = chart_data::in_window(rows, request.window, kMaxChartRows);
   ChartScript script;
-  script.title = history.pool.account + " (" + history.pool.source + "): workers";
+  script.title = pool_name(history.pool) + ": workers";
   script.text = preamble(request, format, path, script.title, seconds(request.window.from),
                          seconds(request.window.to));
   script.text += "set ylabel 'workers'\nset yrange [0:" + number(top_of(rows, 1)) + "]\n";
@@ -204,7 +209,7 @@ ChartScript income_chart(const ChartRequest& request, ImageFormat format, const 
     min_sat = std::min(min_sat, day.income_sat);
   }
   ChartScript script;
-  script.title = history.pool.account + " (" + history.pool.source + "): daily income";
+  script.title = pool_name(history.pool) + ": daily income";
   script.text = preamble(request, format, path, script.title, from_s, to_s);
   const double top = max_sat > 0 ? static_cast<double>(max_sat) * 1.25e-8 : 1e-4;
   script.text += "set ylabel 'income (BTC)'\nset yrange [" +

@@ -6,13 +6,19 @@
 
 namespace kz::gnuplot {
 
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') c = ' ';
+  }
+  return out;
+}
+
 std::string quoted(std::string_view text) {
   std::string out = "'";
-  for (const char c : text) {
+  for (const char c : printable(text)) {
     if (c == '\'') {
       out += "''";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') {
-      out += ' ';
     } else {
       out += c;
     }

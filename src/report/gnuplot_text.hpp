@@ -7,6 +7,10 @@
 // Text that goes into a gnuplot script: strings, numbers and times.
 namespace kz::gnuplot {
 
+// `text` with each control character (newline, tab, ...) replaced by a space: what a chart
+// can show of a name.
+std::string printable(std::string_view text);
+
 // `text` as a single-quoted gnuplot string literal: quotes doubled, control characters (a newline
 // would end the command) replaced by spaces. Backslashes stay literal inside single quotes. The
 // terminals are set `noenhanced`, so _ ^ @ & { } ~ in names are drawn as they are.
