@@ -41,7 +41,9 @@ struct GnuplotOptions {
 };
 
 // Charts drawn by gnuplot (Debian: gnuplot-nox), one gnuplot process per render() call, driven
-// through its stdin with the data inline. Throws kz::Error(report_failed) "gnuplot not found
+// through its stdin, which loads one script with the data inline from a private temporary
+// directory (gnuplot reads stdin a byte at a time). Throws kz::Error(report_failed) "gnuplot not
+// found
 // ... install it: sudo apt install gnuplot-nox" on the first render() when it is missing.
 std::unique_ptr<ChartRenderer> make_gnuplot_renderer(GnuplotOptions options = {});
 

@@ -134,7 +134,7 @@ class GnuplotRenderer : public ChartRenderer {
     const char* extension = format == ImageFormat::svg ? ".svg" : ".png";
     std::vector<ChartScript> scripts;
     std::vector<fs::path> files;
-    std::string input = "set encoding utf8\n";
+    std::string text = "set encoding utf8\n";
     for (std::size_t i = 0; i < requests.size(); ++i) {
       if (requests[i].history == nullptr) {
         throw Error(ExitCode::internal,
@@ -143,13 +143,23 @@ class GnuplotRenderer : public ChartRenderer {
       files.push_back(dir.path() / ("chart" + std::to_string(i + 1) + extension));
       scripts.push_back(
           chart_script(requests[i], format, files.back().string(), static_cast<int>(i + 1)));
-      input += scripts.back().text;
+      text += scripts.back().text;
     }
-    input += "exit\n";
+    // gnuplot reads its stdin one byte per read(): a week of 300 charts (~4 MB) took 20 s that
+    // way. The script goes to a file in the private directory and stdin only loads it.
+    const fs::path script_file = dir.path() / "charts.gp";
+    {
+      std::ofstream out(script_file, std::ios::binary);
+      out << text;
+      if (!out.flush()) {
+        throw Error(ExitCode::report_failed,
+                    "cannot write the chart script " + script_file.string() + " (disk full?)");
+      }
+    }
 
     ChildOptions child;
     child.timeout = std::chrono::seconds(options_.timeout_s);
-    child.input = std::move(input);
+    child.input = "load " + gnuplot::quoted(script_file.string()) + "\nexit\n";
     child.max_stdout_bytes = 1024 * 1024;
     ChildResult result;
     try {
