@@ -71,10 +71,12 @@ std::string preamble(const ChartRequest& request, ImageFormat format,
 std::string row_block(const std::string& name, const std::vector<Row>& rows, double scale) {
   const std::vector<bool> gap = chart_data::gaps(rows);
   std::string text = name + " << EOD\n";
+  text.reserve(rows.size() * 48);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (gap[i]) text += "\n";
-    text += gnuplot::epoch_seconds(rows[i].at_ms) + " " + number(rows[i].a / scale) + " " +
-            number(rows[i].b / scale) + "\n";
+    text.append(gnuplot::epoch_seconds(rows[i].at_ms)).append(" ");
+    text.append(number(rows[i].a / scale)).append(" ");
+    text.append(number(rows[i].b / scale)).append("\n");
   }
   return text + "EOD\n";
 }
