@@ -124,7 +124,7 @@ TEST(ChartData, InWindowKeepsTheWindowAndAtMostMaxRowsOfMeans) {
         sum_a += row.a;
       }
     }
-    EXPECT_LE(out.size(), std::max(max_rows, std::size_t{0}));
+    EXPECT_LE(out.size(), max_rows);
     EXPECT_EQ(out.empty(), inside.empty());
     if (inside.size() <= max_rows) {
       ASSERT_EQ(out.size(), inside.size());
