@@ -67,6 +67,13 @@ std::string preamble(const ChartRequest& request, ImageFormat format,
   return text;
 }
 
+// Daily bars want whole days between ticks, labelled by date.
+std::string daily_ticks(int64_t from_s, int64_t to_s, int width_px) {
+  const chart_data::TimeTicks ticks = chart_data::time_ticks(to_s - from_s, std::max(width_px, 1));
+  return "set format x \"%d %b\" timedate\nset xtics " +
+         std::to_string(std::max(ticks.step_s, kDay)) + " nomirror\nset xlabel 'day (UTC)'\n";
+}
+
 // A datablock of rows "time a b", with a blank line where the line breaks.
 std::string row_block(const std::string& name, const std::vector<Row>& rows, double scale) {
   const std::vector<bool> gap = chart_data::gaps(rows);
@@ -213,6 +220,7 @@ ChartScript income_chart(const ChartRequest& request, ImageFormat format, const 
   ChartScript script;
   script.title = pool_name(history.pool) + ": daily income";
   script.text = preamble(request, format, path, script.title, from_s, to_s);
+  script.text += daily_ticks(from_s, to_s, request.width_px);
   const double top = max_sat > 0 ? static_cast<double>(max_sat) * 1.25e-8 : 1e-4;
   script.text += "set ylabel 'income (BTC)'\nset yrange [" +
                  number(static_cast<double>(min_sat) * 1.25e-8) + ":" + number(top) + "]\n";
