@@ -11,6 +11,7 @@
 
 #include "report/csv_writer.hpp"
 #include "report/history_cache_fixture.hpp"
+#include "report/report_cache.hpp"
 #include "support/report/python_csv.hpp"
 
 namespace kz {
@@ -92,6 +93,23 @@ TEST_F(CsvExportTest, EveryTableOfAnEmptyCacheOrWindowIsItsHeaderAlone) {
   for (const auto& [table, header] : headers) {
     EXPECT_EQ(test::read_csv_with_python(export_csv(db(), table, kWindow)).size(), 1u) << header;
     EXPECT_EQ(export_csv(db(), table, {kFrom, kFrom}), header + "\r\n");
+  }
+}
+
+// kzreport reads through ReportCache (read-only): every table reads the same there.
+TEST_F(CsvExportTest, TheReadOnlyCacheGivesTheSameTables) {
+  const int64_t pool = add_pool("p, \"1\"");
+  add_income(pool, "2026-11-03", 123, 4567.0, 100, 23);
+  add_payment(pool, "x", kFrom + 1h, 2'100'000'000'000'000, "addr", "tx");
+  add_alert(pool, "scrape_failed", "", "high", "no page", kFrom + 2h, kFrom + 3h, std::nullopt);
+  add_snapshot(pool, TimePointMs{kFrom + 1h}, 1, {{"w", true, 1000}, {"v", false, 0}});
+  ReportCache read_only(path_);
+  for (CsvTable table :
+       {CsvTable::income, CsvTable::payments, CsvTable::workers, CsvTable::alerts}) {
+    std::string text;
+    read_only.read_transaction([&] { text = export_csv(read_only.db(), table, kWindow); });
+    EXPECT_EQ(text, export_csv(db(), table, kWindow));
+    EXPECT_EQ(test::read_csv_with_python(text).size(), table == CsvTable::workers ? 3u : 2u);
   }
 }
 
