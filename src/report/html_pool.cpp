@@ -7,7 +7,7 @@
 
 namespace kz {
 
-std::string inline_svg(const std::string& svg, const std::string& prefix) {
+std::string inline_chart_svg(const std::string& svg, const std::string& prefix) {
   const auto start = svg.find("<svg");
   if (start == std::string::npos) return "<p class=\"none\">No chart.</p>";
   std::string out;
@@ -60,7 +60,7 @@ std::string incidents(const PoolHistory& history, TimePoint now) {
     html +=
         cell(escape_html(alert.type) +
              (alert.subject.empty() ? "" : " <small>" + escape_html(alert.subject) + "</small>"));
-    html += cell(escape_html(alert.message)) + "</tr>\n";
+    html += cell(escape_html(alert.message), "text") + "</tr>\n";
   }
   return html + "</tbody></table></div>\n";
 }
@@ -144,7 +144,7 @@ std::string workers(const PoolHistory& history) {
 
 std::string figure(const char* caption, const std::string& svg, const std::string& prefix) {
   return std::string("<figure class=\"chart\"><figcaption>") + caption + "</figcaption>\n" +
-         inline_svg(svg, prefix) + "\n</figure>\n";
+         inline_chart_svg(svg, prefix) + "\n</figure>\n";
 }
 
 }  // namespace

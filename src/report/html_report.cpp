@@ -38,13 +38,14 @@ nav ul { list-style: none; padding: 0; margin: 8px 0; display: flex; flex-wrap: 
 table { border-collapse: collapse; min-width: 100%; background: var(--card); }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line);
   vertical-align: top; white-space: nowrap; }
-td:last-child { white-space: normal; min-width: 12em; }
+td.text { white-space: normal; min-width: 14em; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .id { font-family: ui-monospace, monospace; font-size: 0.85em; }
 .ok { color: var(--ok); } .warn { color: var(--warn); } .bad { color: var(--bad); }
 .sev-high { color: var(--bad); font-weight: 600; } .sev-medium { color: var(--warn); }
 tr.offline td:first-child { color: var(--bad); font-weight: 600; }
-.charts { display: grid; grid-template-columns: 1fr; gap: 10px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr));
+  gap: 10px; }
 figure.chart { margin: 0; background: #fff; color: #1b1b1b; border-radius: 6px; padding: 4px; }
 figure.chart figcaption { font-size: 0.85em; padding: 2px 6px; }
 figure.chart svg { display: block; width: 100%; height: auto; }

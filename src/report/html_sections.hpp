@@ -43,6 +43,6 @@ std::string render_pool_section(const ReportInput& input, const PoolHistory& his
 // An SVG as it can sit inline in the page: the XML prolog and doctype dropped, and every id
 // (and its references url(#..), href="#..") prefixed with `prefix`, so that charts of one page
 // never share an id.
-std::string inline_svg(const std::string& svg, const std::string& prefix);
+std::string inline_chart_svg(const std::string& svg, const std::string& prefix);
 
 }  // namespace kz
