@@ -2,9 +2,12 @@
 // widths, every chart an SVG with its series, and no request leaving the file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
+#include <sstream>
 
 #include "report/html_report.hpp"
 #include "report/html_report_test_util.hpp"
@@ -145,6 +148,41 @@ TEST_F(HtmlInChromium, EveryChartIsAnSvgWithItsSeriesDrawn) {
   }
 }
 
+// The report with a probe appended (the report itself has no script): after layout, the probe
+// writes the page's width and each chart's drawn size into the DOM.
+TEST_F(HtmlInChromium, OnAPhoneThePageFitsAndChartsTakeTheFullWidth) {
+  const std::string report = [&] {
+    std::ifstream in(report_file(21, 3), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  const std::string probe =
+      "<script>const sizes = [window.innerWidth, document.documentElement.scrollWidth];"
+      "for (const svg of document.querySelectorAll('figure svg')) {"
+      "  const box = svg.getBoundingClientRect(); sizes.push(box.width, box.height); }"
+      "document.body.setAttribute('data-sizes', sizes.join(' '));</script>";
+  for (const int width : {360, 412, 1280}) {
+    const std::string dom = chromium_.dump_dom(
+        write("probe.html", report.substr(0, report.rfind("</body>")) + probe + "</body></html>"),
+        width, 1500);
+    std::istringstream sizes(test::between(dom, "data-sizes=\"", "\""));
+    // Headless Chromium lays out no narrower than 500 px whatever --window-size says.
+    double viewport = 0, page_width = 0;
+    sizes.ignore(std::numeric_limits<std::streamsize>::max(), '"');
+    ASSERT_TRUE(sizes >> viewport >> page_width) << width;
+    EXPECT_LE(viewport, std::max(width, 500));
+    EXPECT_LE(page_width, viewport) << "the page scrolls sideways at " << viewport << " px";
+    int charts = 0;
+    for (double w = 0, h = 0; sizes >> w >> h; ++charts) {
+      if (viewport < 700) {
+        EXPECT_GE(w, viewport * 0.85) << "chart " << charts << " at " << viewport;
+      }
+      EXPECT_LE(w, viewport);
+      EXPECT_GT(h, 80) << "chart " << charts << " at " << viewport;
+    }
+    EXPECT_EQ(charts, 3 * 3);
+  }
+}
+
 TEST_F(HtmlInChromium, NoRequestLeavesTheFile) {
   test::RequestRecorder recorder;
   chromium_.proxy_port = recorder.port();
@@ -156,7 +194,8 @@ TEST_F(HtmlInChromium, NoRequestLeavesTheFile) {
   // The yardstick: a page that does load something from outside is seen by the recorder.
   for (const char* outside :
        {"<link rel=\"stylesheet\" href=\"https://fonts.googleapis.com/css?family=Roboto\">",
-        "<img src=\"http://127.0.0.1:8080/pixel.png\">", "<img src=\"http://example.invalid/x.png\">",
+        "<img src=\"http://127.0.0.1:8080/pixel.png\">",
+        "<img src=\"http://example.invalid/x.png\">",
         "<p style=\"background: url(http://example.invalid/b.png)\">x</p>"}) {
     const auto before = recorder.requests().size();
     chromium_.dump_dom(write("outside.html", std::string("<html><body>") + outside));

@@ -127,9 +127,12 @@ std::string ChromiumPage::screenshot(const std::filesystem::path& file, int widt
   return bytes.str();
 }
 
-std::string ChromiumPage::dump_dom(const std::filesystem::path& file) const {
+std::string ChromiumPage::dump_dom(const std::filesystem::path& file, int width, int height) const {
   TempProfile profile;
-  return run(*this, file, profile.path(), {"--dump-dom"}).out;
+  return run(*this, file, profile.path(),
+             {"--window-size=" + std::to_string(width) + "," + std::to_string(height),
+              "--dump-dom"})
+      .out;
 }
 
 PngImage decode_png(const std::string& bytes) {

@@ -33,8 +33,10 @@ struct ChromiumPage {
   // The page at `file` drawn in a window of width x height CSS pixels, as PNG bytes.
   // Throws std::runtime_error with Chromium's last words when it fails or times out.
   std::string screenshot(const std::filesystem::path& file, int width, int height) const;
-  // The page's DOM once loaded, serialized (--dump-dom). Throws like screenshot().
-  std::string dump_dom(const std::filesystem::path& file) const;
+  // The page's DOM once loaded, serialized (--dump-dom), laid out in a window of width x
+  // height CSS pixels. Throws like screenshot().
+  std::string dump_dom(const std::filesystem::path& file, int width = 1280,
+                       int height = 2000) const;
 
   // The command line for `mode_args` ("--dump-dom", "--screenshot=...") on `file`.
   std::vector<std::string> command_line(const std::filesystem::path& file,
