@@ -15,6 +15,12 @@ std::string inline_chart_svg(const std::string& svg, const std::string& prefix) 
   const std::string_view text(svg.data() + start, svg.size() - start);
   static constexpr std::string_view kRefs[] = {" id=\"", " id='", "url(#", "href=\"#", "href='#"};
   for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c != ' ' && c != 'u' && c != 'h') {  // no reference starts here
+      out += c;
+      ++i;
+      continue;
+    }
     bool replaced = false;
     for (const std::string_view ref : kRefs) {
       if (text.substr(i, ref.size()) == ref) {
