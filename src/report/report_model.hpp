@@ -46,6 +46,9 @@ struct PoolStatus {
   // 0 rather than vanishing. Ordered by type, then severity.
   std::vector<AlertCount> open_alerts;
   std::map<std::string, int64_t> upload_pending;  // Supabase table -> rows kzupload has to send
+  // Supabase table -> rows kzupload set aside (upload_rejected) and still skips: snapshots,
+  // devices, calls and pool_stats for good, revisioned rows while at the refused revision.
+  std::map<std::string, int64_t> upload_rejected;
   int64_t notify_pending = 0;  // transitions kznotify still has to send (every destination)
 };
 
