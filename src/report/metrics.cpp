@@ -1,5 +1,6 @@
 #include "report/metrics.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -220,8 +221,10 @@ std::string render_metrics(const std::vector<PoolStatus>& fleet, TimePoint now) 
              "Seconds from the pool's newest snapshot to when these metrics were written.", [&] {
                per_pool(out, fleet, [&](const PoolStatus& p) -> std::optional<std::string> {
                  if (!p.last_snapshot_at) return std::nullopt;
-                 return thousandths(since_epoch_ms(TimePointMs(now)) -
-                                    since_epoch_ms(*p.last_snapshot_at));
+                 // `now` has whole seconds: a snapshot of this very second is not from the
+                 // future.
+                 return thousandths(std::max<int64_t>(
+                     0, since_epoch_ms(TimePointMs(now)) - since_epoch_ms(*p.last_snapshot_at)));
                });
              });
   out.family("kzpool_last_success_timestamp_seconds",
