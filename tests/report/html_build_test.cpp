@@ -10,7 +10,6 @@
 #include "report/html_report_test_util.hpp"
 #include "report/report_cache.hpp"
 #include "support/report/report_input_generator.hpp"
-#include "support/report/sketch_chart_renderer.hpp"
 
 namespace kz {
 namespace {
@@ -42,13 +41,13 @@ class HtmlBuildTest : public test::HistoryCacheTest {
  protected:
   std::string build(int days = 7) {
     ReportCache cache(path_);
-    CountingRenderer counting(sketch_);
+    CountingRenderer counting(*gnuplot_);
     std::string html = build_html_report(cache, counting, kNow, days);
     calls_ = counting.calls;
     charts_ = counting.charts;
     return html;
   }
-  test::SketchChartRenderer sketch_;
+  std::unique_ptr<ChartRenderer> gnuplot_ = make_gnuplot_renderer();
   int calls_ = 0;
   std::size_t charts_ = 0;
 };

@@ -10,7 +10,6 @@
 #include "report/html_report_test_util.hpp"
 #include "report/html_text.hpp"
 #include "support/report/report_input_generator.hpp"
-#include "support/report/sketch_chart_renderer.hpp"
 
 namespace kz {
 namespace {
@@ -194,14 +193,14 @@ TEST(HtmlReport, WorkersAreWorstFirstAndOfflineOnesStandOut) {
 TEST(HtmlReport, ChartsAreInlineWithIdsUniqueOnThePage) {
   std::mt19937 rng(3);
   auto generated = test::generate_report(rng, 4);
-  test::SketchChartRenderer charts;
+  const auto charts = make_gnuplot_renderer();
   for (std::size_t i = 0; i < generated.input.pools.size(); ++i) {
     std::vector<ChartRequest> requests;
     for (auto kind : {ChartKind::hashrate, ChartKind::workers, ChartKind::income}) {
       requests.push_back(
           {.kind = kind, .history = &generated.input.pools[i], .window = generated.input.window});
     }
-    const auto svgs = charts.render(requests, ImageFormat::svg);
+    const auto svgs = charts->render(requests, ImageFormat::svg);
     generated.input.charts[i] = {svgs[0], svgs[1], svgs[2]};
   }
   const std::string html = render_html_report(generated.input);
@@ -218,8 +217,7 @@ TEST(HtmlReport, ChartsAreInlineWithIdsUniqueOnThePage) {
        it != std::sregex_iterator(); ++it, ++references) {
     EXPECT_TRUE(ids.count((*it)[1])) << "dangling reference " << (*it)[0];
   }
-  EXPECT_GT(references, 4 * 3);  // every chart's clip path, the index, the pool table
-  EXPECT_EQ(std::count(html.begin(), html.end(), '\n') > 0, true);
+  EXPECT_GT(references, 4 * 3);  // gnuplot's point markers, the index, the pool table
   size_t svgs = 0;
   for (auto at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
   EXPECT_EQ(svgs, 4u * 3u);

@@ -2,7 +2,7 @@
 
 // Opens a local HTML file in real headless Chromium (/usr/bin/chromium, Debian package
 // chromium) for the report's tests: a screenshot or the DOM after parsing, bounded in time,
-// with a throwaway profile.
+// with a throwaway profile. Decode screenshots with decode_png() of chart_images.hpp.
 //
 //   kz::test::ChromiumPage page;
 //   page.proxy_port = recorder.port();            // every request, loopback included
@@ -43,19 +43,5 @@ struct ChromiumPage {
                                         const std::filesystem::path& profile,
                                         const std::vector<std::string>& mode_args) const;
 };
-
-// A decoded PNG: 8-bit RGB or RGBA (what Chromium writes), pixels as RGBA.
-struct PngImage {
-  int width = 0;
-  int height = 0;
-  std::vector<uint32_t> rgba;  // row by row, 0xRRGGBBAA
-};
-
-// Decodes non-interlaced 8-bit greyscale, RGB, grey+alpha and RGBA PNG (zlib, every filter
-// type). Throws std::runtime_error on anything else or a damaged file.
-PngImage decode_png(const std::string& bytes);
-
-// How many distinct colours the image has.
-std::size_t distinct_colours(const PngImage& image);
 
 }  // namespace kz::test
