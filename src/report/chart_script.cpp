@@ -44,13 +44,18 @@ std::string preamble(const ChartRequest& request, ImageFormat format,
                      int64_t to_s) {
   const std::string size =
       std::to_string(request.width_px) + "," + std::to_string(request.height_px);
+  // Text grows with the image, which a phone shows scaled down to its width; pngcairo draws
+  // a point larger than the SVG terminal's pixel.
+  const int divisor = format == ImageFormat::svg ? 40 : 66;
+  const std::string font =
+      "font \"sans," + std::to_string(std::max(9, request.width_px / divisor)) + "\"";
   std::string text = "reset\n";
   if (format == ImageFormat::svg) {
-    text += "set terminal svg size " + size +
-            " dynamic font \"sans,10\" background \"#ffffff\" noenhanced\n";
+    text += "set terminal svg size " + size + " dynamic " + font +
+            " background \"#ffffff\" noenhanced\n";
   } else {
-    text += "set terminal pngcairo size " + size +
-            " font \"sans,10\" background \"#ffffff\" noenhanced\n";
+    text +=
+        "set terminal pngcairo size " + size + " " + font + " background \"#ffffff\" noenhanced\n";
   }
   const chart_data::TimeTicks ticks =
       chart_data::time_ticks(to_s - from_s, std::max(request.width_px, 1));

@@ -25,7 +25,12 @@ std::string build_html_report(ReportCache& cache, ChartRenderer& charts, TimePoi
   std::vector<ChartRequest> requests;
   for (const PoolHistory& history : input.pools) {
     for (const ChartKind kind : {ChartKind::hashrate, ChartKind::workers, ChartKind::income}) {
-      requests.push_back({.kind = kind, .history = &history, .window = input.window});
+      // Drawn small with large text: a phone shows them ~380 px wide, a desktop two to a row.
+      requests.push_back({.kind = kind,
+                          .history = &history,
+                          .window = input.window,
+                          .width_px = 480,
+                          .height_px = 300});
     }
   }
   if (!requests.empty()) {
