@@ -211,7 +211,7 @@ ChartScript income_chart(const ChartRequest& request, ImageFormat format, const 
   const int64_t to_s = (seconds(request.window.to) + kDay - 1) / kDay * kDay;
   std::string data;
   int64_t max_sat = 0, min_sat = 0;
-  for (const IncomeDay& day : history.income) {
+  for (const PoolIncomeDay& day : history.income) {
     const std::optional<TimePoint> midnight = parse_utc(day.date + "T00:00:00Z");
     if (!midnight || day.date.size() != 10) continue;  // not a "YYYY-MM-DD" the cache keeps
     const int64_t start = seconds(*midnight);

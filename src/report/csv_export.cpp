@@ -72,7 +72,7 @@ void income_rows(SQLite::Database& db, const PoolRef& pool, ReportWindow window,
 }
 
 void payment_rows(SQLite::Database& db, const PoolRef& pool, ReportWindow window, CsvWriter& out) {
-  for (const PaymentRow& p : read_payment_rows(db, pool.id, window)) {
+  for (const PoolPayment& p : read_payment_rows(db, pool.id, window)) {
     out.line({pool.account, pool.source, format_utc(p.paid_at), format_btc(p.amount_sat), p.address,
               p.tx, p.payment_id});
   }

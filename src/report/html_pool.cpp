@@ -76,7 +76,7 @@ std::string income(const PoolHistory& history) {
   if (history.income.empty()) return html + none("No income in the window.");
   html += table_start({"Date", "Income (BTC)", "Hashrate"});
   int64_t total = 0;
-  for (const IncomeDay& day : history.income) {
+  for (const PoolIncomeDay& day : history.income) {
     total += day.income_sat;
     html += "<tr>" + cell(escape_html(day.date)) + cell(format_btc(day.income_sat), "num") +
             cell(day.hashrate_hs ? format_hashrate(*day.hashrate_hs) : "&mdash;") + "</tr>\n";
@@ -91,7 +91,7 @@ std::string payments(const PoolHistory& history) {
   if (history.payments.empty()) return html + none("No payment in the window.");
   html += table_start({"Paid", "Amount (BTC)", "Address", "Transaction"});
   int64_t total = 0;
-  for (const PaymentRow& payment : history.payments) {
+  for (const PoolPayment& payment : history.payments) {
     total += payment.amount_sat;
     html += "<tr>" + cell(format_report_time(payment.paid_at)) +
             cell(format_btc(payment.amount_sat), "num") + cell(escape_html(payment.address), "id") +

@@ -110,8 +110,8 @@ std::vector<AlertPeriod> read_alert_periods(SQLite::Database& db, int64_t pool_i
   return alerts;
 }
 
-std::vector<PaymentRow> read_payment_rows(SQLite::Database& db, int64_t pool_id,
-                                          ReportWindow window) {
+std::vector<PoolPayment> read_payment_rows(SQLite::Database& db, int64_t pool_id,
+                                           ReportWindow window) {
   SQLite::Statement select(db,
                            "SELECT payment_id, created_at, amount_sat, address, tx FROM payment"
                            " WHERE pool_id = ? AND created_at >= ? AND created_at < ?"
@@ -119,9 +119,9 @@ std::vector<PaymentRow> read_payment_rows(SQLite::Database& db, int64_t pool_id,
   select.bind(1, pool_id);
   select.bind(2, format_utc(window.from));
   select.bind(3, format_utc(window.to));
-  std::vector<PaymentRow> payments;
+  std::vector<PoolPayment> payments;
   while (select.executeStep()) {
-    PaymentRow payment;
+    PoolPayment payment;
     payment.payment_id = select.getColumn(0).getString();
     payment.paid_at = read_cache_time(select.getColumn(1).getString());
     payment.amount_sat = select.getColumn(2).getInt64();

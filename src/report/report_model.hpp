@@ -73,13 +73,13 @@ struct AlertPeriod {
   std::optional<TimePoint> resolved_at;  // nullopt: still open
 };
 
-struct IncomeDay {
+struct PoolIncomeDay {
   std::string date;  // "YYYY-MM-DD", the pool's day
   int64_t income_sat = 0;
   std::optional<double> hashrate_hs;
 };
 
-struct PaymentRow {
+struct PoolPayment {
   std::string payment_id;
   TimePoint paid_at;
   int64_t amount_sat = 0;
@@ -103,8 +103,8 @@ struct PoolHistory {
   PoolRef pool;
   std::vector<HashratePoint> points;  // oldest first
   std::vector<AlertPeriod> alerts;    // by opened_at
-  std::vector<IncomeDay> income;      // by date
-  std::vector<PaymentRow> payments;   // by paid_at
+  std::vector<PoolIncomeDay> income;  // by date
+  std::vector<PoolPayment> payments;  // by paid_at
   std::vector<WorkerStat> workers;    // worst first: lowest uptime, then lowest hashrate, name
 };
 

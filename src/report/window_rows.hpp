@@ -21,8 +21,8 @@ std::vector<AlertPeriod> read_alert_periods(SQLite::Database& db, int64_t pool_i
                                             ReportWindow window);
 
 // Payments whose created_at is in [from, to), by time. Throws like read_alert_periods.
-std::vector<PaymentRow> read_payment_rows(SQLite::Database& db, int64_t pool_id,
-                                          ReportWindow window);
+std::vector<PoolPayment> read_payment_rows(SQLite::Database& db, int64_t pool_id,
+                                           ReportWindow window);
 
 // The first and last UTC date ("YYYY-MM-DD") the window touches: from's date to the date of its
 // last second; nullopt for an empty window.

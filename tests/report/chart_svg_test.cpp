@@ -52,7 +52,7 @@ std::size_t alerts_open_in(const PoolHistory& history, const ReportWindow& windo
 
 std::size_t income_days_in(const PoolHistory& history, const ReportWindow& window) {
   return static_cast<std::size_t>(
-      std::count_if(history.income.begin(), history.income.end(), [&](const IncomeDay& d) {
+      std::count_if(history.income.begin(), history.income.end(), [&](const PoolIncomeDay& d) {
         const TimePoint midnight = *parse_utc(d.date + "T00:00:00Z");
         return midnight < window.to && midnight + 24h > window.from;
       }));
@@ -193,7 +193,7 @@ TEST(ChartSvg, AHundredPoolsOfAWeekInOneRender) {
     history.alerts.push_back(AlertPeriod{"hashrate_drop", "", "high", "m", window.from + 30h,
                                          window.from + 30h, window.from + 33h});
     for (TimePoint day = window.from; day < window.to; day += 24h) {
-      history.income.push_back(IncomeDay{format_utc(day).substr(0, 10), 1864218, std::nullopt});
+      history.income.push_back(PoolIncomeDay{format_utc(day).substr(0, 10), 1864218, std::nullopt});
     }
   }
   std::vector<ChartRequest> requests;

@@ -159,7 +159,7 @@ TEST_F(PoolQueriesTest, IncomeDaysAreTheWindowsUtcDatesWithExactSatoshis) {
         expected.emplace_back(date, sat);
     }
     std::vector<std::pair<std::string, int64_t>> got;
-    for (const IncomeDay& day : history.income) got.emplace_back(day.date, day.income_sat);
+    for (const PoolIncomeDay& day : history.income) got.emplace_back(day.date, day.income_sat);
     EXPECT_EQ(got, expected) << format_utc(window.from) << " .. " << format_utc(window.to);
   }
 }

@@ -169,7 +169,7 @@ TEST_F(WorkerStatsTest, PaymentsAreTheWindowsWithExactSatoshis) {
   }
   const PoolHistory history = history_of(db(), "main");
   std::vector<std::pair<TimePoint, int64_t>> got;
-  for (const PaymentRow& p : history.payments) got.emplace_back(p.paid_at, p.amount_sat);
+  for (const PoolPayment& p : history.payments) got.emplace_back(p.paid_at, p.amount_sat);
   EXPECT_EQ(got, expected);
 }
 

@@ -295,7 +295,7 @@ PoolHistory random_history(std::mt19937& random, const ReportWindow& window, std
   for (TimePoint day = std::chrono::floor<std::chrono::days>(window.from - std::chrono::hours(48));
        day < window.to + std::chrono::hours(24); day += std::chrono::hours(24)) {
     if (chance(0.2)) continue;
-    IncomeDay income;
+    PoolIncomeDay income;
     income.date = format_utc(day).substr(0, 10);
     income.income_sat = std::uniform_int_distribution<int64_t>(0, 5'000'000)(random);
     history.income.push_back(income);

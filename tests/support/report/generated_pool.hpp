@@ -1,8 +1,7 @@
 #pragma once
 
-// A generated observer page (support/page_generator.hpp) behind plain types, for test files that
-// include report/report_model.hpp: scrape/observer_page.hpp declares a kz::PaymentRow of its own,
-// so the two headers cannot meet in one file.
+// A generated observer page (support/page_generator.hpp) behind plain types, so that report
+// tests read the page's truth without the scrape model's types.
 
 #include <cstddef>
 #include <cstdint>
