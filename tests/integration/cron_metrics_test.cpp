@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -44,18 +45,21 @@ class CronMetrics : public CronScript {
     return lines;
   }
 
-  // The value of each series of `file` naming account="KZPool_001", by metric name.
-  static std::multimap<std::string, double> pool_series(const std::string& text) {
+  // The value of the series `name` of KZPool_001 whose labels hold `label` (e.g.
+  // state="online"); nullopt when the text has none.
+  static std::optional<double> pool_value(const std::string& text, const std::string& name,
+                                          const std::string& label = "") {
     static const std::regex series(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\} (\S+)$)");
-    std::multimap<std::string, double> out;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) {
       std::smatch m;
-      if (!std::regex_match(line, m, series)) continue;
-      if (m[2].str().find("account=\"KZPool_001\"") == std::string::npos) continue;
-      out.emplace(m[1].str(), std::stod(m[3].str()));
+      if (!std::regex_match(line, m, series) || m[1].str() != name) continue;
+      const std::string labels = m[2].str();
+      if (labels.find("account=\"KZPool_001\"") == std::string::npos) continue;
+      if (labels.find(label) == std::string::npos) continue;
+      return std::stod(m[3].str());
     }
-    return out;
+    return std::nullopt;
   }
 
   static ino_t inode_of(const fs::path& path) {
@@ -81,20 +85,12 @@ TEST_F(CronMetrics, TheFileAppearsAfterARunAndHoldsThePoolsMetrics) {
   const double hashrate_hs =
       db.execAndGet("SELECT hashrate_current_ghs * 1e9 FROM snapshot ORDER BY id DESC").getDouble();
   const auto online = db.execAndGet("SELECT online_workers FROM snapshot").getInt64();
-  const auto series = pool_series(text);
-  ASSERT_FALSE(series.empty()) << text;
-  bool hashrate_found = false, online_found = false;
-  for (const auto& [name, value] : series) {
-    if (name.find("hashrate") != std::string::npos &&
-        std::abs(value - hashrate_hs) <= 1e-9 * hashrate_hs) {
-      hashrate_found = true;
-    }
-    if (name.find("online") != std::string::npos && value == static_cast<double>(online)) {
-      online_found = true;
-    }
-  }
-  EXPECT_TRUE(hashrate_found) << hashrate_hs << "\n" << text;
-  EXPECT_TRUE(online_found) << online << "\n" << text;
+  const auto hashrate = pool_value(text, "kzpool_hashrate_hashes_per_second");
+  ASSERT_TRUE(hashrate.has_value()) << text;
+  EXPECT_NEAR(*hashrate, hashrate_hs, 1e-9 * hashrate_hs) << text;
+  EXPECT_EQ(pool_value(text, "kzpool_workers", "state=\"online\""), static_cast<double>(online))
+      << text;
+  EXPECT_EQ(pool_value(text, "kzpool_consecutive_failed_runs"), 0.0) << text;
 }
 
 TEST_F(CronMetrics, EachRunReplacesTheFileWholeNeverHalfWritten) {
@@ -128,8 +124,9 @@ TEST_F(CronMetrics, EachRunReplacesTheFileWholeNeverHalfWritten) {
   for (const auto& entry : fs::directory_iterator(dir_ / "textfile"))
     names.push_back(entry.path().filename().string());
   EXPECT_EQ(names, std::vector<std::string>{"kzpool.prom"});
-  // The new file tells of the failed run: some series of the pool changed.
-  EXPECT_NE(pool_series(read_file(metrics_file_)), pool_series(before));
+  // The new file tells of the failed run.
+  EXPECT_EQ(pool_value(before, "kzpool_consecutive_failed_runs"), 0.0) << before;
+  EXPECT_EQ(pool_value(read_file(metrics_file_), "kzpool_consecutive_failed_runs"), 1.0);
 }
 
 TEST_F(CronMetrics, AMetricsFileThatCannotBeWrittenLogsOneLineAndKeepsTheExitCode) {
