@@ -12,6 +12,12 @@
 # UPLOAD_TIME_LIMIT in seconds (default 240 each), NOTIFY_CONFIG (a file with
 # the "notify" object: the pools file or one of its own) and NOTIFY_TIME_LIMIT
 # (default 60); the run fits in 10 minutes; TERM at the limit, KILL 10 s later.
+# METRICS_FILE (optional): after every run, also one whose stages failed or
+# reached their time limit, `kzreport metrics --db "$DB_PATH" --out
+# "$METRICS_FILE"` writes the fleet's Prometheus metrics there (a temporary
+# file, then rename: node_exporter's textfile collector never reads half a
+# file), within METRICS_TIME_LIMIT seconds (default 30). Its failure, or
+# kzreport missing, logs one line and leaves the exit code as it was.
 #
 # Each stage starts with only the variables it needs: PATH, HOME, TZ, LANG,
 # LC_*, TMPDIR, the proxy and CA variables curl reads (http_proxy, https_proxy,
@@ -73,7 +79,8 @@ LOCK_FILE="${LOCK_FILE:-$DB_PATH.lock}"
 SCRAPE_TIME_LIMIT="${SCRAPE_TIME_LIMIT:-240}"
 UPLOAD_TIME_LIMIT="${UPLOAD_TIME_LIMIT:-240}"
 NOTIFY_TIME_LIMIT="${NOTIFY_TIME_LIMIT:-60}"
-for limit_name in SCRAPE_TIME_LIMIT UPLOAD_TIME_LIMIT NOTIFY_TIME_LIMIT; do
+METRICS_TIME_LIMIT="${METRICS_TIME_LIMIT:-30}"
+for limit_name in SCRAPE_TIME_LIMIT UPLOAD_TIME_LIMIT NOTIFY_TIME_LIMIT METRICS_TIME_LIMIT; do
   # timeout(1) takes 0 as "no limit".
   if ! [[ ${!limit_name} =~ ^[1-9][0-9]*$ ]]; then
     log "error: $limit_name must be a whole number of seconds above 0, not '${!limit_name}'"
@@ -112,6 +119,8 @@ if [ -n "${NOTIFY_CONFIG:-}" ]; then
     exit 2
   fi
 fi
+kzreport=""
+[ -n "${METRICS_FILE:-}" ] && kzreport="$(find_binary kzreport)"
 if [ -z "${OBSERVER_URL:-}" ] && [ -z "${KZ_CONFIG:-}" ]; then
   log "error: set OBSERVER_URL (one pool) or KZ_CONFIG (a pools file)"
   exit 2
@@ -156,6 +165,7 @@ scrape_names=("${common_names[@]}" "${locale_names[@]}" KZPOOL_API_KEY)
 [ -z "${KZ_CONFIG:-}" ] && scrape_names+=(OBSERVER_URL)
 upload_names=("${common_names[@]}" "${locale_names[@]}" SUPABASE_URL SUPABASE_SERVICE_KEY)
 notify_names=("${common_names[@]}" "${locale_names[@]}")
+metrics_names=("${common_names[@]}" "${locale_names[@]}")
 for name in ${SCRAPE_ENV_PASS:-} ${UPLOAD_ENV_PASS:-} ${NOTIFY_ENV_PASS:-}; do
   if ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
     log "error: '$name' in SCRAPE_ENV_PASS, NOTIFY_ENV_PASS or UPLOAD_ENV_PASS is not a variable name"
@@ -191,6 +201,8 @@ stage_environment() {
 stage_environment scrape_env "${scrape_names[@]}"
 stage_environment upload_env "${upload_names[@]}"
 stage_environment notify_env "${notify_names[@]}"
+metrics_env=()
+stage_environment metrics_env "${metrics_names[@]}"
 
 stage_errors="$(mktemp)"
 trap 'rm -f "$stage_errors"' EXIT
@@ -271,6 +283,38 @@ if [ -n "$kznotify" ]; then
 fi
 run_stage kzupload "$UPLOAD_TIME_LIMIT" upload_env "$kzupload" "${upload_args[@]}"
 upload_code=$?
+
+# The metrics file, whatever the stages did: one line when it could not be written, and the
+# exit code stays the stages'.
+write_metrics() {
+  [ -n "${METRICS_FILE:-}" ] || return 0
+  if [ -z "$kzreport" ]; then
+    log "kzreport metrics: failed: kzreport not found (set KZ_BIN_DIR or run scripts/build.sh); $METRICS_FILE not written"
+    return 0
+  fi
+  local code error
+  LC_ALL=C timeout --kill-after=10 "$METRICS_TIME_LIMIT" \
+    env -i "${metrics_env[@]}" "$kzreport" metrics --db "$DB_PATH" --out "$METRICS_FILE" \
+    >/dev/null 2>"$stage_errors" &
+  stage_pid=$!
+  while :; do
+    wait "$stage_pid" 2>/dev/null
+    code=$?
+    kill -0 "$stage_pid" 2>/dev/null || break
+  done
+  stage_pid=""
+  if [ -n "$interrupted" ]; then
+    log "kzreport metrics: interrupted by SIG$interrupted; stopping"
+    exit $((128 + $(kill -l "$interrupted")))
+  fi
+  [ "$code" -eq 0 ] && return 0
+  error="$(grep -v '^timeout: ' "$stage_errors" | tail -n 1)"
+  if [ "$code" -eq 124 ] || [ "$code" -eq 137 ]; then
+    error="time limit of ${METRICS_TIME_LIMIT}s reached"
+  fi
+  log "kzreport metrics: failed with exit code $code${error:+: $error}; $METRICS_FILE not updated"
+}
+write_metrics
 
 # A stage that did not finish (100) counts as failed and adds nothing to the band.
 stage_code() { [ "$1" -eq 100 ] && echo 0 || echo "$1"; }
