@@ -38,6 +38,15 @@ int64_t severity_colour(const std::string& severity) {
   return 0xbcbd22;
 }
 
+}  // namespace
+
+std::size_t max_chart_rows(const ChartRequest& request) {
+  return std::clamp<std::size_t>(static_cast<std::size_t>(std::max(request.width_px, 0)) / 2, 2,
+                                 kMaxChartRows);
+}
+
+namespace {
+
 // Terminal, output, title and a time x axis over [from_s, to_s].
 std::string preamble(const ChartRequest& request, ImageFormat format,
                      const std::string& output_path, const std::string& title, int64_t from_s,
@@ -123,7 +132,7 @@ ChartScript hashrate_chart(const ChartRequest& request, ImageFormat format, cons
   for (std::size_t i = 0; i < history.points.size(); ++i) {
     rows.push_back(Row{ms(history.points[i].at), history.points[i].hashrate_hs, average[i]});
   }
-  rows = chart_data::in_window(rows, request.window, kMaxChartRows);
+  rows = chart_data::in_window(rows, request.window, max_chart_rows(request));
   double max_hs = 0;
   for (const Row& row : rows) max_hs = std::max({max_hs, row.a, row.b});
   const chart_data::HashrateUnit unit = chart_data::hashrate_unit(max_hs);
@@ -179,7 +188,7 @@ ChartScript workers_chart(const ChartRequest& request, ImageFormat format, const
     rows.push_back(Row{ms(point.at), static_cast<double>(point.workers_online),
                        static_cast<double>(point.workers_offline)});
   }
-  rows = chart_data::in_window(rows, request.window, kMaxChartRows);
+  rows = chart_data::in_window(rows, request.window, max_chart_rows(request));
   ChartScript script;
   script.title = pool_name(history.pool) + ": workers";
   script.text = preamble(request, format, path, script.title, seconds(request.window.from),

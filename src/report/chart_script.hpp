@@ -8,8 +8,11 @@
 
 namespace kz {
 
-// Longer series are drawn as bucket means of at most this many points (chart_data::in_window).
+// Longer series are drawn as bucket means (chart_data::in_window) of at most one point per two
+// pixels of the chart's width, and never more than kMaxChartRows: finer detail cannot be seen,
+// and every point costs the report bytes and gnuplot time.
 inline constexpr std::size_t kMaxChartRows = 600;
+std::size_t max_chart_rows(const ChartRequest& request);
 
 // The gnuplot commands that draw one chart, with its data inline.
 struct ChartScript {
