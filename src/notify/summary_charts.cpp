@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/error.hpp"
 #include "notify/message_format.hpp"
 #include "notify/message_lines.hpp"
 #include "report/pool_queries.hpp"

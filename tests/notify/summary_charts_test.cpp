@@ -202,7 +202,11 @@ TEST_F(SummaryChartsTest, PoolsWithTheMostAlertTimeComeFirstThenByAccount) {
     cache_->db().exec("DELETE FROM alert; DELETE FROM snapshot; DELETE FROM pool");
     generate(seed, 2 + static_cast<int>(seed % 5));
     Digest digest;
-    for (const GeneratedPool& pool : pools_) digest.pools.push_back({pool.account});
+    for (const GeneratedPool& pool : pools_) {
+      PoolSummary summary;
+      summary.account_name = pool.account;
+      digest.pools.push_back(summary);
+    }
     for (int limit : {0, 1, 3, 10}) {
       const auto picked =
           pick_summary_chart_pools(cache_->db(), digest, summary_chart_window(now_), limit);
@@ -249,7 +253,10 @@ TEST_F(SummaryChartsTest, TheSummaryTextThenOnePngPerChosenPool) {
     for (size_t i = 0; i < want.size(); ++i) {
       const TelegramPhoto& photo = received[received.size() - want.size() + i];
       EXPECT_EQ(photo.chat_id, kChat);
-      EXPECT_EQ(png_dimensions(photo.photo), std::make_pair(uint32_t{800}, uint32_t{300}));
+      const auto size = png_dimensions(photo.photo);
+      ASSERT_TRUE(size) << "not a PNG: " << photo.photo.substr(0, 16);
+      EXPECT_EQ(size->first, 800u);
+      EXPECT_EQ(size->second, 300u);
       EXPECT_EQ(photo.plain_caption.rfind(
                     want[i].account + ": hashrate, 24 h to 2026-12-01 07:00 UTC: average ", 0),
                 0u)

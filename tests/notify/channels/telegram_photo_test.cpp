@@ -102,7 +102,10 @@ TEST_F(TelegramPhotoTest, SendsTheFieldsAsMultipartFormData) {
     EXPECT_EQ(result.message_id, std::to_string(photo.message_id));
     EXPECT_EQ(photo.chat_id, chat_id);
     EXPECT_EQ(photo.photo, sent.png);  // byte for byte
-    EXPECT_EQ(test::png_dimensions(photo.photo), std::make_pair(width, height));
+    const auto size = test::png_dimensions(photo.photo);
+    ASSERT_TRUE(size);
+    EXPECT_EQ(size->first, width);
+    EXPECT_EQ(size->second, height);
     EXPECT_EQ(photo.filename, "chart.png");
     EXPECT_EQ(photo.content_type, "image/png");
     EXPECT_EQ(photo.parse_mode, "HTML");
