@@ -29,6 +29,26 @@ std::size_t utf16_units(std::string_view text) {
   return units;
 }
 
+// What Telegram counts of a caption we rendered: UTF-16 units after parsing, our tags (<b>)
+// removed and each of our entities (&lt; &gt; &amp; &quot;) one unit.
+std::size_t parsed_utf16_units(std::string_view html) {
+  std::size_t units = 0;
+  for (std::size_t at = 0; at < html.size();) {
+    const char c = html[at];
+    const std::size_t end = html.find(c == '<' ? '>' : ';', at);
+    if ((c == '<' || c == '&') && end != std::string_view::npos) {
+      units += c == '&' ? 1 : 0;
+      at = end + 1;
+      continue;
+    }
+    const std::size_t next = html.find_first_of("<&", at + 1);
+    const std::size_t stop = next == std::string_view::npos ? html.size() : next;
+    units += utf16_units(html.substr(at, stop - at));
+    at = stop;
+  }
+  return units;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -161,7 +181,10 @@ DeliveryResult TelegramChannel::send_photo(const ChartImage& image) {
   RichLine caption(TextStyle::telegram_html);
   caption.bold(image.title);
   if (!image.caption.empty()) caption.text(": ").text(image.caption);
-  return send_photo_html(image.png, caption.shortened_fitting(kTelegramCaptionLimit, utf16_units,
+  // Starts from the most markup can add (&quot; is 6 code points for 1 unit) and shrinks while
+  // what Telegram counts is over its limit.
+  return send_photo_html(image.png, caption.shortened_fitting(6 * kTelegramCaptionLimit,
+                                                              parsed_utf16_units,
                                                               kTelegramCaptionLimit));
 }
 
