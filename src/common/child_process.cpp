@@ -93,8 +93,10 @@ std::string last_line(const std::string& text) {
   return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start + 1));
 }
 
+// `in`: the read end for the child's stdin, or -1 for /dev/null.
 pid_t spawn(const std::vector<std::string>& argv,
-            const std::optional<std::vector<std::string>>& environment, Pipe& out, Pipe& err) {
+            const std::optional<std::vector<std::string>>& environment, int in, Pipe& out,
+            Pipe& err) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -105,7 +107,8 @@ pid_t spawn(const std::vector<std::string>& argv,
   }
   char** const envp = environment ? env.data() : environ;
   Pipe exec_error = make_pipe();
-  Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  Fd devnull(in < 0 ? ::open("/dev/null", O_RDONLY | O_CLOEXEC) : -1);
+  const int stdin_fd = in < 0 ? devnull.get() : in;
   const pid_t parent = ::getpid();
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
@@ -122,7 +125,7 @@ pid_t spawn(const std::vector<std::string>& argv,
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with this process, even one SIGKILLed
     if (::getppid() != parent) ::_exit(127);
-    ::dup2(devnull.get(), 0);
+    ::dup2(stdin_fd, 0);
     ::dup2(out.write.get(), 1);
     ::dup2(err.write.get(), 2);
     for (int signal : {SIGINT, SIGTERM, SIGPIPE}) ::sigaction(signal, &default_action, nullptr);
@@ -152,6 +155,31 @@ pid_t spawn(const std::vector<std::string>& argv,
   return pid;
 }
 
+// Writes what it can of `input` from `written` on to the non-blocking `fd` without raising
+// SIGPIPE in this process. Returns false when the reader is gone (EPIPE) or the write failed.
+bool feed(int fd, const std::string& input, std::size_t& written) {
+  sigset_t pipe_signal, old_mask, pending;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_signal, &old_mask);
+  sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  ssize_t n;
+  while ((n = ::write(fd, input.data() + written, input.size() - written)) < 0 && errno == EINTR) {
+  }
+  const int error = errno;
+  if (n < 0 && error == EPIPE && !was_pending) {
+    // Consume the SIGPIPE this write raised while it was blocked, so it never fires.
+    const timespec no_wait{0, 0};
+    while (::sigtimedwait(&pipe_signal, nullptr, &no_wait) < 0 && errno == EINTR) {
+    }
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (n < 0) return error == EAGAIN || error == EWOULDBLOCK;
+  written += static_cast<std::size_t>(n);
+  return true;
+}
+
 }  // namespace
 
 ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& options) {
@@ -163,10 +191,17 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
     result.code = signal;
     return result;
   }
+  Pipe in;
+  if (options.input) {
+    in = make_pipe();
+    if (::fcntl(in.write.get(), F_SETFL, O_NONBLOCK) != 0) {
+      throw std::system_error(errno, std::generic_category(), "fcntl");
+    }
+  }
   Pipe out = make_pipe();
   Pipe err = make_pipe();
   const auto start = SteadyClock::now();
-  const pid_t pid = spawn(argv, options.environment, out, err);
+  const pid_t pid = spawn(argv, options.environment, options.input ? in.read.get() : -1, out, err);
   // Kills and reaps the child should anything below throw.
   struct Reaper {
     pid_t pid;
@@ -174,16 +209,21 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
       if (pid > 0) end_group(pid, false, milliseconds(0));
     }
   } reaper{pid};
+  in.read.reset();
   out.write.reset();
   err.write.reset();
+  std::size_t input_written = 0;
+  if (options.input && options.input->empty()) in.write.reset();
 
   ChildResult result;
   std::string err_tail;
   bool stop = false;  // the child is to be killed: result.end says why
   const auto deadline = start + options.timeout;
-  pollfd fds[2] = {{out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}};
+  // fds[2] is stdin's write end while there is input left to write.
+  pollfd fds[3] = {
+      {out.read.get(), POLLIN, 0}, {err.read.get(), POLLIN, 0}, {in.write.get(), POLLOUT, 0}};
   char buffer[65536];
-  for (bool leader_gone = false; !stop && (fds[0].fd >= 0 || fds[1].fd >= 0);) {
+  for (bool leader_gone = false; !stop && (fds[0].fd >= 0 || fds[1].fd >= 0 || fds[2].fd >= 0);) {
     if (termination_signal() != 0) {
       result.end = ChildResult::End::interrupted;
       stop = true;
@@ -199,8 +239,15 @@ ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& 
     // leader is gone, all it wrote is in the pipes: drain them without waiting on descendants
     // that may still hold them open.
     const int wait_ms = leader_gone ? 0 : static_cast<int>(std::min<int64_t>(left.count(), 100));
-    const int ready = ::poll(fds, 2, wait_ms);
+    const int ready = ::poll(fds, 3, wait_ms);
     if (ready == 0 && leader_gone) break;
+    if (ready > 0 && fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      if (!feed(fds[2].fd, *options.input, input_written) ||
+          input_written == options.input->size()) {
+        in.write.reset();
+        fds[2].fd = -1;
+      }
+    }
     for (int i = 0; ready > 0 && i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);

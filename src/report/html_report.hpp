@@ -20,9 +20,9 @@ struct ReportInput {
   TimePoint generated_at;
   ReportWindow window;
   int days = 7;
-  std::vector<PoolStatus> fleet;     // every pool, as read_fleet_status() gives it
-  std::vector<PoolHistory> pools;    // same order as `charts`
-  std::vector<PoolCharts> charts;    // one per pool
+  std::vector<PoolStatus> fleet;   // every pool, as read_fleet_status() gives it
+  std::vector<PoolHistory> pools;  // same order as `charts`
+  std::vector<PoolCharts> charts;  // one per pool
 };
 
 // One self-contained HTML page (UTF-8, inline CSS and SVG, no script, no request outside the

@@ -31,6 +31,10 @@ ReportCache::ReportCache(const std::string& path) : path_(path), db_(open_read_o
     throw Error(ExitCode::cache_failed, "cache " + path + ": reading: " + e.what() +
                                             " (the file is corrupt or not a kzpool cache)");
   }
+  // Up to 64 MiB of pages, allocated as read: pools scraped in turn interleave their worker
+  // samples on the same pages, which a report reading pool after pool would otherwise read
+  // from the file several times (100 pools x a week: 2.4 s -> 1.6 s of CPU).
+  db_.exec("PRAGMA cache_size = -65536");
   const int latest = static_cast<int>(cache_migrations().size());
   if (version < latest) {
     throw Error(ExitCode::cache_failed,

@@ -46,6 +46,9 @@ struct PoolStatus {
   // 0 rather than vanishing. Ordered by type, then severity.
   std::vector<AlertCount> open_alerts;
   std::map<std::string, int64_t> upload_pending;  // Supabase table -> rows kzupload has to send
+  // Supabase table -> rows kzupload set aside (upload_rejected) and still skips: snapshots,
+  // devices, calls and pool_stats for good, revisioned rows while at the refused revision.
+  std::map<std::string, int64_t> upload_rejected;
   int64_t notify_pending = 0;  // transitions kznotify still has to send (every destination)
 };
 
@@ -84,13 +87,14 @@ struct PaymentRow {
   std::string tx;
 };
 
-// A worker over the window: the share of the snapshots listing every worker in which it was
-// online, and its average 10-minute hashrate over them.
+// A worker over the window: the share of the snapshots that tell its state in which it was
+// online, and its average 10-minute hashrate over the full lists that listed it (how Antpool's
+// offline-only lists count: worker_stats.cpp).
 struct WorkerStat {
   std::string name;
-  int64_t samples = 0;  // snapshots with a full list that listed it
+  int64_t samples = 0;  // snapshots that tell its state: full lists listing it, offline lists
   double uptime = 0;    // 0..1
-  double avg_hashrate_hs = 0;
+  double avg_hashrate_hs = 0;  // 0 when no full list in the window listed it
   std::optional<TimePoint> last_online_at;
 };
 

@@ -3,10 +3,11 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
-#include <map>
-#include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include "common/error.hpp"
 #include "report/window_rows.hpp"
 
 namespace kz {
@@ -27,25 +28,14 @@ namespace kz {
 namespace {
 
 struct Tally {
+  std::string name;
   int64_t samples = 0;
   int64_t online = 0;
   int64_t hashrate_samples = 0;
   double hashrate_ghs_sum = 0;
   std::optional<TimePoint> last_online_at;
-};
-
-struct Listed {
-  int64_t worker_id = 0;
-  bool online = false;
-  double hashrate_10m_ghs = 0;
-};
-
-struct Snapshot {
-  int64_t id = 0;
-  std::string scraped_at;
-  std::string worker_list;
-  bool complete = false;
-  std::vector<Listed> listed;
+  bool in_roster = false;
+  int64_t listed_offline_in = 0;  // the id of the offline list that last listed it
 };
 
 // The scraped_at of the newest snapshot with a full list before `from`: where counting starts.
@@ -68,6 +58,48 @@ void count(Tally& tally, bool online, TimePoint at) {
   }
 }
 
+// The pool's workers, indexed by their worker.id.
+class Workers {
+ public:
+  Workers(SQLite::Database& db, int64_t pool_id) {
+    SQLite::Statement names(db, "SELECT id, name FROM worker WHERE pool_id = ?");
+    names.bind(1, pool_id);
+    while (names.executeStep()) {
+      index_.emplace(names.getColumn(0).getInt64(), tallies_.size());
+      add(names.getColumn(1).getString());
+    }
+  }
+  // kzscrape never deletes a worker row, so a sample without one means a damaged cache.
+  Tally& operator[](int64_t worker_id) {
+    auto it = index_.find(worker_id);
+    if (it == index_.end()) {
+      throw Error(ExitCode::cache_failed, "the cache holds samples of worker id " +
+                                              std::to_string(worker_id) +
+                                              " that is not one of the pool's workers");
+    }
+    return tallies_[it->second];
+  }
+  std::vector<Tally>& all() { return tallies_; }
+
+ private:
+  void add(std::string name) {
+    tallies_.emplace_back();
+    tallies_.back().name = std::move(name);
+  }
+
+  std::unordered_map<int64_t, size_t> index_;
+  std::vector<Tally> tallies_;
+};
+
+// One snapshot of the pool, as its rows arrive.
+struct Snapshot {
+  int64_t id = 0;
+  bool full_list = false;
+  bool complete = false;
+  bool in_window = false;
+  TimePoint at;
+};
+
 }  // namespace
 
 std::vector<WorkerStat> read_worker_stats(SQLite::Database& db, int64_t pool_id,
@@ -79,67 +111,55 @@ std::vector<WorkerStat> read_worker_stats(SQLite::Database& db, int64_t pool_id,
   // One pass over the pool's snapshots; each one's samples are the key range of its id.
   SQLite::Statement select(
       db,
-      "SELECT s.id, s.scraped_at, s.worker_list, s.workers_complete, ws.sample_key & 16777215,"
-      " ws.online, ws.hashrate_10m_ghs FROM snapshot s"
+      "SELECT s.id, s.scraped_at, s.worker_list = 'all', s.workers_complete, s.scraped_at >= ?,"
+      " ws.sample_key & 16777215, ws.online, ws.hashrate_10m_ghs FROM snapshot s"
       " LEFT JOIN worker_sample ws ON ws.sample_key BETWEEN s.id << 24 AND (s.id << 24) | 16777215"
       " WHERE s.pool_id = ? AND s.scraped_at >= ? AND s.scraped_at < ? AND s.worker_list <> 'none'"
       " ORDER BY s.scraped_at, s.id, ws.sample_key");
-  select.bind(1, pool_id);
-  select.bind(2, start);
-  select.bind(3, to);
+  select.bind(1, from);
+  select.bind(2, pool_id);
+  select.bind(3, start);
+  select.bind(4, to);
 
-  std::map<int64_t, Tally> tallies;  // by worker id
-  std::set<int64_t> roster;
-  auto apply = [&](const Snapshot& s) {
-    const bool in_window = s.scraped_at >= from;
-    const TimePoint at = read_cache_time(s.scraped_at);
-    if (s.worker_list == "all") {
-      if (s.complete) roster.clear();
-      for (const Listed& l : s.listed) {
-        roster.insert(l.worker_id);
-        if (!in_window) continue;
-        Tally& tally = tallies[l.worker_id];
-        count(tally, l.online, at);
-        ++tally.hashrate_samples;
-        tally.hashrate_ghs_sum += l.hashrate_10m_ghs;
-      }
-      return;
-    }
-    std::set<int64_t> offline;
-    for (const Listed& l : s.listed) {
-      roster.insert(l.worker_id);
-      if (!l.online) offline.insert(l.worker_id);
-    }
-    if (!in_window) return;
-    for (int64_t id : roster) count(tallies[id], !offline.contains(id), at);
-  };
-
+  Workers workers(db, pool_id);
   Snapshot current;
+  // An offline list is a sample for every worker of the roster, once all its rows are read.
+  auto finish = [&] {
+    if (current.id == 0 || current.full_list || !current.in_window) return;
+    for (Tally& tally : workers.all()) {
+      if (tally.in_roster) count(tally, tally.listed_offline_in != current.id, current.at);
+    }
+  };
   while (select.executeStep()) {
     const int64_t id = select.getColumn(0).getInt64();
     if (id != current.id) {
-      if (current.id != 0) apply(current);
-      current = Snapshot{id,
-                         select.getColumn(1).getString(),
-                         select.getColumn(2).getString(),
-                         select.getColumn(3).getInt() == 1,
-                         {}};
+      finish();
+      current = Snapshot{id, select.getColumn(2).getInt() == 1, select.getColumn(3).getInt() == 1,
+                         select.getColumn(4).getInt() == 1,
+                         read_cache_time(select.getColumn(1).getString())};
+      if (current.full_list && current.complete) {
+        for (Tally& tally : workers.all()) tally.in_roster = false;
+      }
     }
-    if (select.getColumn(4).isNull()) continue;  // a snapshot that listed no worker
-    current.listed.push_back({select.getColumn(4).getInt64(), select.getColumn(5).getInt() == 1,
-                              select.getColumn(6).getDouble()});
+    if (select.getColumn(5).isNull()) continue;  // a snapshot that listed no worker
+    Tally& tally = workers[select.getColumn(5).getInt64()];
+    const bool online = select.getColumn(6).getInt() == 1;
+    tally.in_roster = true;
+    if (!current.full_list) {
+      if (!online) tally.listed_offline_in = id;
+    } else if (current.in_window) {
+      count(tally, online, current.at);
+      ++tally.hashrate_samples;
+      tally.hashrate_ghs_sum += select.getColumn(7).getDouble();
+    }
   }
-  if (current.id != 0) apply(current);
+  finish();
 
-  SQLite::Statement names(db, "SELECT id, name FROM worker WHERE pool_id = ?");
-  names.bind(1, pool_id);
   std::vector<WorkerStat> stats;
-  while (names.executeStep()) {
-    auto it = tallies.find(names.getColumn(0).getInt64());
-    if (it == tallies.end() || it->second.samples == 0) continue;
-    const Tally& tally = it->second;
+  for (const Tally& tally : workers.all()) {
+    if (tally.samples == 0) continue;
     WorkerStat stat;
-    stat.name = names.getColumn(1).getString();
+    stat.name = tally.name;
     stat.samples = tally.samples;
     stat.uptime = static_cast<double>(tally.online) / static_cast<double>(tally.samples);
     if (tally.hashrate_samples > 0) {
