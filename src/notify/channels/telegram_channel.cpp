@@ -183,9 +183,9 @@ DeliveryResult TelegramChannel::send_photo(const ChartImage& image) {
   if (!image.caption.empty()) caption.text(": ").text(image.caption);
   // Starts from the most markup can add (&quot; is 6 code points for 1 unit) and shrinks while
   // what Telegram counts is over its limit.
-  return send_photo_html(image.png, caption.shortened_fitting(6 * kTelegramCaptionLimit,
-                                                              parsed_utf16_units,
-                                                              kTelegramCaptionLimit));
+  return send_photo_html(image.png,
+                         caption.shortened_fitting(6 * kTelegramCaptionLimit, parsed_utf16_units,
+                                                   kTelegramCaptionLimit));
 }
 
 DeliveryResult TelegramChannel::send_photo_html(const std::string& png,

@@ -46,8 +46,9 @@ class TelegramChannel : public Channel {
   bool sends_photos() const override { return true; }
   // POST <api_url>/bot<TOKEN>/sendPhoto, multipart/form-data (libcurl's mime API): chat_id,
   // caption (Telegram HTML: the title bold, then the caption, escaped and shortened with "…" to
-  // kTelegramCaptionLimit UTF-16 units as Telegram counts them, after parsing), parse_mode "HTML" and photo (the PNG as file
-  // "chart.png", image/png). The same answers, migration and token redaction as send().
+  // kTelegramCaptionLimit UTF-16 units as Telegram counts them, after parsing), parse_mode "HTML"
+  // and photo (the PNG as file "chart.png", image/png). The same answers, migration and token
+  // redaction as send().
   DeliveryResult send_photo(const ChartImage& image) override;
   // send_photo() of an already rendered caption, sent as it is.
   DeliveryResult send_photo_html(const std::string& png, const std::string& caption_html);
