@@ -27,7 +27,7 @@ struct HttpRequest {
   std::string body;
   // When not empty: the body is multipart/form-data of these parts (libcurl sets Content-Type
   // with its boundary), sent with `method` (normally POST); `body` must then be empty.
-  std::vector<FormPart> form;
+  std::vector<FormPart> form{};
   // false: a redirect comes back as the response. Even when true, only a GET or HEAD without a
   // body follows one, and one that carries credentials only within its origin (see
   // http_redirects.hpp).
