@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "common/body_decoding.hpp"
+#include "common/http_curl_form.hpp"
 #include "common/http_failures.hpp"
 #include "common/http_redirects.hpp"
 #include "common/termination.hpp"
@@ -200,7 +201,17 @@ HttpResult CurlTransport::perform(const HttpRequest& request, milliseconds timeo
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, abort_when_terminated);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 
-  if (request.method == "HEAD") {
+  std::unique_ptr<curl_mime, CurlMimeDeleter> mime;
+  if (!request.form.empty()) {
+    mime = make_curl_form(c, request.form);
+    if (!mime) {
+      result.transport_error = "out of memory building a form (" + redacted_url(request.url) + ")";
+      return result;
+    }
+    curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
+    if (request.method != "POST")
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else if (request.method == "HEAD") {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET" || !request.body.empty()) {
     if (request.method != "POST") {

@@ -12,11 +12,22 @@ namespace kz {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// One part of a multipart/form-data body (RFC 7578), sent through libcurl's mime API.
+struct FormPart {
+  std::string name;          // the form field, e.g. "photo"
+  std::string data;          // its bytes
+  std::string filename;      // "" for a plain field; else sent as the part's filename
+  std::string content_type;  // "" for libcurl's default; e.g. "image/png"
+};
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   Headers headers;  // values of secret headers never reach a log line
   std::string body;
+  // When not empty: the body is multipart/form-data of these parts (libcurl sets Content-Type
+  // with its boundary), sent with `method` (normally POST); `body` must then be empty.
+  std::vector<FormPart> form{};
   // false: a redirect comes back as the response. Even when true, only a GET or HEAD without a
   // body follows one, and one that carries credentials only within its origin (see
   // http_redirects.hpp).

@@ -91,7 +91,7 @@ bool is_followed_redirect_status(long status) {
 
 bool may_follow_redirects(const HttpRequest& request) {
   return request.follow_redirects && (request.method == "GET" || request.method == "HEAD") &&
-         request.body.empty();
+         request.body.empty() && request.form.empty();
 }
 
 bool may_follow_redirect(const HttpRequest& request, const std::string& target) {

@@ -26,6 +26,14 @@ struct DeliveryResult {
   std::string message_id;  // the channel's id of the message, when it gives one
 };
 
+// An image that follows a message (the daily summary's charts, issue 14): a PNG with a short
+// caption the channel renders in its style, `title` in bold, then `caption` (plain text).
+struct ChartImage {
+  std::string png;      // the PNG file's bytes
+  std::string title;    // e.g. the pool, "KZPool_001"
+  std::string caption;  // e.g. "hashrate, last 24 h: average 38.38 PH/s; alerts open 42 min"
+};
+
 // One destination's channel (Telegram, Slack, Discord, webhook, ntfy, e-mail): renders a Digest
 // in its format under its size limit and makes exactly one attempt to deliver it (the caller
 // retries within the run's time limit). Throws nothing: every failure is a DeliveryResult.
@@ -33,6 +41,17 @@ class Channel {
  public:
   virtual ~Channel() = default;
   virtual DeliveryResult send(const Digest& digest) = 0;
+
+  // Whether send_photo() delivers images (Telegram). Channels that cannot leave the summary's
+  // charts out.
+  virtual bool sends_photos() const { return false; }
+  // Makes one attempt to deliver `image`, like send(). The default refuses: no image support.
+  virtual DeliveryResult send_photo(const ChartImage& image) {
+    DeliveryResult result;
+    result.outcome = DeliveryResult::Outcome::refused;
+    result.error = "this channel sends no images (" + image.title + ")";
+    return result;
+  }
 };
 
 }  // namespace kz

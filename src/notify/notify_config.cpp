@@ -81,6 +81,9 @@ void read_settings(const ConfigReader& reader, const json& notify, NotifySetting
   value.reset();
   reader.number(notify, pointer, "time_limit_s", value, 1, 3600);
   if (value) settings.time_limit = std::chrono::seconds(*value);
+  value.reset();
+  reader.number(notify, pointer, "summary_charts", value, 0, 10);
+  if (value) settings.summary_charts = *value;
   if (notify.contains("min_duration_s")) {
     read_min_duration(reader, notify.at("min_duration_s"), pointer + "/min_duration_s", settings);
   }
@@ -117,7 +120,7 @@ NotifySettings parse_notify_config(const std::string& text, const std::string& s
   if (!notify.is_object()) reader.fail("/notify", "\"notify\" must be an object");
   reader.only_keys(notify, "/notify",
                    {"destinations", "min_duration_s", "max_per_alert_per_hour", "quiet_hours",
-                    "daily_summary_at", "time_limit_s"},
+                    "daily_summary_at", "summary_charts", "time_limit_s"},
                    "\"notify\"");
   NotifySettings settings;
   read_settings(reader, notify, settings);

@@ -67,6 +67,9 @@ struct NotifySettings {
   int max_per_alert_per_hour = 4;  // messages about one alert (pool, type, subject) per hour
   std::optional<QuietHours> quiet_hours;
   std::optional<LocalTime> daily_summary_at;  // absent: no daily summary
+  // Charts (hashrate over the last 24 h) sent after the daily summary to destinations that take
+  // images (Telegram), one per pool, the pools with the most alert time first; 0: none.
+  int summary_charts = 3;
   // A run's sending, 429 waits included; under the cron wrapper's NOTIFY_TIME_LIMIT (60 s).
   std::chrono::seconds time_limit{45};
 };

@@ -13,6 +13,7 @@
 #include "notify/mute_store.hpp"
 #include "notify/notify_store.hpp"
 #include "notify/send_attempts.hpp"
+#include "notify/summary_charts.hpp"
 
 namespace kz {
 
@@ -35,6 +36,8 @@ class PrintingChannel : public Channel {
     result.outcome = Outcome::delivered;
     return result;
   }
+  // What Telegram would get; the charts themselves are not drawn (see send_summary_charts).
+  bool sends_photos() const override { return destination_.type == "telegram"; }
 
  private:
   const Destination& destination_;
@@ -195,9 +198,55 @@ class DestinationRun {
     std::optional<Digest> summary;
     transact([&] { summary = due_daily_summary(cache_, destination_, settings_, now); });
     if (!summary) return;
-    deliver(*summary, {}, [&](TimePoint at) {
+    const bool sent = deliver(*summary, {}, [&](TimePoint at) {
       mark_daily_summary_sent(cache_, destination_.name, *summary, at);
     });
+    if (sent && settings_.summary_charts > 0 && channel().sends_photos()) {
+      send_summary_charts(*summary);
+    }
+  }
+
+  // The summary's charts, best effort: any failure (gnuplot missing, a photo refused, the time
+  // limit) logs one warning and ends the charts; the run's outcome and the summary stay as
+  // they are, and nothing is sent again.
+  void send_summary_charts(const Digest& summary) {
+    const ReportWindow window = summary_chart_window(clock_.now());
+    std::size_t sent = 0;
+    std::size_t planned = 0;
+    try {
+      std::vector<SummaryChartPool> pools =
+          pick_summary_chart_pools(cache_.db(), summary, window, settings_.summary_charts);
+      planned = pools.size();
+      if (pools.empty()) return;
+      if (options_.dry_run) {
+        out_ << "then " << pools.size() << " chart(s), hashrate over the last 24 h:";
+        for (const SummaryChartPool& pool : pools) {
+          out_ << " " << pool.pool.account << " (alerts open " << format_duration(pool.alert_time)
+               << ")";
+        }
+        out_ << "\n";
+        return;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline_ - clock_.now());
+      if (left.count() < 1) throw Error(ExitCode::notify_failed, "the time limit is reached");
+      GnuplotOptions gnuplot;
+      gnuplot.timeout_s = static_cast<int>(std::min<int64_t>(left.count(), gnuplot.timeout_s));
+      const std::vector<ChartImage> images =
+          render_summary_charts(cache_.db(), pools, window, *make_gnuplot_renderer(gnuplot));
+      for (const ChartImage& image : images) {
+        const DeliveryResult result =
+            send_within([&] { return channel().send_photo(image); }, deadline_, clock_, sleep_);
+        if (result.migrated_chat_id && *result.migrated_chat_id != chat_id_) {
+          follow_migration(result);
+        }
+        if (result.outcome != Outcome::delivered)
+          throw Error(ExitCode::notify_failed, result.error);
+        ++sent;
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: {} of {} chart(s) of the daily summary sent (the summary itself was): {}",
+                   destination_.name, sent, planned, e.what());
+    }
   }
 
   Channel& channel() {

@@ -1,5 +1,6 @@
 #include "notify/rich_line.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace kz {
@@ -162,6 +163,17 @@ std::string RichLine::shortened(std::size_t limit) const {
   out += kEllipsis;
   for (std::size_t i = 0; i < open; ++i) out += bold_close();
   return out;
+}
+
+std::string RichLine::shortened_fitting(std::size_t limit,
+                                        const std::function<std::size_t(std::string_view)>& measure,
+                                        std::size_t cap) const {
+  std::string text = shortened(limit);
+  for (std::size_t size = measure(text); size > cap && limit > 16; size = measure(text)) {
+    limit = std::min(limit - 1, limit * cap / size);
+    text = shortened(limit);
+  }
+  return text;
 }
 
 }  // namespace kz

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,11 @@ class RichLine {
   // leaves room for "…" and the closing markup of the bold still open, then both. At most
   // `limit` code points; "" when `limit` is 0.
   std::string shortened(std::size_t limit) const;
+  // shortened(limit), shortened further while `measure(text)` is above `cap`: for limits not
+  // counted in code points (Telegram's caption: UTF-16 units). Stops shrinking at 16.
+  std::string shortened_fitting(std::size_t limit,
+                                const std::function<std::size_t(std::string_view)>& measure,
+                                std::size_t cap) const;
 
  private:
   enum class AtomKind : uint8_t { text, open, close };

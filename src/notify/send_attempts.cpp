@@ -16,12 +16,17 @@ constexpr int kMaxAttempts = 20;
 
 DeliveryResult send_within(Channel& channel, const Digest& digest, TimePoint deadline,
                            const Clock& clock, const Sleeper& sleep) {
+  return send_within([&] { return channel.send(digest); }, deadline, clock, sleep);
+}
+
+DeliveryResult send_within(const std::function<DeliveryResult()>& attempt, TimePoint deadline,
+                           const Clock& clock, const Sleeper& sleep) {
   DeliveryResult result;
   result.error = "time limit reached before the first attempt";
   std::optional<std::string> migrated;
   int transient_retries = 0;
-  for (int attempt = 0; attempt < kMaxAttempts && clock.now() < deadline; ++attempt) {
-    result = channel.send(digest);
+  for (int i = 0; i < kMaxAttempts && clock.now() < deadline; ++i) {
+    result = attempt();
     if (result.migrated_chat_id) migrated = result.migrated_chat_id;
     if (result.outcome != DeliveryResult::Outcome::transient) break;
     std::chrono::seconds wait{0};

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "common/clock.hpp"
 #include "common/http.hpp"
 #include "notify/channel.hpp"
@@ -14,6 +16,10 @@ namespace kz {
 // refused (at once, never retried) or transient (the caller leaves the deliveries pending).
 // A migrated_chat_id seen on any attempt is kept on the returned result.
 DeliveryResult send_within(Channel& channel, const Digest& digest, TimePoint deadline,
+                           const Clock& clock, const Sleeper& sleep);
+
+// The same for any one attempt, e.g. a channel's send_photo().
+DeliveryResult send_within(const std::function<DeliveryResult()>& attempt, TimePoint deadline,
                            const Clock& clock, const Sleeper& sleep);
 
 }  // namespace kz

@@ -67,7 +67,8 @@ TEST_F(NotifyConfig, ReadsTheSettingsAndMergesMinimumDurationsOverTheDefault) {
         {"max_per_alert_per_hour", std::to_string(minutes % 100 + 1)},
         {"quiet_hours", "{\"from\": " + quoted(hhmm) + ", \"to\": " + quoted(later) + "}"},
         {"daily_summary_at", quoted(hhmm)},
-        {"time_limit_s", std::to_string(minutes * 2 + 1)}};
+        {"time_limit_s", std::to_string(minutes * 2 + 1)},
+        {"summary_charts", std::to_string(minutes % 11)}};
     const NotifySettings s = parse(config_text({}, settings, &destinations).text);
     EXPECT_EQ(s.min_duration.at("worker_offline"), seconds{60});
     EXPECT_EQ(s.min_duration.at("hashrate_drop"), seconds{minutes * 7});
@@ -78,7 +79,9 @@ TEST_F(NotifyConfig, ReadsTheSettingsAndMergesMinimumDurationsOverTheDefault) {
     ASSERT_TRUE(s.daily_summary_at);
     EXPECT_EQ(s.daily_summary_at->minutes, minutes);
     EXPECT_EQ(s.time_limit, seconds{minutes * 2 + 1});
+    EXPECT_EQ(s.summary_charts, minutes % 11);
   }
+  EXPECT_EQ(parse(config_text({}, {}, &destinations).text).summary_charts, 3);
   const ConfigObject override_default = {{"min_duration_s", "{\"worker_offline\": 0}"}};
   EXPECT_EQ(parse(config_text({}, override_default, &destinations).text)
                 .min_duration.at("worker_offline"),

@@ -125,8 +125,8 @@ TEST_F(NotifyConfigValues, TimesMustBeHhMm) {
 }
 
 TEST_F(NotifyConfigValues, NumbersMustBeWholeAndInRange) {
-  const std::vector<std::tuple<std::string, int, int>> ranges = {{"max_per_alert_per_hour", 1, 100},
-                                                                 {"time_limit_s", 1, 3600}};
+  const std::vector<std::tuple<std::string, int, int>> ranges = {
+      {"max_per_alert_per_hour", 1, 100}, {"time_limit_s", 1, 3600}, {"summary_charts", 0, 10}};
   for (const auto& [key, min, max] : ranges) {
     const std::string range =
         "'" + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "notify/message_format.hpp"
+#include "notify/rich_line.hpp"
 
 namespace kz {
 
@@ -24,6 +25,26 @@ std::size_t utf16_units(std::string_view text) {
   for (const unsigned char c : text) {
     if ((c & 0xC0) != 0x80) units += 1;  // a character's first byte
     if ((c & 0xF8) == 0xF0) units += 1;  // beyond the BMP: a surrogate pair
+  }
+  return units;
+}
+
+// What Telegram counts of a caption we rendered: UTF-16 units after parsing, our tags (<b>)
+// removed and each of our entities (&lt; &gt; &amp; &quot;) one unit.
+std::size_t parsed_utf16_units(std::string_view html) {
+  std::size_t units = 0;
+  for (std::size_t at = 0; at < html.size();) {
+    const char c = html[at];
+    const std::size_t end = html.find(c == '<' ? '>' : ';', at);
+    if ((c == '<' || c == '&') && end != std::string_view::npos) {
+      units += c == '&' ? 1 : 0;
+      at = end + 1;
+      continue;
+    }
+    const std::size_t next = html.find_first_of("<&", at + 1);
+    const std::size_t stop = next == std::string_view::npos ? html.size() : next;
+    units += utf16_units(html.substr(at, stop - at));
+    at = stop;
   }
   return units;
 }
@@ -152,10 +173,34 @@ DeliveryResult TelegramChannel::send(const Digest& digest) {
 }
 
 DeliveryResult TelegramChannel::send_text(const std::string& text) {
-  DeliveryResult result = attempt(chat_id_, text);
+  return with_migration(
+      [&](const std::string& chat_id) { return exchange(text_request(chat_id, text)); });
+}
+
+DeliveryResult TelegramChannel::send_photo(const ChartImage& image) {
+  RichLine caption(TextStyle::telegram_html);
+  caption.bold(image.title);
+  if (!image.caption.empty()) caption.text(": ").text(image.caption);
+  // Starts from the most markup can add (&quot; is 6 code points for 1 unit) and shrinks while
+  // what Telegram counts is over its limit.
+  return send_photo_html(image.png,
+                         caption.shortened_fitting(6 * kTelegramCaptionLimit, parsed_utf16_units,
+                                                   kTelegramCaptionLimit));
+}
+
+DeliveryResult TelegramChannel::send_photo_html(const std::string& png,
+                                                const std::string& caption_html) {
+  return with_migration([&](const std::string& chat_id) {
+    return exchange(photo_request(chat_id, png, caption_html));
+  });
+}
+
+DeliveryResult TelegramChannel::with_migration(
+    const std::function<DeliveryResult(const std::string&)>& attempt) {
+  DeliveryResult result = attempt(chat_id_);
   if (!result.migrated_chat_id) return result;
   const std::string new_chat_id = *result.migrated_chat_id;
-  result = attempt(new_chat_id, text);
+  result = attempt(new_chat_id);
   if (result.migrated_chat_id) {  // migrated twice in one send: not followed further
     result.outcome = DeliveryResult::Outcome::refused;
     result.error = "telegram " + name_ + ": chat " + new_chat_id + " migrated again to " +
@@ -165,7 +210,8 @@ DeliveryResult TelegramChannel::send_text(const std::string& text) {
   return result;
 }
 
-DeliveryResult TelegramChannel::attempt(const std::string& chat_id, const std::string& text) {
+HttpRequest TelegramChannel::text_request(const std::string& chat_id,
+                                          const std::string& text) const {
   nlohmann::json body = {
       {"text", text}, {"parse_mode", "HTML"}, {"disable_web_page_preview", true}};
   if (auto number = integer_chat_id(chat_id)) {
@@ -179,7 +225,23 @@ DeliveryResult TelegramChannel::attempt(const std::string& chat_id, const std::s
   request.headers = {{"Content-Type", "application/json"}};
   request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   request.follow_redirects = false;
+  return request;
+}
 
+HttpRequest TelegramChannel::photo_request(const std::string& chat_id, const std::string& png,
+                                           const std::string& caption_html) const {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = api_url_ + "/bot" + path_segment(token_) + "/sendPhoto";
+  request.form = {{"chat_id", chat_id, "", ""},
+                  {"caption", caption_html, "", ""},
+                  {"parse_mode", "HTML", "", ""},
+                  {"photo", png, "chart.png", "image/png"}};
+  request.follow_redirects = false;
+  return request;
+}
+
+DeliveryResult TelegramChannel::exchange(const HttpRequest& request) {
   const HttpResult http = transport_.perform(request, options_.total_timeout);
   DeliveryResult result;
   auto fail = [&](DeliveryResult::Outcome outcome, const std::string& description) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -9,10 +11,14 @@
 
 namespace kz {
 
+// Telegram's limit on a photo's caption, in UTF-16 code units after entity parsing.
+constexpr std::size_t kTelegramCaptionLimit = 1024;
+
 // A Telegram chat through the Bot API (../shared/notifications.md "Telegram Bot API"): one
-// POST <api_url>/bot<TOKEN>/sendMessage per send(), JSON {"chat_id", "text", "parse_mode":
-// "HTML", "disable_web_page_preview": true}, the text rendered by render_text(telegram_html,
-// kTelegramTextLimit). chat_id goes out as a JSON integer when it is one, else as a string
+// POST <api_url>/bot<TOKEN>/sendMessage per send() (sendPhoto per send_photo()), JSON {"chat_id",
+// "text", "parse_mode": "HTML", "disable_web_page_preview": true}, the text rendered by
+// render_text(telegram_html, kTelegramTextLimit). chat_id goes out as a JSON integer when it is
+// one, else as a string
 // ("@channel"). Answers:
 // - 200 {"ok":true,"result":{"message_id":N}}: delivered, message_id "N";
 // - 429: transient, retry_after from parameters.retry_after, else the Retry-After header;
@@ -37,8 +43,24 @@ class TelegramChannel : public Channel {
   // send() of an already rendered HTML text (the same request and answers).
   DeliveryResult send_text(const std::string& text);
 
+  bool sends_photos() const override { return true; }
+  // POST <api_url>/bot<TOKEN>/sendPhoto, multipart/form-data (libcurl's mime API): chat_id,
+  // caption (Telegram HTML: the title bold, then the caption, escaped and shortened with "…" to
+  // kTelegramCaptionLimit UTF-16 units as Telegram counts them, after parsing), parse_mode "HTML"
+  // and photo (the PNG as file "chart.png", image/png). The same answers, migration and token
+  // redaction as send().
+  DeliveryResult send_photo(const ChartImage& image) override;
+  // send_photo() of an already rendered caption, sent as it is.
+  DeliveryResult send_photo_html(const std::string& png, const std::string& caption_html);
+
  private:
-  DeliveryResult attempt(const std::string& chat_id, const std::string& text);
+  // One attempt at the configured chat, then at most one more at the id a migration names.
+  DeliveryResult with_migration(const std::function<DeliveryResult(const std::string&)>& attempt);
+  HttpRequest text_request(const std::string& chat_id, const std::string& text) const;
+  HttpRequest photo_request(const std::string& chat_id, const std::string& png,
+                            const std::string& caption_html) const;
+  // Performs `request` and maps the Bot API's answer (see above).
+  DeliveryResult exchange(const HttpRequest& request);
 
   std::string name_;
   std::string api_url_;

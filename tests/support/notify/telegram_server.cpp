@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "support/local_http_server.hpp"
+#include "support/notify/telegram_photo.hpp"
 
 namespace kz::test {
 
@@ -37,6 +38,15 @@ bool read_fields(const httplib::Request& req, TelegramRequest& request) {
     httplib::detail::parse_query_text(req.body, form);
     for (const auto& [name, value] : form) fields[name] = value;
   }
+  for (const auto& [name, part] : req.files) {
+    if (name == "photo") {
+      request.has_photo = true;
+      request.photo_bytes = part.content.size();
+    } else {
+      fields[name] = part.content;
+    }
+  }
+  if (fields.count("photo")) request.has_photo = true;
   if (request.content_type.rfind("application/json", 0) == 0) {
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
     if (!body.is_object()) return false;
@@ -50,6 +60,7 @@ bool read_fields(const httplib::Request& req, TelegramRequest& request) {
   };
   request.chat_id = field("chat_id");
   request.text = field("text");
+  request.caption = field("caption");
   request.parse_mode = field("parse_mode");
   request.disable_web_page_preview = field("disable_web_page_preview") == "true";
   return true;
@@ -84,6 +95,11 @@ struct TelegramServer::Impl {
   std::function<void(const TelegramMessage&)> on_message;
   std::vector<TelegramRequest> requests;
   std::vector<TelegramMessage> messages;
+  std::vector<TelegramPhoto> photos;
+
+  int64_t next_message_id() const {
+    return static_cast<int64_t>(messages.size() + photos.size()) + 1;
+  }
 
   void handle(const httplib::Request& req, httplib::Response& res);
   TelegramReply answer(const httplib::Request& req, TelegramRequest& request,
@@ -97,7 +113,8 @@ TelegramReply TelegramServer::Impl::answer(const httplib::Request& req, Telegram
     if (req.path.rfind("/bot", 0) != 0) return telegram_error(404, "Not Found");
     return telegram_error(401, "Unauthorized");
   }
-  if (lower(request.method) != "sendmessage") return telegram_error(404, "Not Found");
+  const std::string method = lower(request.method);
+  if (method != "sendmessage" && method != "sendphoto") return telegram_error(404, "Not Found");
   if (!read_fields(req, request)) return telegram_error(400, "Bad Request: invalid JSON body");
   if (request.chat_id.empty()) return telegram_error(400, "Bad Request: chat_id is empty");
   Chat& chat = chats[request.chat_id];
@@ -126,6 +143,12 @@ TelegramReply TelegramServer::Impl::answer(const httplib::Request& req, Telegram
     case Chat::State::accepting:
       break;
   }
+  if (method == "sendphoto") {
+    std::optional<TelegramPhoto> photo;
+    TelegramReply reply = answer_photo(req, request, next_message_id(), photo);
+    if (photo) photos.push_back(std::move(*photo));
+    return reply;
+  }
   if (request.text.empty()) return telegram_error(400, "Bad Request: message text is empty");
   if (!utf16_length(request.text)) {
     return telegram_error(400, "Bad Request: text must be encoded in UTF-8");
@@ -147,13 +170,9 @@ TelegramReply TelegramServer::Impl::answer(const httplib::Request& req, Telegram
   if (*utf16_length(plain) > kTelegramServerTextLimit) {
     return telegram_error(400, "Bad Request: message is too long");
   }
-  TelegramMessage message{request.chat_id,
-                          request.text,
-                          plain,
-                          request.parse_mode,
-                          request.disable_web_page_preview,
-                          static_cast<int64_t>(messages.size()) + 1,
-                          request.at};
+  TelegramMessage message{
+      request.chat_id,   request.text, plain, request.parse_mode, request.disable_web_page_preview,
+      next_message_id(), request.at};
   messages.push_back(message);
   const nlohmann::json result = {
       {"message_id", message.message_id},
@@ -293,6 +312,11 @@ std::vector<TelegramMessage> TelegramServer::messages_to(const std::string& chat
     if (message.chat_id == chat_id) found.push_back(message);
   }
   return found;
+}
+
+std::vector<TelegramPhoto> TelegramServer::photos() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->photos;
 }
 
 }  // namespace kz::test

@@ -7,7 +7,7 @@
 // Answers are {"ok":true,"result":{...}} or {"ok":false,"error_code":N,"description":"...",
 // "parameters":{...}} with HTTP status N:
 // - a path not /bot<token>/<method>: 404 "Not Found"; a token not accepted: 401 "Unauthorized";
-//   a method other than sendMessage (case-insensitive): 404 "Not Found";
+//   a method other than sendMessage and sendPhoto (case-insensitive): 404 "Not Found";
 // - no chat_id: 400 "Bad Request: chat_id is empty"; empty text: 400 "Bad Request: message text
 //   is empty"; text not UTF-8: 400 "Bad Request: text must be encoded in UTF-8";
 // - per chat, as scripted: 429 "Too Many Requests: retry after N" with parameters.retry_after
@@ -23,7 +23,14 @@
 //   anything else 400 "Bad Request: unsupported parse_mode";
 // - text longer than 4096 UTF-16 code units after entity parsing (tags removed, entities
 //   decoded): 400 "Bad Request: message is too long".
-// Every request is recorded, and every accepted message (with a message_id counting from 1).
+// - sendPhoto (multipart/form-data, or a form without the file): chat_id, photo (a file part),
+//   caption, parse_mode; after the same token, chat and rate checks: no photo 400 "Bad Request:
+//   there is no photo in the request"; a photo part that is no file (a file_id or URL) 400 "Bad
+//   Request: wrong file identifier/HTTP URL specified"; a file that is neither PNG nor JPEG
+//   (by its signature) 400 "Bad Request: IMAGE_PROCESS_FAILED"; the caption parsed like a text
+//   and over 1024 UTF-16 code units 400 "Bad Request: message caption is too long".
+// Every request is recorded, and every accepted message and photo (with a message_id counting
+// from 1 over both).
 // A global override runs first and may replace any answer. Thread-safe: httplib serves on its
 // own threads; the override and the message callback run outside the server's lock.
 //
@@ -40,6 +47,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kz::test {
@@ -56,6 +64,9 @@ struct TelegramRequest {
   std::string text;
   std::string parse_mode;
   bool disable_web_page_preview = false;
+  std::string caption;     // sendPhoto
+  bool has_photo = false;  // sendPhoto: a "photo" part was sent (file or not)
+  std::size_t photo_bytes = 0;
   std::string content_type;  // the request's Content-Type
   std::string body;          // as received
   std::chrono::system_clock::time_point at;
@@ -73,6 +84,26 @@ struct TelegramMessage {
   int64_t message_id = 0;
   std::chrono::system_clock::time_point at;
 };
+
+// An accepted photo.
+struct TelegramPhoto {
+  std::string chat_id;
+  std::string photo;  // the file's bytes
+  std::string filename;
+  std::string content_type;   // the part's
+  std::string caption;        // as sent (markup included)
+  std::string plain_caption;  // after entity parsing
+  std::string parse_mode;
+  int64_t message_id = 0;
+  std::chrono::system_clock::time_point at;
+};
+
+// Telegram's limit on a caption, in UTF-16 code units after entity parsing.
+inline constexpr std::size_t kTelegramServerCaptionLimit = 1024;
+
+// Width and height from a PNG's IHDR chunk; nothing when `bytes` does not start with the PNG
+// signature and an IHDR chunk.
+std::optional<std::pair<uint32_t, uint32_t>> png_dimensions(const std::string& bytes);
 
 struct TelegramReply {
   int status = 200;
@@ -127,6 +158,7 @@ class TelegramServer {
   std::vector<TelegramRequest> requests() const;
   std::vector<TelegramMessage> messages() const;
   std::vector<TelegramMessage> messages_to(const std::string& chat_id) const;
+  std::vector<TelegramPhoto> photos() const;
 
  private:
   struct Impl;
