@@ -20,7 +20,7 @@ else
   "$root/scripts/bootstrap.sh"
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKZ_BUILD_TESTS=ON >/dev/null
   cmake --build "$build_dir" -j2 --target kzscrape kzupload kz_local_supabase kz_serve_dir \
-    kz_antpool_server kznotify kz_telegram_server >/dev/null
+    kz_antpool_server kznotify kz_telegram_server kzreport >/dev/null
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kzpool-demo.XXXXXX")"
@@ -89,6 +89,7 @@ DB_PATH=$work/btcpool_data.db
 SUPABASE_URL=$SUPABASE_URL
 SUPABASE_SERVICE_KEY=$SUPABASE_SERVICE_ROLE_KEY
 NOTIFY_CONFIG=$work/notify.json
+METRICS_FILE=$work/kzpool.prom
 ENV
 # kznotify's destination: the local Telegram. A worker offline is sent at once here; the
 # default (60 s: seen in two cron runs) would hold it, as the demo's runs are a second apart.
@@ -99,7 +100,7 @@ cat >"$work/notify.json" <<JSON
             "min_duration_s": {"worker_offline": 0, "offline_workers": 0}}}
 JSON
 cron() {
-  PATH="$build_dir/src/scrape:$build_dir/src/notify:$build_dir/src/upload:$PATH" \
+  PATH="$build_dir/src/scrape:$build_dir/src/notify:$build_dir/src/upload:$build_dir/src/report:$PATH" \
     "$root/scripts/run_scraper_and_upload.sh" --env-file "$work/kzpool.env" || echo "(exit $?)"
 }
 show_cache() {
@@ -179,4 +180,16 @@ if grep -rqF "$telegram_token" "$work/telegram.log" "$work/btcpool_data.db"; the
   echo "demo: the bot token appears in a message or in the cache" >&2
   exit 1
 fi
+say "What Prometheus would read (METRICS_FILE, written by the cron wrapper after each run)"
+grep -E '^kzpool_(hashrate_hashes_per_second|workers|alerts_open\{.*\} [1-9])' "$work/kzpool.prom"
+if ! grep -q '^kzpool_pools 2$' "$work/kzpool.prom"; then
+  echo "demo: expected the metrics of 2 pools in $work/kzpool.prom" >&2
+  exit 1
+fi
+
+say "The HTML report (kzreport html --days 7): one file, charts drawn by gnuplot"
+"$build_dir/src/report/kzreport" html --db "$work/btcpool_data.db" --days 7 --out "$work/report.html"
+echo "report.html: $(wc -c <"$work/report.html") bytes, $(grep -o '<svg' "$work/report.html" | wc -l) charts"
+"$build_dir/src/report/kzreport" csv --db "$work/btcpool_data.db" --what workers | sed -n 1,4p
+
 say "Done: the cron line for your own pools is in README.md"

@@ -12,6 +12,7 @@
 #include "report/chart.hpp"
 #include "report/chart_script.hpp"
 #include "report/gnuplot_text.hpp"
+#include "report/html_text.hpp"
 
 namespace kz {
 namespace {
@@ -101,13 +102,12 @@ std::string inline_svg(std::string svg, const ChartScript& script, std::size_t n
                                              std::to_string(number) + " (" + script.title + ")");
   }
   svg.erase(0, start);
-  replace_once(svg, "<title>Gnuplot</title>",
-               "<title>" + gnuplot::xml_escaped(script.title) + "</title>");
+  replace_once(svg, "<title>Gnuplot</title>", "<title>" + html_escaped(script.title) + "</title>");
   for (std::size_t i = 0; i < script.plots.size(); ++i) {
     if (script.plots[i].empty()) continue;
     const std::string id = "gnuplot_plot_" + std::to_string(i + 1);
     replace_once(svg, "<title>" + id + "</title>",
-                 "<title>" + gnuplot::xml_escaped(script.plots[i]) + "</title>");
+                 "<title>" + html_escaped(script.plots[i]) + "</title>");
   }
   static const std::string allowed[] = {"http://www.w3.org/2000/svg",
                                         "http://www.w3.org/1999/xlink"};

@@ -26,7 +26,4 @@ std::string btc(int64_t satoshis);
 // A time in milliseconds since the epoch as seconds, exactly: 1700000000123 -> "1700000000.123".
 std::string epoch_seconds(int64_t milliseconds);
 
-// `text` escaped for XML character data and attribute values (& < > " ').
-std::string xml_escaped(std::string_view text);
-
 }  // namespace kz::gnuplot

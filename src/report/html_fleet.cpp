@@ -71,13 +71,13 @@ std::string health_cell(const PoolStatus& status, TimePoint now) {
 }
 
 std::string optional_hashrate(const std::optional<double>& hs) {
-  return hs ? format_hashrate(*hs) : "&mdash;";
+  return hs ? hashrate_text(*hs) : "&mdash;";
 }
 
 std::string age_cell(const PoolStatus& status, TimePoint now) {
   if (!status.last_snapshot_at) return "<td>never</td>";
   const auto at = std::chrono::floor<std::chrono::seconds>(*status.last_snapshot_at);
-  return "<td>" + format_report_time(at) + "<br><small>" + format_duration(now - at) +
+  return "<td>" + format_report_time(at) + "<br><small>" + incident_duration(now - at) +
          " ago</small></td>";
 }
 
@@ -119,8 +119,8 @@ std::string render_fleet_summary(const ReportInput& input) {
 
   std::string html = "<section id=\"fleet\">\n<h2>Fleet summary</h2>\n<dl class=\"totals\">\n";
   html += total_item("Pools", std::to_string(input.fleet.size()));
-  html += total_item("Hashrate now", any_hashrate ? format_hashrate(hashrate) : "no data");
-  html += total_item("Hashrate 24 h", any_hashrate_24h ? format_hashrate(hashrate_24h) : "no data");
+  html += total_item("Hashrate now", any_hashrate ? hashrate_text(hashrate) : "no data");
+  html += total_item("Hashrate 24 h", any_hashrate_24h ? hashrate_text(hashrate_24h) : "no data");
   html += total_item("Workers",
                      std::to_string(online) + " online, " + std::to_string(offline) + " offline");
   html += total_item("Open alerts", alerts);
@@ -133,8 +133,8 @@ std::string render_fleet_summary(const ReportInput& input) {
       "<th>Balance</th><th>Last data</th><th>Open alerts</th></tr></thead>\n<tbody>\n";
   for (const PoolStatus* status : worst_first(input.fleet, now)) {
     html += "<tr><td><a href=\"#pool-" + std::to_string(status->pool.id) + "\">" +
-            escape_html(status->pool.account) + "</a> <small>" + escape_html(status->pool.source) +
-            "</small></td>";
+            html_escaped(status->pool.account) + "</a> <small>" +
+            html_escaped(status->pool.source) + "</small></td>";
     html += health_cell(*status, now);
     html += "<td>" + optional_hashrate(status->hashrate_hs) + "</td><td>" +
             optional_hashrate(status->hashrate_24h_hs) + "</td>";

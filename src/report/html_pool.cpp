@@ -58,15 +58,15 @@ std::string incidents(const PoolHistory& history, TimePoint now) {
   html += table_start({"Opened", "Resolved", "Duration", "Severity", "Alert", "Message"});
   for (const AlertPeriod& alert : history.alerts) {
     const TimePoint end = alert.resolved_at.value_or(now);
-    const std::string severity = escape_html(alert.severity);
+    const std::string severity = html_escaped(alert.severity);
     html += "<tr>" + cell(format_report_time(alert.opened_at));
     html += alert.resolved_at ? cell(format_report_time(*alert.resolved_at)) : cell("open", "bad");
-    html += cell(format_duration(end - alert.opened_at) + (alert.resolved_at ? "" : " so far"));
+    html += cell(incident_duration(end - alert.opened_at) + (alert.resolved_at ? "" : " so far"));
     html += "<td class=\"sev-" + severity + "\">" + severity + "</td>";
     html +=
-        cell(escape_html(alert.type) +
-             (alert.subject.empty() ? "" : " <small>" + escape_html(alert.subject) + "</small>"));
-    html += cell(escape_html(alert.message), "text") + "</tr>\n";
+        cell(html_escaped(alert.type) +
+             (alert.subject.empty() ? "" : " <small>" + html_escaped(alert.subject) + "</small>"));
+    html += cell(html_escaped(alert.message), "text") + "</tr>\n";
   }
   return html + "</tbody></table></div>\n";
 }
@@ -78,8 +78,8 @@ std::string income(const PoolHistory& history) {
   int64_t total = 0;
   for (const PoolIncomeDay& day : history.income) {
     total += day.income_sat;
-    html += "<tr>" + cell(escape_html(day.date)) + cell(format_btc(day.income_sat), "num") +
-            cell(day.hashrate_hs ? format_hashrate(*day.hashrate_hs) : "&mdash;") + "</tr>\n";
+    html += "<tr>" + cell(html_escaped(day.date)) + cell(format_btc(day.income_sat), "num") +
+            cell(day.hashrate_hs ? hashrate_text(*day.hashrate_hs) : "&mdash;") + "</tr>\n";
   }
   html += "</tbody>\n<tfoot><tr><th>Total</th>" + cell(format_btc(total), "num") +
           "<td></td></tr></tfoot>\n";
@@ -94,8 +94,9 @@ std::string payments(const PoolHistory& history) {
   for (const PoolPayment& payment : history.payments) {
     total += payment.amount_sat;
     html += "<tr>" + cell(format_report_time(payment.paid_at)) +
-            cell(format_btc(payment.amount_sat), "num") + cell(escape_html(payment.address), "id") +
-            cell(escape_html(payment.tx), "id") + "</tr>\n";
+            cell(format_btc(payment.amount_sat), "num") +
+            cell(html_escaped(payment.address), "id") + cell(html_escaped(payment.tx), "id") +
+            "</tr>\n";
   }
   html += "</tbody>\n<tfoot><tr><th>Total</th>" + cell(format_btc(total), "num") +
           "<td></td><td></td></tr></tfoot>\n";
@@ -129,7 +130,7 @@ std::string workers(const PoolHistory& history) {
   std::string offline_names;
   for (const WorkerStat* worker : order) {
     if (!offline_now(*worker, history)) continue;
-    offline_names += (offline_names.empty() ? "" : ", ") + escape_html(worker->name);
+    offline_names += (offline_names.empty() ? "" : ", ") + html_escaped(worker->name);
   }
   if (!offline_names.empty()) {
     html += "<p class=\"bad\">Offline now: " + offline_names + "</p>\n";
@@ -138,9 +139,9 @@ std::string workers(const PoolHistory& history) {
   for (const WorkerStat* worker : order) {
     const bool offline = offline_now(*worker, history);
     html += std::string("<tr") + (offline ? " class=\"offline\">" : ">") +
-            cell(escape_html(worker->name)) +
+            cell(html_escaped(worker->name)) +
             (offline ? cell("offline", "bad") : cell("online", "ok")) +
-            cell(percent(worker->uptime), "num") + cell(format_hashrate(worker->avg_hashrate_hs)) +
+            cell(percent(worker->uptime), "num") + cell(hashrate_text(worker->avg_hashrate_hs)) +
             cell(std::to_string(worker->samples), "num") +
             cell(worker->last_online_at ? format_report_time(*worker->last_online_at) : "never") +
             "</tr>\n";
@@ -159,9 +160,9 @@ std::string render_pool_section(const ReportInput& input, const PoolHistory& his
                                 const PoolCharts& charts, const PoolStatus* status) {
   const std::string id = std::to_string(history.pool.id);
   std::string html = "<section class=\"pool\" id=\"pool-" + id + "\">\n<h2>" +
-                     escape_html(history.pool.account) + " <small>" +
-                     escape_html(history.pool.source) + "</small></h2>\n<p class=\"meta\">" +
-                     escape_html(history.pool.observer_url);
+                     html_escaped(history.pool.account) + " <small>" +
+                     html_escaped(history.pool.source) + "</small></h2>\n<p class=\"meta\">" +
+                     html_escaped(history.pool.observer_url);
   if (status) {
     const PoolHealth health = pool_health(*status, input.generated_at);
     html += " &middot; <span class=\"" +

@@ -68,7 +68,7 @@ std::string index(const ReportInput& input) {
   std::string html = "<nav><ul>\n<li><a href=\"#fleet\">Fleet summary</a></li>\n";
   for (const PoolHistory& history : input.pools) {
     html += "<li><a href=\"#pool-" + std::to_string(history.pool.id) + "\">" +
-            escape_html(history.pool.account) + "</a></li>\n";
+            html_escaped(history.pool.account) + "</a></li>\n";
   }
   return html + "</ul></nav>\n";
 }

@@ -5,7 +5,7 @@
 
 namespace kz {
 
-std::string escape_html(std::string_view text) {
+std::string html_escaped(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -32,7 +32,7 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-std::string format_duration(std::chrono::seconds duration) {
+std::string incident_duration(std::chrono::seconds duration) {
   using namespace std::chrono;
   if (duration < minutes(1)) return duration < seconds(0) ? "0 min" : "under 1 min";
   const auto total = duration_cast<minutes>(duration).count();
@@ -53,7 +53,7 @@ std::string format_report_time(TimePoint t) {
   return text.substr(0, 10) + " " + text.substr(11, 5) + " UTC";
 }
 
-std::string format_hashrate(double hs) {
+std::string hashrate_text(double hs) {
   static constexpr std::array<const char*, 7> kUnits = {"H/s",  "kH/s", "MH/s", "GH/s",
                                                         "TH/s", "PH/s", "EH/s"};
   std::size_t unit = 0;

@@ -60,15 +60,15 @@ TEST(HtmlReport, EveryTextFromTheCacheIsEscaped) {
 
 TEST(HtmlReport, DurationsReadAsDaysHoursAndMinutes) {
   using std::chrono::seconds;
-  EXPECT_EQ(format_duration(seconds(-5)), "0 min");
-  EXPECT_EQ(format_duration(seconds(59)), "under 1 min");
-  EXPECT_EQ(format_duration(seconds(60)), "1 min");
-  EXPECT_EQ(format_duration(seconds(2 * 3600 + 5 * 60 + 59)), "2 h 05 min");
-  EXPECT_EQ(format_duration(seconds(86400 + 4 * 3600)), "1 d 04 h 00 min");
+  EXPECT_EQ(incident_duration(seconds(-5)), "0 min");
+  EXPECT_EQ(incident_duration(seconds(59)), "under 1 min");
+  EXPECT_EQ(incident_duration(seconds(60)), "1 min");
+  EXPECT_EQ(incident_duration(seconds(2 * 3600 + 5 * 60 + 59)), "2 h 05 min");
+  EXPECT_EQ(incident_duration(seconds(86400 + 4 * 3600)), "1 d 04 h 00 min");
   std::mt19937 rng(7);
   for (int i = 0; i < 2000; ++i) {
     const int64_t s = std::uniform_int_distribution<int64_t>(60, 40'000'000)(rng);
-    const std::string text = format_duration(seconds(s));
+    const std::string text = incident_duration(seconds(s));
     long long d = 0, h = 0, m = 0;
     if (std::sscanf(text.c_str(), "%lld d %lld h %lld min", &d, &h, &m) != 3) {
       d = 0;
@@ -96,7 +96,7 @@ TEST(HtmlReport, IncidentsShowOpenedResolvedAndDuration) {
         EXPECT_EQ(rows[i][0], format_report_time(alert.opened_at));
         EXPECT_EQ(rows[i][1], alert.resolved_at ? format_report_time(*alert.resolved_at) : "open");
         EXPECT_EQ(rows[i][2],
-                  format_duration(end - alert.opened_at) + (alert.resolved_at ? "" : " so far"));
+                  incident_duration(end - alert.opened_at) + (alert.resolved_at ? "" : " so far"));
         EXPECT_EQ(rows[i][5], expected_escape(alert.message));
       }
     }
@@ -238,11 +238,11 @@ TEST(HtmlReport, ThePageRefersToNothingOutsideIt) {
 }
 
 TEST(HtmlReport, HashratesUseTheLargestFittingUnit) {
-  EXPECT_EQ(format_hashrate(0), "0.000 H/s");
-  EXPECT_EQ(format_hashrate(38.384e15), "38.384 PH/s");
-  EXPECT_EQ(format_hashrate(999.9996e12), "1.000 PH/s");
-  EXPECT_EQ(format_hashrate(137.937e12), "137.937 TH/s");
-  EXPECT_EQ(format_hashrate(2.5e21), "2500.000 EH/s");
+  EXPECT_EQ(hashrate_text(0), "0.000 H/s");
+  EXPECT_EQ(hashrate_text(38.384e15), "38.384 PH/s");
+  EXPECT_EQ(hashrate_text(999.9996e12), "1.000 PH/s");
+  EXPECT_EQ(hashrate_text(137.937e12), "137.937 TH/s");
+  EXPECT_EQ(hashrate_text(2.5e21), "2500.000 EH/s");
 }
 
 }  // namespace
