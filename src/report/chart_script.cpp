@@ -124,6 +124,11 @@ std::string finish(const std::vector<std::string>& blocks) {
   return text;
 }
 
+// A few points (a young cache) are marked, or a line of seconds in a week would be invisible.
+std::string sparse_style(const std::vector<Row>& rows, const char* style) {
+  return rows.size() < 50 ? "linespoints pt 7 ps 0.6" : style;
+}
+
 ChartScript hashrate_chart(const ChartRequest& request, ImageFormat format, const std::string& path,
                            const std::string& name) {
   const PoolHistory& history = *request.history;
@@ -150,8 +155,13 @@ ChartScript hashrate_chart(const ChartRequest& request, ImageFormat format, cons
   if (!spans.empty()) {
     const std::string block = "$alerts" + name;
     script.text += block + " << EOD\n";
+    // An alert of a few seconds in a week is still drawn: at least 2 pixels wide.
+    const double min_s =
+        2.0 * static_cast<double>(seconds(request.window.to) - seconds(request.window.from)) /
+        std::max(request.width_px, 1);
     for (const chart_data::Span& span : spans) {
-      script.text += number(span.from_s) + " " + number(span.to_s) + " " +
+      const double to_s = std::max(static_cast<double>(span.to_s), span.from_s + min_s);
+      script.text += number(span.from_s) + " " + number(to_s) + " " +
                      std::to_string(severity_colour(span.severity)) + "\n";
     }
     script.text += "EOD\n";
@@ -164,9 +174,11 @@ ChartScript hashrate_chart(const ChartRequest& request, ImageFormat format, cons
   if (!rows.empty()) {
     const std::string block = "$hashrate" + name;
     script.text += row_block(block, rows, unit.hs_per_unit);
-    parts.push_back(block + " using 1:2 with lines lw 1.5 lc rgb '#1f77b4' title 'hashrate'");
-    parts.push_back(block +
-                    " using 1:3 with lines lw 1.5 dt 2 lc rgb '#2ca02c' title '24 h average'");
+    const std::string style = sparse_style(rows, "lines");
+    parts.push_back(block + " using 1:2 with " + style +
+                    " lw 1.5 lc rgb '#1f77b4' title 'hashrate'");
+    parts.push_back(block + " using 1:3 with " + style +
+                    " lw 1.5 dt 2 lc rgb '#2ca02c' title '24 h average'");
     script.plots.insert(script.plots.end(), {"hashrate", "24 h average"});
     blocks.push_back(block);
   } else {
@@ -202,9 +214,10 @@ ChartScript workers_chart(const ChartRequest& request, ImageFormat format, const
   } else {
     const std::string block = "$workers" + name;
     script.text += row_block(block, rows, 1);
-    script.text +=
-        plot_command({block + " using 1:2 with steps lw 1.5 lc rgb '#2ca02c' title 'online'",
-                      block + " using 1:3 with steps lw 1.5 lc rgb '#d62728' title 'offline'"});
+    script.text += plot_command({block + " using 1:2 with " + sparse_style(rows, "steps") +
+                                     " lw 1.5 lc rgb '#2ca02c' title 'online'",
+                                 block + " using 1:3 with " + sparse_style(rows, "steps") +
+                                     " lw 1.5 lc rgb '#d62728' title 'offline'"});
     script.plots = {"online", "offline"};
     blocks.push_back(block);
   }

@@ -200,9 +200,11 @@ class GnuplotRenderer : public ChartRenderer {
     for (std::size_t i = 0; i < files.size(); ++i) {
       std::string image = read_file(files[i]);
       if (image.empty()) {
-        throw Error(ExitCode::report_failed, what + " wrote no image for chart " +
-                                                 std::to_string(i + 1) + " (" + scripts[i].title +
-                                                 "): " + result.last_stderr_line);
+        throw Error(ExitCode::report_failed,
+                    what + " wrote no image for chart " + std::to_string(i + 1) + " (" +
+                        scripts[i].title + ")" +
+                        (result.last_stderr_line.empty() ? std::string(": is it gnuplot?")
+                                                         : ": " + result.last_stderr_line));
       }
       images.push_back(format == ImageFormat::svg ? inline_svg(std::move(image), scripts[i], i + 1)
                                                   : std::move(image));

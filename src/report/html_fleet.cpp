@@ -90,7 +90,7 @@ std::string total_item(const std::string& term, const std::string& value) {
 std::string render_fleet_summary(const ReportInput& input) {
   const TimePoint now = input.generated_at;
   double hashrate = 0, hashrate_24h = 0;
-  bool any_hashrate = false, any_hashrate_24h = false;
+  bool any_hashrate = false, any_hashrate_24h = false, any_snapshot = false, any_balance = false;
   int64_t online = 0, offline = 0, balance = 0, income = 0;
   std::map<std::string, int64_t> by_severity = {{"high", 0}, {"medium", 0}, {"low", 0}};
   for (const auto& status : input.fleet) {
@@ -102,9 +102,15 @@ std::string render_fleet_summary(const ReportInput& input) {
       hashrate_24h += *status.hashrate_24h_hs;
       any_hashrate_24h = true;
     }
-    online += status.workers_online;
-    offline += status.workers_offline;
-    balance += status.balance_sat.value_or(0);
+    if (status.last_snapshot_at) {
+      online += status.workers_online;
+      offline += status.workers_offline;
+      any_snapshot = true;
+    }
+    if (status.balance_sat) {
+      balance += *status.balance_sat;
+      any_balance = true;
+    }
     for (const auto& count : status.open_alerts) by_severity[count.severity] += count.open;
   }
   for (const auto& history : input.pools) {
@@ -113,18 +119,21 @@ std::string render_fleet_summary(const ReportInput& input) {
   std::string alerts;
   for (const char* severity : {"high", "medium", "low"}) {
     if (!alerts.empty()) alerts += ", ";
-    alerts += "<span class=\"sev-" + std::string(severity) + "\">" +
-              std::to_string(by_severity[severity]) + " " + severity + "</span>";
+    const int64_t open = by_severity[severity];
+    alerts += open == 0 ? "0 " + std::string(severity)
+                        : "<span class=\"sev-" + std::string(severity) + "\">" +
+                              std::to_string(open) + " " + severity + "</span>";
   }
 
   std::string html = "<section id=\"fleet\">\n<h2>Fleet summary</h2>\n<dl class=\"totals\">\n";
   html += total_item("Pools", std::to_string(input.fleet.size()));
   html += total_item("Hashrate now", any_hashrate ? hashrate_text(hashrate) : "no data");
   html += total_item("Hashrate 24 h", any_hashrate_24h ? hashrate_text(hashrate_24h) : "no data");
-  html += total_item("Workers",
-                     std::to_string(online) + " online, " + std::to_string(offline) + " offline");
+  html += total_item("Workers", any_snapshot ? std::to_string(online) + " online, " +
+                                                   std::to_string(offline) + " offline"
+                                             : "no data");
   html += total_item("Open alerts", alerts);
-  html += total_item("Balances", format_btc(balance) + " BTC");
+  html += total_item("Balances", any_balance ? format_btc(balance) + " BTC" : "no data");
   html +=
       total_item("Income, " + std::to_string(input.days) + " days", format_btc(income) + " BTC");
   html +=
@@ -138,8 +147,9 @@ std::string render_fleet_summary(const ReportInput& input) {
     html += health_cell(*status, now);
     html += "<td>" + optional_hashrate(status->hashrate_hs) + "</td><td>" +
             optional_hashrate(status->hashrate_24h_hs) + "</td>";
-    html += "<td>" + std::to_string(status->workers_online) + " / " +
-            std::to_string(status->workers_offline) + "</td>";
+    html += status->last_snapshot_at ? "<td>" + std::to_string(status->workers_online) + " / " +
+                                           std::to_string(status->workers_offline) + "</td>"
+                                     : std::string("<td>&mdash;</td>");
     html += "<td class=\"num\">" +
             (status->balance_sat ? format_btc(*status->balance_sat) : std::string("&mdash;")) +
             "</td>";

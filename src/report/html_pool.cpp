@@ -55,18 +55,21 @@ std::string none(const char* text) {
 std::string incidents(const PoolHistory& history, TimePoint now) {
   std::string html = "<h3>Incidents (" + std::to_string(history.alerts.size()) + ")</h3>\n";
   if (history.alerts.empty()) return html + none("No alert was open in the window.");
-  html += table_start({"Opened", "Resolved", "Duration", "Severity", "Alert", "Message"});
+  // What a phone shows first, before the table scrolls: what, how bad, how long, why.
+  html += table_start({"Alert", "Severity", "Duration", "Message", "Opened", "Resolved"});
   for (const AlertPeriod& alert : history.alerts) {
     const TimePoint end = alert.resolved_at.value_or(now);
     const std::string severity = html_escaped(alert.severity);
-    html += "<tr>" + cell(format_report_time(alert.opened_at));
-    html += alert.resolved_at ? cell(format_report_time(*alert.resolved_at)) : cell("open", "bad");
-    html += cell(incident_duration(end - alert.opened_at) + (alert.resolved_at ? "" : " so far"));
-    html += "<td class=\"sev-" + severity + "\">" + severity + "</td>";
     html +=
+        "<tr>" +
         cell(html_escaped(alert.type) +
              (alert.subject.empty() ? "" : " <small>" + html_escaped(alert.subject) + "</small>"));
-    html += cell(html_escaped(alert.message), "text") + "</tr>\n";
+    html += "<td class=\"sev-" + severity + "\">" + severity + "</td>";
+    html += cell(incident_duration(end - alert.opened_at) + (alert.resolved_at ? "" : " so far"));
+    html += cell(html_escaped(alert.message), "text");
+    html += cell(format_report_time(alert.opened_at));
+    html += alert.resolved_at ? cell(format_report_time(*alert.resolved_at)) : cell("open", "bad");
+    html += "</tr>\n";
   }
   return html + "</tbody></table></div>\n";
 }
@@ -143,7 +146,8 @@ std::string workers(const PoolHistory& history) {
             (offline ? cell("offline", "bad") : cell("online", "ok")) +
             cell(percent(worker->uptime), "num") + cell(hashrate_text(worker->avg_hashrate_hs)) +
             cell(std::to_string(worker->samples), "num") +
-            cell(worker->last_online_at ? format_report_time(*worker->last_online_at) : "never") +
+            cell(worker->last_online_at ? format_report_time(*worker->last_online_at)
+                                        : "not in the window") +
             "</tr>\n";
   }
   return html + "</tbody></table></div>\n";

@@ -25,7 +25,7 @@ h1 { font-size: 1.5em; margin: 16px 0 4px; }
 h2 { font-size: 1.25em; margin: 28px 0 6px; padding-top: 8px; border-top: 2px solid var(--line); }
 h3 { font-size: 1.05em; margin: 18px 0 6px; }
 small, .meta, .none { color: var(--muted); }
-.meta { word-break: break-all; }
+.meta { overflow-wrap: anywhere; }
 a { color: inherit; }
 nav ul { list-style: none; padding: 0; margin: 8px 0; display: flex; flex-wrap: wrap; gap: 6px 14px; }
 .totals { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px;

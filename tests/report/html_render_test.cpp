@@ -93,11 +93,11 @@ TEST(HtmlReport, IncidentsShowOpenedResolvedAndDuration) {
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const AlertPeriod& alert = history.alerts[i];
         const auto end = alert.resolved_at.value_or(generated.input.generated_at);
-        EXPECT_EQ(rows[i][0], format_report_time(alert.opened_at));
-        EXPECT_EQ(rows[i][1], alert.resolved_at ? format_report_time(*alert.resolved_at) : "open");
+        EXPECT_EQ(rows[i][4], format_report_time(alert.opened_at));
+        EXPECT_EQ(rows[i][5], alert.resolved_at ? format_report_time(*alert.resolved_at) : "open");
         EXPECT_EQ(rows[i][2],
                   incident_duration(end - alert.opened_at) + (alert.resolved_at ? "" : " so far"));
-        EXPECT_EQ(rows[i][5], expected_escape(alert.message));
+        EXPECT_EQ(rows[i][3], expected_escape(alert.message));
       }
     }
   }
@@ -243,6 +243,51 @@ TEST(HtmlReport, HashratesUseTheLargestFittingUnit) {
   EXPECT_EQ(hashrate_text(999.9996e12), "1.000 PH/s");
   EXPECT_EQ(hashrate_text(137.937e12), "137.937 TH/s");
   EXPECT_EQ(hashrate_text(2.5e21), "2500.000 EH/s");
+}
+
+}  // namespace
+}  // namespace kz
+
+namespace kz {
+namespace {
+
+// A pool that never had a good run has no workers and no balance: the summary says "no data"
+// rather than showing zeros as facts, and counts only the pools that have them.
+TEST(HtmlReport, PoolsWithoutDataAreNotCountedAsZeros) {
+  for (unsigned seed = 0; seed < 10; ++seed) {
+    std::mt19937 rng(seed);
+    auto generated = test::generate_report(rng, int(seed % 4) + 1);
+    int64_t online = 0, offline = 0, balance = 0;
+    bool any_snapshot = false, any_balance = false;
+    for (std::size_t i = 0; i < generated.input.fleet.size(); ++i) {
+      PoolStatus& status = generated.input.fleet[i];
+      if ((i + seed) % 2 == 0) {
+        status.last_snapshot_at.reset();
+        status.hashrate_hs.reset();
+        status.hashrate_24h_hs.reset();
+        status.balance_sat.reset();
+        status.workers_online = 99;  // not read without a snapshot
+      }
+      if (status.last_snapshot_at) {
+        online += status.workers_online;
+        offline += status.workers_offline;
+        any_snapshot = true;
+      }
+      if (status.balance_sat) {
+        balance += *status.balance_sat;
+        any_balance = true;
+      }
+    }
+    const std::string html = render_html_report(generated.input);
+    const std::string workers =
+        any_snapshot ? std::to_string(online) + " online, " + std::to_string(offline) + " offline"
+                     : "no data";
+    EXPECT_NE(html.find("<dt>Workers</dt><dd>" + workers + "</dd>"), std::string::npos)
+        << "seed " << seed;
+    const std::string balances = any_balance ? expected_btc(balance) + " BTC" : "no data";
+    EXPECT_NE(html.find("<dt>Balances</dt><dd>" + balances + "</dd>"), std::string::npos)
+        << "seed " << seed;
+  }
 }
 
 }  // namespace

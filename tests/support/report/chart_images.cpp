@@ -10,8 +10,9 @@ namespace kz::test {
 namespace {
 
 std::string decode_entities(const std::string& text) {
-  static const std::pair<const char*, const char*> entities[] = {
-      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
+  static const std::pair<const char*, const char*> entities[] = {{"&lt;", "<"},    {"&gt;", ">"},
+                                                                 {"&quot;", "\""}, {"&apos;", "'"},
+                                                                 {"&#39;", "'"},   {"&amp;", "&"}};
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     bool replaced = false;
