@@ -107,4 +107,15 @@ std::optional<int64_t> decimal_to_integer(const DecimalText& value, int scale, R
   return value.negative ? -magnitude : magnitude;
 }
 
+std::string format_fixed_point(int64_t units, int decimals) {
+  // Negated in unsigned arithmetic, so that INT64_MIN stays exact.
+  const uint64_t magnitude =
+      units < 0 ? uint64_t{0} - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
+  uint64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  std::string fraction = std::to_string(magnitude % scale);
+  fraction.insert(0, static_cast<std::size_t>(decimals) - fraction.size(), '0');
+  return (units < 0 ? "-" : "") + std::to_string(magnitude / scale) + "." + fraction;
+}
+
 }  // namespace kz

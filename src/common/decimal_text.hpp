@@ -34,4 +34,8 @@ enum class Rounding {
 // Rounding::exact.
 std::optional<int64_t> decimal_to_integer(const DecimalText& value, int scale, Rounding rounding);
 
+// An integer count of 1/10^decimals units as an exact decimal with `decimals` digits after the
+// point (decimals >= 1): (1864218, 8) -> "0.01864218", (-5, 3) -> "-0.005"; INT64_MIN exact.
+std::string format_fixed_point(int64_t units, int decimals);
+
 }  // namespace kz

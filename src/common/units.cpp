@@ -213,12 +213,7 @@ std::optional<int64_t> parse_count(std::string_view text) {
 }
 
 std::string format_btc(int64_t sat) {
-  const uint64_t magnitude =
-      sat < 0 ? uint64_t{0} - static_cast<uint64_t>(sat) : static_cast<uint64_t>(sat);
-  const auto per_btc = static_cast<uint64_t>(kSatPerBtc);
-  std::string frac = std::to_string(magnitude % per_btc);
-  frac.insert(0, 8 - frac.size(), '0');
-  return (sat < 0 ? "-" : "") + std::to_string(magnitude / per_btc) + "." + frac;
+  return format_fixed_point(sat, 8);
 }
 
 }  // namespace kz

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "common/units.hpp"
 #include "report/chart_data.hpp"
 #include "report/gnuplot_text.hpp"
 
@@ -240,7 +241,7 @@ ChartScript income_chart(const ChartRequest& request, ImageFormat format, const 
     if (start + kDay <= seconds(request.window.from) || start >= seconds(request.window.to)) {
       continue;
     }
-    data += std::to_string(start + kDay / 2) + " " + gnuplot::btc(day.income_sat) + "\n";
+    data += std::to_string(start + kDay / 2) + " " + format_btc(day.income_sat) + "\n";
     max_sat = std::max(max_sat, day.income_sat);
     min_sat = std::min(min_sat, day.income_sat);
   }

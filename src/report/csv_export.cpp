@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/decimal_text.hpp"
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "report/csv_writer.hpp"
@@ -21,24 +22,12 @@ namespace {
 
 using Fields = std::vector<std::optional<std::string>>;
 
-// An integer count of 1/10^decimals units as a fixed-point decimal: (12345, 3) -> "12.345".
-std::string fixed_point(int64_t units, int decimals) {
-  const bool negative = units < 0;
-  const uint64_t magnitude =
-      negative ? uint64_t{0} - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
-  uint64_t scale = 1;
-  for (int i = 0; i < decimals; ++i) scale *= 10;
-  std::string fraction = std::to_string(magnitude % scale);
-  fraction.insert(0, static_cast<size_t>(decimals) - fraction.size(), '0');
-  return (negative ? "-" : "") + std::to_string(magnitude / scale) + "." + fraction;
-}
-
 // TH/s with 3 decimals, as the v_* views round them: whole GH/s, which the cache stores exactly.
 std::string ths_from_ghs(double ghs) {
   if (!std::isfinite(ghs) || std::fabs(ghs) > 9e15) {
     throw Error(ExitCode::cache_failed, "the cache holds an impossible hashrate");
   }
-  return fixed_point(std::llround(ghs), 3);
+  return format_fixed_point(std::llround(ghs), 3);
 }
 
 std::optional<std::string> optional_btc(const SQLite::Column& sat) {
@@ -48,7 +37,7 @@ std::optional<std::string> optional_btc(const SQLite::Column& sat) {
 
 // online / samples as a percent with 2 decimals, rounded half up, in integers.
 std::string uptime_percent(int64_t online, int64_t samples) {
-  return fixed_point((online * 20'000 / samples + 1) / 2, 2);
+  return format_fixed_point((online * 20'000 / samples + 1) / 2, 2);
 }
 
 void income_rows(SQLite::Database& db, const PoolRef& pool, ReportWindow window, CsvWriter& out) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/decimal_text.hpp"
+
 namespace kz::gnuplot {
 
 std::string printable(std::string_view text) {
@@ -34,30 +36,8 @@ std::string number(double value) {
   return std::string(buffer, result.ptr);
 }
 
-namespace {
-
-// "<whole>.<fraction with `digits` digits>" of |value| / 10^digits, with the sign of value.
-std::string fixed_point(int64_t value, int digits) {
-  int64_t scale = 1;
-  for (int i = 0; i < digits; ++i) scale *= 10;
-  // Negate in unsigned arithmetic so INT64_MIN stays exact.
-  const bool negative = value < 0;
-  const uint64_t magnitude =
-      negative ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  const uint64_t unsigned_scale = static_cast<uint64_t>(scale);
-  std::string fraction = std::to_string(magnitude % unsigned_scale);
-  fraction.insert(0, static_cast<std::size_t>(digits) - fraction.size(), '0');
-  return (negative ? "-" : "") + std::to_string(magnitude / unsigned_scale) + "." + fraction;
-}
-
-}  // namespace
-
-std::string btc(int64_t satoshis) {
-  return fixed_point(satoshis, 8);
-}
-
 std::string epoch_seconds(int64_t milliseconds) {
-  return fixed_point(milliseconds, 3);
+  return format_fixed_point(milliseconds, 3);
 }
 
 }  // namespace kz::gnuplot

@@ -20,9 +20,6 @@ std::string quoted(std::string_view text);
 // "0.1"); "NaN" for a NaN.
 std::string number(double value);
 
-// Satoshis as exact BTC text: 1864218 -> "0.01864218", -5 -> "-0.00000005".
-std::string btc(int64_t satoshis);
-
 // A time in milliseconds since the epoch as seconds, exactly: 1700000000123 -> "1700000000.123".
 std::string epoch_seconds(int64_t milliseconds);
 

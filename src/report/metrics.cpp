@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "common/decimal_text.hpp"
 #include "common/error.hpp"
 #include "common/units.hpp"
 
@@ -74,15 +75,6 @@ std::string number(double value) {
   char buffer[32];
   const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
   return std::string(buffer, end);
-}
-
-// `count` thousandths as an exact decimal: 1764560400123 -> "1764560400.123".
-std::string thousandths(int64_t count) {
-  const uint64_t magnitude =
-      count < 0 ? uint64_t{0} - static_cast<uint64_t>(count) : static_cast<uint64_t>(count);
-  std::string fraction = std::to_string(magnitude % 1000);
-  fraction.insert(0, 3 - fraction.size(), '0');
-  return (count < 0 ? "-" : "") + std::to_string(magnitude / 1000) + "." + fraction;
 }
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -214,7 +206,7 @@ std::string render_metrics(const std::vector<PoolStatus>& fleet, TimePoint now) 
              "When the pool's newest snapshot was scraped, in Unix seconds.", [&] {
                per_pool(out, fleet, [&](const PoolStatus& p) -> std::optional<std::string> {
                  if (!p.last_snapshot_at) return std::nullopt;
-                 return thousandths(since_epoch_ms(*p.last_snapshot_at));
+                 return format_fixed_point(since_epoch_ms(*p.last_snapshot_at), 3);
                });
              });
   out.family("kzpool_data_age_seconds",
@@ -223,8 +215,10 @@ std::string render_metrics(const std::vector<PoolStatus>& fleet, TimePoint now) 
                  if (!p.last_snapshot_at) return std::nullopt;
                  // `now` has whole seconds: a snapshot of this very second is not from the
                  // future.
-                 return thousandths(std::max<int64_t>(
-                     0, since_epoch_ms(TimePointMs(now)) - since_epoch_ms(*p.last_snapshot_at)));
+                 return format_fixed_point(
+                     std::max<int64_t>(
+                         0, since_epoch_ms(TimePointMs(now)) - since_epoch_ms(*p.last_snapshot_at)),
+                     3);
                });
              });
   out.family("kzpool_last_success_timestamp_seconds",

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 #include <random>
@@ -155,6 +156,40 @@ TEST(DecimalText, AnythingButADecimalIsRefused) {
   EXPECT_TRUE(parse_decimal_text("5."));
   EXPECT_TRUE(parse_decimal_text("+5"));
   EXPECT_TRUE(parse_decimal_text("1e0001234"));  // leading zeros do not count
+}
+
+// Any int64 at 1 to 18 decimals reads back as the same digits, with exactly `decimals` after the
+// point (the CSV, the metrics and the charts write amounts, hashrates and times this way).
+TEST(FormatFixedPoint, EveryIntegerAtEveryScaleReadsBackExactly) {
+  std::mt19937_64 random(14);
+  std::vector<int64_t> values = {0,
+                                 1,
+                                 -1,
+                                 9,
+                                 -10,
+                                 999,
+                                 1000,
+                                 std::numeric_limits<int64_t>::max(),
+                                 std::numeric_limits<int64_t>::min()};
+  for (int i = 0; i < 2000; ++i)
+    values.push_back(static_cast<int64_t>(random() >> (random() % 64)));
+  for (const int64_t value : values) {
+    for (int decimals = 1; decimals <= 18; ++decimals) {
+      const std::string text = format_fixed_point(value, decimals);
+      ASSERT_EQ(text.size() - text.find('.') - 1, static_cast<std::size_t>(decimals)) << text;
+      std::string digits = text;
+      digits.erase(digits.find('.'), 1);
+      const bool negative = digits[0] == '-';
+      if (negative) digits.erase(0, 1);
+      digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));
+      EXPECT_EQ((negative ? "-" : "") + digits, std::to_string(value)) << text;
+      const std::string whole = text.substr(negative ? 1 : 0, text.find('.') - (negative ? 1 : 0));
+      EXPECT_TRUE(whole == "0" || whole[0] != '0') << text;
+    }
+  }
+  EXPECT_EQ(format_fixed_point(1864218, 8), "0.01864218");
+  EXPECT_EQ(format_fixed_point(-5, 3), "-0.005");
+  EXPECT_EQ(format_fixed_point(12345, 2), "123.45");
 }
 
 }  // namespace

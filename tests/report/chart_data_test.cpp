@@ -9,6 +9,7 @@
 #include <limits>
 #include <random>
 
+#include "common/units.hpp"
 #include "report/gnuplot_text.hpp"
 
 // The numbers and texts behind the charts, checked against plain recomputation.
@@ -18,6 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using chart_data::Row;
 
+// The income bars' amounts (format_btc) as gnuplot reads them.
 TEST(GnuplotText, BtcIsExactForAnyAmount) {
   std::mt19937_64 random(1);
   std::vector<int64_t> amounts = {0,
@@ -31,7 +33,7 @@ TEST(GnuplotText, BtcIsExactForAnyAmount) {
   for (int i = 0; i < 1000; ++i)
     amounts.push_back(static_cast<int64_t>(random()) >> (random() % 63));
   for (const int64_t sat : amounts) {
-    const std::string text = gnuplot::btc(sat);
+    const std::string text = format_btc(sat);
     ASSERT_EQ(text.size() - text.find('.'), 9u) << text;
     std::string digits = text;
     digits.erase(digits.find('.'), 1);
