@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages kzpool needs to build, test and run (gnuplot-nox draws
-# kzreport's charts; prometheus gives the tests promtool)
+# kzreport's charts; prometheus gives the tests promtool; help2man, lintian, man-db and
+# bash-completion build and check the Debian package, scripts/package.sh)
 # (clang-14 and its runtime libraries only for the fuzz target, scripts/fuzz.sh).
 # Does nothing when every package is already installed.
 set -euo pipefail
@@ -16,6 +17,7 @@ packages=(
   chromium
   python3 python3-aiosmtpd
   gnuplot-nox prometheus
+  help2man lintian man-db groff-base bash-completion fakeroot dpkg-dev systemd
   clang-14 libclang-rt-14-dev
 )
 
