@@ -42,7 +42,7 @@ fi
 # --- lintian -------------------------------------------------------------------------------
 check_lintian() {
   local out="$scratch/lintian.txt" errors tags missing="" tag
-  timeout 300 lintian --no-tag-display-limit "$deb" >"$out" 2>&1
+  timeout 300 lintian --tag-display-limit 0 "$deb" >"$out" 2>&1
   local rc=$?
   # lintian: 0 clean, 1 tags at or above --fail-on (errors); anything else is its own failure.
   if [ $rc -eq 124 ]; then
@@ -75,10 +75,10 @@ check_control() {
   local depends recommends missing="" want
   depends="$(dpkg-deb -f "$deb" Depends)"
   recommends="$(dpkg-deb -f "$deb" Recommends)"
-  # shlibdeps writes versioned library packages: "libcurl4 (>= 7.16.2)".
-  for want in 'libc6 (>=' 'libstdc++6 (>=' 'libcurl[0-9a-z-]* (>=' 'libsqlite3-0 (>=' \
-    'libgumbo[0-9]* (>=' 'bash' 'coreutils' 'util-linux' 'curl'; do
-    grep -Eq "(^|, )${want//(/\\(}" <<<"$depends" || missing="$missing '$want'"
+  # Extended regular expressions; shlibdeps writes versioned libraries: "libcurl4 (>= 7.63.0)".
+  for want in 'libc6 \(>=' 'libstdc\+\+6 \(>=' 'libcurl[0-9a-z-]* \(>=' 'libsqlite3-0 \(>=' \
+    'libgumbo[0-9]* \(>=' 'bash(,|$)' 'coreutils(,|$)' 'util-linux(,|$)' 'curl(,|$)'; do
+    grep -Eq "(^|, )$want" <<<"$depends" || missing="$missing '$want'"
   done
   for want in chromium gnuplot; do
     grep -Eq "(^|[ ,|])$want" <<<"$recommends" || missing="$missing Recommends:$want"
@@ -195,11 +195,13 @@ check_unpacked() {
   bad=""
   for p in "${programs[@]}"; do
     local file="$dest/usr/share/bash-completion/completions/$p"
-    [ -f "$file" ] || continue
     bash -c 'source "$1" && complete -p "$2"' _ "$file" "$p" >/dev/null 2>&1 || bad="$bad $p"
   done
-  [ -z "$bad" ] && ok "completion: each file loads and completes its program" ||
-    fail "completion: file does not load or register a completion:$bad"
+  if [ -z "$bad" ]; then
+    ok "completion: each program's file loads and registers its completion"
+  else
+    fail "completion: file missing, not loading or not registering a completion:$bad"
+  fi
 }
 
 [ "$lintian_on" -eq 1 ] && check_lintian
