@@ -32,7 +32,7 @@ broken() {
   # Keep md5sums true to the edited tree so that only the intended breakage shows.
   (cd "$tree" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
     xargs -0r md5sum >DEBIAN/md5sums)
-  dpkg-deb --root-owner-group -Zxz -b "$tree" "$scratch/$name.deb" >/dev/null 2>&1 || {
+  dpkg-deb --root-owner-group -Zgzip -z1 -b "$tree" "$scratch/$name.deb" >/dev/null 2>&1 || {
     echo "FAIL: self-test $name: dpkg-deb -b failed"
     failed=1
     return
@@ -45,17 +45,17 @@ broken() {
     echo "ok: self-test $name: $(grep -E "^FAIL: $want" <<<"$out" | head -n 1 | cut -c1-150)"
   else
     echo "FAIL: self-test $name: check_package.sh exited $rc without 'FAIL: $want'"
-    sed 's/^/  | /' <<<"$out"
+    printf '  | %s\n' "${out//$'\n'/$'\n'  | }"
     failed=1
   fi
 }
 
 # An unstripped ELF of our own in place of kzreport (it also has no --version).
 printf 'int main() { return 0; }\n' >"$scratch/u.cpp"
-g++ -g -o "$scratch/unstripped" "$scratch/u.cpp" || {
+if ! { mkdir -p "$scratch/bin" && g++ -g -o "$scratch/bin/unstripped" "$scratch/u.cpp"; }; then
   echo "FAIL: self-test: cannot compile the unstripped binary"
   exit 1
-}
+fi
 
 broken missing-man 'contents: missing.*kzscrape\.1\.gz' no 'rm -f usr/share/man/man1/kzscrape.1.gz'
 broken missing-sql 'contents: missing.*/usr/share/kzpool/sql/' no 'rm -f usr/share/kzpool/sql/001_*.sql'
@@ -67,11 +67,12 @@ broken no-libcurl 'control: missing.*libcurl' no \
 broken no-recommends 'control: missing.*Recommends:chromium' no 'sed -i "/^Recommends:/d" DEBIAN/control'
 broken wrong-version '--version: want' no \
   'printf "#!/bin/sh\necho \"kznotify 9.9.9 (git abcdef1)\"\n" >usr/bin/kznotify'
+# shellcheck disable=SC2016 # the edits expand in the unpacked tree, not here
 broken man-warning 'man -l: warnings' no \
   'f=usr/share/man/man7/kzpool.7.gz; { zcat $f; printf ".nosuchmacro x\n"; } | gzip -9n >$f.new && mv $f.new $f'
 broken wrapper-help 'wrapper: --help' no 'printf "#!/bin/sh\nexit 3\n" >usr/lib/kzpool/run_scraper_and_upload.sh'
 broken unstripped 'lintian: [0-9]+ error.*unstripped-binary-or-object' yes \
-  "cp '$scratch/unstripped' usr/bin/kzreport"
+  "cp '$scratch/bin/unstripped' usr/bin/kzreport"
 broken unstripped-own 'stripped: symbols or debug info in: kzreport' no \
-  "cp '$scratch/unstripped' usr/bin/kzreport"
+  "cp '$scratch/bin/unstripped' usr/bin/kzreport"
 exit "$failed"
