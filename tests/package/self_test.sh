@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves tests/package/check_package.sh can fail: self_test.sh <kzpool .deb> breaks copies of
 # the package one way each (dpkg-deb -R, edit, dpkg-deb -b --root-owner-group) and requires
-# check_package.sh to exit 1 with the FAIL line that names the breakage. Lintian runs on one
-# copy only (an unstripped binary: lintian must report an error), to stay within about 2 min.
+# check_package.sh to exit 1 with the FAIL line that names the breakage. Lintian runs on two
+# copies only (an unstripped binary: an error; a /bin/env script: a warning the README does not
+# explain), to stay within about 2 min.
 # Prints one "ok: ..." or "FAIL: ..." line per broken copy; exit 1 when any FAIL, 2 on usage.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -73,6 +74,8 @@ broken man-warning 'man -l: warnings' no \
 broken wrapper-help 'wrapper: --help' no 'printf "#!/bin/sh\nexit 3\n" >usr/lib/kzpool/run_scraper_and_upload.sh'
 broken unstripped 'lintian: [0-9]+ error.*unstripped-binary-or-object' yes \
   "cp '$scratch/bin/unstripped' usr/bin/kzreport"
+broken lintian-warning 'lintian: warning\(s\) not explained in README.*script-uses-bin-env' yes \
+  'printf "#!/bin/env sh\nexit 0\n" >usr/lib/kzpool/extra.sh && chmod 0755 usr/lib/kzpool/extra.sh'
 broken unstripped-own 'stripped: symbols or debug info in: kzreport' no \
   "cp '$scratch/bin/unstripped' usr/bin/kzreport"
 exit "$failed"
