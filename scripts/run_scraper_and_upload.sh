@@ -224,11 +224,11 @@ done
 credential_names=()
 declare -A in_environment=()
 setting_errors=()
-if [ -n "${CREDENTIALS_DIRECTORY:-}" ]; then
-  if [ ! -d "$CREDENTIALS_DIRECTORY" ] || [ ! -x "$CREDENTIALS_DIRECTORY" ]; then
-    settings_error "CREDENTIALS_DIRECTORY $CREDENTIALS_DIRECTORY is not a folder this user can read"
-  fi
-  for credential in "$CREDENTIALS_DIRECTORY"/*; do
+credentials_dir="${CREDENTIALS_DIRECTORY:-}"
+if [ -n "$credentials_dir" ] && { [ ! -d "$credentials_dir" ] || [ ! -x "$credentials_dir" ]; }; then
+  setting_errors+=("CREDENTIALS_DIRECTORY $credentials_dir is not a folder this user can read")
+elif [ -n "$credentials_dir" ]; then
+  for credential in "$credentials_dir"/*; do
     name="${credential##*/}"
     if [ ! -f "$credential" ] || ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then continue; fi
     credential_names+=("$name")
@@ -254,8 +254,8 @@ for name in "${credential_names[@]}"; do
       setting_errors+=("$name is set both by $env_file and by the credential $name")
     continue
   fi
-  if ! value="$(cat -- "$CREDENTIALS_DIRECTORY/$name" 2>/dev/null && printf .)"; then
-    setting_errors+=("cannot read the credential $CREDENTIALS_DIRECTORY/$name")
+  if ! value="$(cat -- "$credentials_dir/$name" 2>/dev/null && printf .)"; then
+    setting_errors+=("cannot read the credential $credentials_dir/$name")
     continue
   fi
   value="${value%.}"

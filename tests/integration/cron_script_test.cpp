@@ -34,7 +34,7 @@ TEST_F(CronScript, AFailedScrapeStillUploadsTheBacklog) {
 TEST_F(CronScript, BothStagesFailing) {
   ASSERT_EQ(cron("wrong-key").exit_code, 46) << log();  // leaves a snapshot pending
   server_.set("/observer", {Step::respond(404)});
-  EXPECT_EQ(cron("wrong-key").exit_code, 66) << log();  // 60 + kzupload's rejected
+  EXPECT_EQ(cron("wrong-key").exit_code, 106) << log();  // 100 + kzupload's rejected
 }
 
 TEST_F(CronScript, AnOverlappingRunExitsQuietlyWithItsOwnCode) {
