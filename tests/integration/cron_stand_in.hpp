@@ -5,6 +5,7 @@
 // (a code, its time limit, a signal) after writing given lines to stderr, and recording its
 // arguments and environment. Fast enough to run every combination of stage outcomes.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -66,7 +67,7 @@ class StandInRun {
     const auto path = dir_ / "bin" / name;
     const std::string record = (dir_ / name).string();
     std::ofstream(record + ".stderr", std::ios::binary) << stderr_lines;
-    std::ofstream script(path);
+    std::ostringstream script;
     script << "#!/bin/sh\n"
            << "printf '%s\\n' \"$@\" >'" << record << ".args'\n"
            << "cat /proc/$$/environ >'" << record << ".environ'\n"
@@ -76,8 +77,7 @@ class StandInRun {
       case StageOutcome::Kind::time_limit: script << "exec sleep 60\n"; break;
       case StageOutcome::Kind::signal: script << "kill -KILL $$\n"; break;
     }
-    script.close();
-    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+    write_executable(path, script.str());
   }
 
   // A one-pool run with kznotify, the stand-ins in KZ_BIN_DIR, 1 s time limits, logging to
@@ -161,6 +161,16 @@ class StandInRun {
   }
 
  private:
+  // O_CLOEXEC: a child forked meanwhile by another thread must not keep the file open for
+  // writing, or exec(2) of the stand-in fails with ETXTBSY ("Text file busy").
+  static void write_executable(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::remove(path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+    ASSERT_GE(fd, 0) << path;
+    EXPECT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ::close(fd);
+  }
+
   // Writes the settings but PATH as an env file (single-quoted values) and returns its path.
   std::string env_file(const Settings& settings) const {
     const std::filesystem::path path = env_file_path();
