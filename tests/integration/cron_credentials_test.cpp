@@ -31,8 +31,9 @@ class Credentials {
 
 // A value with what a shell could misread: quotes, $(...), backticks, spaces, a newline inside.
 std::string awkward_value(std::mt19937& random) {
-  static const std::string pieces[] = {"'", "\"", "$(touch /tmp/kz_pwned)", "`id`", " ", "\\",
-                                       "$HOME", "\n", "*", ";", "abc", "\t", "é", "#"};
+  static const std::string pieces[] = {
+      "'", "\"", "$(touch /tmp/kz_pwned)", "`id`", " ", "\\", "$HOME", "\n", "*", ";", "abc", "\t",
+      "é", "#"};
   std::string value;
   const int count = std::uniform_int_distribution<int>(1, 12)(random);
   for (int i = 0; i < count; ++i) {
@@ -113,9 +114,9 @@ TEST(CronCredentials, ANameSetTwiceIsBadSettingsNamingIt) {
 
 TEST(CronCredentials, AMissingFolderIsBadSettings) {
   const StandInRun run(stand_in_folder());
-  EXPECT_EQ(run.run(run.settings(), {{"CREDENTIALS_DIRECTORY", (run.dir() / "none").string()}})
-                .exit_code,
-            2)
+  EXPECT_EQ(
+      run.run(run.settings(), {{"CREDENTIALS_DIRECTORY", (run.dir() / "none").string()}}).exit_code,
+      2)
       << run.log();
   EXPECT_NE(run.log().find("CREDENTIALS_DIRECTORY"), std::string::npos) << run.log();
   EXPECT_FALSE(run.ran("kzscrape"));

@@ -3,7 +3,6 @@
 // any bytes) read back by a JSON parser; the stages get --log-format json and their JSON lines
 // pass through unchanged.
 #include <nlohmann/json.hpp>
-
 #include <random>
 #include <regex>
 
@@ -55,8 +54,8 @@ void append_utf8(std::string& out, char32_t c) {
 // Valid UTF-8 with what JSON must escape: C0 controls (no NUL: it cannot be in a variable),
 // quotes, backslashes, DEL, and 2- to 4-byte characters.
 std::string generated_text(std::mt19937& random) {
-  static const char32_t picks[] = {1,    8,    9,     10,      12,    13,     27,  31,
-                                   '"',  '\\', '/',   '\'',    '{',   '}',    127, 0xE9,
+  static const char32_t picks[] = {1,     8,      9,      10,      12,       13,  27,  31,
+                                   '"',   '\\',   '/',    '\'',    '{',      '}', 127, 0xE9,
                                    0x416, 0x20AC, 0xFFFD, 0x1F600, 0x10FFFF, 'a', ' ', '$'};
   std::string out;
   const int length = std::uniform_int_distribution<int>(1, 30)(random);
@@ -81,9 +80,9 @@ TEST(CronLogFormat, GeneratedMessagesReadBackExactly) {
     ASSERT_EQ(lines.size(), 1u) << run.log();
     const auto object = wrapper_line(lines[0]);
     EXPECT_EQ(object.value("level", ""), "error");
-    EXPECT_EQ(object.value("message", ""),
-              "error: SCRAPE_TIME_LIMIT must be a whole number of seconds above 0, not '" +
-                  value + "'")
+    EXPECT_EQ(
+        object.value("message", ""),
+        "error: SCRAPE_TIME_LIMIT must be a whole number of seconds above 0, not '" + value + "'")
         << lines[0];
   }
 }

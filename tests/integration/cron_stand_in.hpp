@@ -4,8 +4,8 @@
 // kznotify, kzupload and kzreport in a folder given as KZ_BIN_DIR, each ending as told
 // (a code, its time limit, a signal) after writing given lines to stderr, and recording its
 // arguments and environment. Fast enough to run every combination of stage outcomes.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -73,9 +73,15 @@ class StandInRun {
            << "cat /proc/$$/environ >'" << record << ".environ'\n"
            << "cat '" << record << ".stderr' >&2\n";
     switch (outcome.kind) {
-      case StageOutcome::Kind::exits: script << "exit " << outcome.code << "\n"; break;
-      case StageOutcome::Kind::time_limit: script << "exec sleep 60\n"; break;
-      case StageOutcome::Kind::signal: script << "kill -KILL $$\n"; break;
+      case StageOutcome::Kind::exits:
+        script << "exit " << outcome.code << "\n";
+        break;
+      case StageOutcome::Kind::time_limit:
+        script << "exec sleep 60\n";
+        break;
+      case StageOutcome::Kind::signal:
+        script << "kill -KILL $$\n";
+        break;
     }
     write_executable(path, script.str());
   }
@@ -122,9 +128,7 @@ class StandInRun {
                                    std::chrono::seconds limit = std::chrono::seconds(60)) const {
     return run_process({script()}, settings, limit);
   }
-  static std::string script() {
-    return std::string(KZ_SCRIPTS_DIR) + "/run_scraper_and_upload.sh";
-  }
+  static std::string script() { return std::string(KZ_SCRIPTS_DIR) + "/run_scraper_and_upload.sh"; }
 
   const std::filesystem::path& dir() const { return dir_; }
   std::string log() const { return read(dir_ / "cron.log"); }
