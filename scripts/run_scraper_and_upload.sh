@@ -114,12 +114,16 @@ write_log_line() {
 
 # One line of this script at level $1 (info, warn, error): plain "<time> run_scraper_and_upload:
 # <message>", or with LOG_FORMAT=json one JSON object.
+# The time is printf's (no fork per line); EPOCHREALTIME's separator follows the locale.
 log_at() {
-  local level="$1"; shift
+  local level="$1" now time; shift
+  now="${EPOCHREALTIME//[!0-9]/}"
   if [ "$log_format" = json ]; then
-    write_log_line "{\"time\":\"$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)\",\"level\":\"$level\",\"program\":\"run_scraper_and_upload\",\"pool\":null,\"message\":$(json_string "$*")}"
+    TZ=UTC0 printf -v time '%(%Y-%m-%dT%H:%M:%S)T.%sZ' "${now:0:${#now}-6}" "${now: -6:3}"
+    write_log_line "{\"time\":\"$time\",\"level\":\"$level\",\"program\":\"run_scraper_and_upload\",\"pool\":null,\"message\":$(json_string "$*")}"
   else
-    write_log_line "$(date -u +%Y-%m-%dT%H:%M:%SZ) run_scraper_and_upload: $*"
+    TZ=UTC0 printf -v time '%(%Y-%m-%dT%H:%M:%SZ)T' "${now:0:${#now}-6}"
+    write_log_line "$time run_scraper_and_upload: $*"
   fi
 }
 log() { log_at info "$@"; }
@@ -421,7 +425,7 @@ run_stage() {
   local -n stage_env="$env_name"
   local started code line timed_out=0
   stop_if_interrupted "$name"
-  started=$(date +%s)
+  started=$EPOCHSECONDS
   # timeout runs in C locale so that its "sending signal" line can be
   # recognised. It runs in the background so that a trapped signal reaches it;
   # `wait 2>/dev/null` keeps bash's "Killed" notice for a stage that died of a
@@ -443,7 +447,7 @@ run_stage() {
       log_stage_line "$line"
     fi
   done <"$stage_errors"
-  local took=$(( $(date +%s) - started ))
+  local took=$((EPOCHSECONDS - started))
   if [ -n "$interrupted" ]; then
     log_at error "$name: interrupted by SIG$interrupted after ${took}s; stopping"
     finish $((128 + $(kill -l "$interrupted")))
