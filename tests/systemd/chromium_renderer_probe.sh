@@ -11,7 +11,7 @@ chromium_pid=$!
 trap 'kill "$chromium_pid" 2>/dev/null; wait "$chromium_pid" 2>/dev/null; rm -rf "$profile"' EXIT
 for _ in $(seq 300); do
   for proc in /proc/[0-9]*; do
-    cmdline="$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null)" || continue
+    cmdline="$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline")" || continue
     case "$cmdline" in *--type=renderer*) ;; *) continue ;; esac
     status="$(cat "$proc/status" 2>/dev/null)" || continue
     seccomp="$(awk '$1 == "Seccomp:" { print $2 }' <<<"$status")"

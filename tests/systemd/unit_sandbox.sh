@@ -44,9 +44,17 @@ if [ -z "${KZ_UNIT_SANDBOX_INSIDE:-}" ]; then
     echo "unit_sandbox: unshare refused (no mount namespaces here)" >&2
     exit 125
   fi
-  exec env KZ_UNIT_SANDBOX_INSIDE=1 unshare --mount --fork "$0" "$unit" "$state_source" "$uid" \
-    "$gid" -- "$@"
+  # Mount points for the namespace's own use, empty on the host and removed after.
+  staging="$(mktemp -d /run/kz_unit_sandbox.XXXXXX)"
+  mkdir "$staging/var_lib" "$staging/dev"
+  code=0
+  env KZ_UNIT_SANDBOX_INSIDE="$staging" unshare --mount --fork "$0" "$unit" "$state_source" \
+    "$uid" "$gid" -- "$@" || code=$?
+  # rmdir, not rm -rf: never recurse into what might be a mount.
+  rmdir "$staging/var_lib" "$staging/dev" "$staging"
+  exit "$code"
 fi
+staging="$KZ_UNIT_SANDBOX_INSIDE"
 
 # Inside the new mount namespace: nothing below is seen by the host.
 mount --make-rprivate /
@@ -55,7 +63,7 @@ writable=(/proc /sys /dev)
 state="$(setting StateDirectory)"
 if [ -n "$state" ]; then
   # /var/lib/NAME need not exist on the host: a tmpfs /var/lib with the host's entries bound back.
-  host_var_lib="$(mktemp -d /run/kz_unit_sandbox.XXXXXX)"
+  host_var_lib="$staging/var_lib"
   mount --bind /var/lib "$host_var_lib"
   mount -t tmpfs -o mode=0755 tmpfs /var/lib
   for entry in "$host_var_lib"/*; do
@@ -80,7 +88,7 @@ if [ "$(setting PrivateTmp)" = yes ]; then
 fi
 if [ "$(setting PrivateDevices)" = yes ]; then
   # Only the pseudo devices, as systemd's PrivateDevices= leaves them.
-  new_dev="$(mktemp -d /run/kz_unit_dev.XXXXXX)"
+  new_dev="$staging/dev"
   mount -t tmpfs -o mode=0755 tmpfs "$new_dev"
   for node in null zero full random urandom tty; do
     touch "$new_dev/$node"
