@@ -28,8 +28,8 @@ offline=(env -u no_proxy -u NO_PROXY "https_proxy=http://127.0.0.1:$closed_port"
   "HTTPS_PROXY=http://127.0.0.1:$closed_port" "http_proxy=http://127.0.0.1:$closed_port")
 # Fake secrets, long enough that redaction of them cannot hide a word of an error line.
 fake_env=(ANTPOOL_KEY=fake-antpool-key-0123456789abcdef ANTPOOL_SECRET=fake-antpool-secret-0123456789
-  TELEGRAM_TOKEN=123456:fake-telegram-token-0123456789 KZPOOL_WEBHOOK_URL=http://127.0.0.1:$closed_port/hook
-  SUPABASE_URL=http://127.0.0.1:$closed_port SUPABASE_SERVICE_KEY=fake-service-key-0123456789abcdef)
+  TELEGRAM_TOKEN=123456:fake-telegram-token-0123456789 "KZPOOL_WEBHOOK_URL=http://127.0.0.1:$closed_port/hook"
+  "SUPABASE_URL=http://127.0.0.1:$closed_port" SUPABASE_SERVICE_KEY=fake-service-key-0123456789abcdef)
 
 run() { # EXPECTED_CODE LOG COMMAND...: runs COMMAND (60 s at most), fails unless it exits EXPECTED_CODE
   local expected="$1" log="$2" code=0
