@@ -4,12 +4,16 @@
 # Chromium keeps its own sandbox on), reads JavaScript-only pages from 127.0.0.1 and writes the
 # cache in the state directory; the cache must then hold each page's pool exactly.
 #
-#   chromium_sandbox_test.sh SOURCE_DIR KZSCRAPE SCRATCH_DIR
+#   chromium_sandbox_test.sh SOURCE_DIR KZSCRAPE SCRATCH_DIR [KZUPLOAD]
+#
+# With KZUPLOAD, also the unit's ExecStart: the cron wrapper with an env file, kzscrape
+# --render auto finding the JavaScript shell, and kzupload failing against a closed local port
+# (so the wrapper exits 40..59: only the upload failed); that pool must be in the cache too.
 #
 # Exit 0 pass, 1 fail, 77 skip (not root, or mount namespaces refused: the reason is printed).
 set -euo pipefail
 
-source_dir="$1" kzscrape="$2" scratch_parent="$3"
+source_dir="$1" kzscrape="$2" scratch_parent="$3" kzupload="${4:-}"
 unit="$source_dir/packaging/systemd/kzpool.service"
 here="$source_dir/tests/systemd"
 data="$source_dir/tests/data"
@@ -49,8 +53,9 @@ chmod 0711 "$scratch" # the sandboxed user reaches nothing here but what the mou
 
 # Two generated shells, each hiding a sample page until its script ran.
 pools=(KZPool_001:observer_en_60 KZPool_002:observer_ru_200)
+wrapper_pool=KZPool_W:observer_en_60
 specs=()
-for pool in "${pools[@]}"; do specs+=("${pool%%:*}=$data/${pool#*:}.html"); done
+for pool in "${pools[@]}" "$wrapper_pool"; do specs+=("${pool%%:*}=$data/${pool#*:}.html"); done
 python3 "$here/js_page_server.py" "$scratch/port" "${specs[@]}" 2>"$scratch/server.log" &
 server_pid=$!
 for _ in $(seq 100); do
@@ -78,6 +83,33 @@ for pool in "${pools[@]}"; do
   cat "$scratch/$account.log"
   [ "$code" -eq 0 ] || fail "kzscrape under the unit's sandbox exited $code for $account"
 done
+
+if [ -n "$kzupload" ]; then
+  mkdir -m 0755 "$scratch/bin"
+  ln -s "$kzscrape" "$scratch/bin/kzscrape"
+  ln -s "$kzupload" "$scratch/bin/kzupload"
+  closed_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  cat >"$scratch/kzpool.env" <<ENV
+OBSERVER_URL=http://127.0.0.1:$port/${wrapper_pool%%:*}
+ACCOUNT_NAME=${wrapper_pool%%:*}
+SUPABASE_URL=http://127.0.0.1:$closed_port
+SUPABASE_SERVICE_KEY=fake-service-key-0123456789abcdef
+KZ_BIN_DIR=$scratch/bin
+UPLOAD_TIME_LIMIT=5
+ENV
+  chmod 0644 "$scratch/kzpool.env"
+  set +e
+  timeout 300 "$here/unit_sandbox.sh" "$unit" "$state" "$sandbox_uid" "$sandbox_gid" -- \
+    "$source_dir/scripts/run_scraper_and_upload.sh" --env-file "$scratch/kzpool.env" \
+    >"$scratch/wrapper.log" 2>&1
+  code=$?
+  set -e
+  cat "$scratch/wrapper.log"
+  [ "$code" -ge 40 ] && [ "$code" -le 59 ] ||
+    fail "the wrapper under the unit's sandbox exited $code, not 40..59 (only kzupload failed)"
+  [ -f "$state/btcpool_data.db.lock" ] || fail "the wrapper's lock is not beside the cache in the state directory"
+  pools+=("$wrapper_pool")
+fi
 
 # Chromium's renderers really are sandboxed there: seccomp-bpf on, in a PID namespace of their own.
 timeout 60 "$here/unit_sandbox.sh" "$unit" "$state" "$sandbox_uid" "$sandbox_gid" -- \
