@@ -8,7 +8,8 @@
 # UNIT_FILE: the .service file; only the settings below are read from it, and each one the unit
 #   does not set is not applied: ProtectSystem=strict, ProtectHome=yes, PrivateTmp=yes,
 #   PrivateDevices=yes, StateDirectory=NAME, WorkingDirectory=, Environment=, UMask=,
-#   NoNewPrivileges=yes, CapabilityBoundingSet= (empty). %S expands to /var/lib.
+#   NoNewPrivileges=yes, CapabilityBoundingSet= (empty), RestrictAddressFamilies= (an allow
+#   list) and SystemCallArchitectures=native (seccomp_exec.py). %S expands to /var/lib.
 # STATE_SOURCE: a folder (outside /tmp) that becomes /var/lib/NAME, read-write, as systemd's
 #   StateDirectory= bind mount; it must be owned by UID.
 # UID, GID: who runs COMMAND (the unit's User=/Group=, which need not exist on this host).
@@ -125,6 +126,17 @@ privileges=(--reuid="$uid" --regid="$gid" --clear-groups)
 if grep -qx 'CapabilityBoundingSet=' <(sed -n '/^\[Service\]/,/^\[/p' "$unit"); then
   privileges+=(--bounding-set=-all --inh-caps=-all)
 fi
+# The two seccomp settings that decide what Chromium may do (seccomp_exec.py).
+seccomp=()
+families="$(setting RestrictAddressFamilies)"
+if [ -n "$families" ]; then
+  [ "${families#\~}" = "$families" ] || { echo "unit_sandbox: a deny list (~) is not emulated" >&2; exit 125; }
+  seccomp+=(--families "$(tr ' ' ',' <<<"$families")")
+fi
+[ "$(setting SystemCallArchitectures)" = native ] && seccomp+=(--native)
+if [ "${#seccomp[@]}" -gt 0 ]; then
+  seccomp=(/usr/bin/python3 "$(dirname "$(readlink -f "$0")")/seccomp_exec.py" "${seccomp[@]}" --)
+fi
 [ -n "$umask_value" ] && umask "$umask_value"
 cd "${workdir:-/}"
-exec setpriv "${privileges[@]}" env -i "${environment[@]}" "$@"
+exec "${seccomp[@]}" setpriv "${privileges[@]}" env -i "${environment[@]}" "$@"
