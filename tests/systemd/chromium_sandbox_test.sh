@@ -34,9 +34,11 @@ fi
 # The emulation applies what the unit says; the unit must say at least this much.
 for line in ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes \
   NoNewPrivileges=yes StateDirectory=kzpool CapabilityBoundingSet= UMask=0027 User=kzpool \
-  'Environment=DB_PATH=%S/kzpool/btcpool_data.db HOME=%S/kzpool' WorkingDirectory=%S/kzpool; do
+  'Environment=DB_PATH=%S/kzpool/btcpool_data.db HOME=%S/kzpool' WorkingDirectory=%S/kzpool \
+  SystemCallArchitectures=native; do
   grep -qxF -- "$line" "$unit" || fail "$unit lacks the line '$line'"
 done
+grep -qE '^RestrictAddressFamilies=AF_' "$unit" || fail "$unit has no RestrictAddressFamilies allow list"
 
 mkdir -p "$scratch_parent"
 scratch="$(mktemp -d "$scratch_parent/chromium_sandbox.XXXXXX")"
