@@ -15,17 +15,19 @@
 
 declare -gA _kzpool_help_cache=()
 
-# Prints "PROGRAM [SUBCOMMAND] --help" for the program file PROGRAM (a path), from the cache
-# when the file has not changed since. Returns 1 when the program cannot be run.
+# Sets _kzpool_help_text to "PROGRAM [SUBCOMMAND] --help" of the program file PROGRAM (a path),
+# from the cache when the file has not changed since. Returns 1 when the program cannot be run.
+# Call it in the completing shell itself, not in a subshell, so that the cache lasts.
 _kzpool_help() {
   local program=$1 sub=${2-} mtime key
+  _kzpool_help_text=""
   mtime=$(stat -L -c %Y -- "$program" 2>/dev/null) || return 1
   key="$program|$mtime|$sub"
   if [[ ! -v "_kzpool_help_cache[$key]" ]]; then
     _kzpool_help_cache[$key]=$(NO_COLOR=1 timeout 5 "$program" ${sub:+"$sub"} --help \
       2>/dev/null </dev/null)
   fi
-  printf '%s\n' "${_kzpool_help_cache[$key]}"
+  _kzpool_help_text=${_kzpool_help_cache[$key]}
 }
 
 # Reads a --help text on stdin and fills the caller's arrays: _kz_options (every option name),
@@ -74,8 +76,11 @@ _kzpool_files() {
   if declare -F _filedir >/dev/null; then
     _filedir
   else
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -f -- "$cur"))
+    local IFS=$'\n' name
+    for name in $(compgen -f -- "$cur"); do
+      # Dot files only when asked for, as readline does.
+      [[ $name == .* && $cur != .* ]] || COMPREPLY+=("$name")
+    done
     compopt -o filenames 2>/dev/null
   fi
 }
@@ -116,7 +121,8 @@ _kzpool_complete() {
   program=$(type -P -- "${words[0]}") || return 0
   local -a _kz_options=() _kz_subcommands=()
   local -A _kz_values=()
-  _kzpool_parse_help < <(_kzpool_help "$program")
+  _kzpool_help "$program" || return 0
+  _kzpool_parse_help <<<"$_kzpool_help_text"
 
   # The subcommand, if one was given: the first word that is neither an option nor its value.
   local sub="" word j
@@ -135,7 +141,8 @@ _kzpool_complete() {
     # Its own options, then the program's (CLI11 fallthrough), whose value kinds are known.
     local -a parent_options=("${_kz_options[@]}")
     _kz_options=() _kz_subcommands=()
-    _kzpool_parse_help < <(_kzpool_help "$program" "$sub")
+    _kzpool_help "$program" "$sub"
+    _kzpool_parse_help <<<"$_kzpool_help_text"
     local o
     local -A seen=()
     for o in "${_kz_options[@]}"; do seen[$o]=1; done
