@@ -76,11 +76,8 @@ _kzpool_files() {
   if declare -F _filedir >/dev/null; then
     _filedir
   else
-    local IFS=$'\n' name
-    for name in $(compgen -f -- "$cur"); do
-      # Dot files only when asked for, as readline does.
-      [[ $name == .* && $cur != .* ]] || COMPREPLY+=("$name")
-    done
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -f -- "$cur"))
     compopt -o filenames 2>/dev/null
   fi
 }

@@ -7,7 +7,8 @@
 #   - "prog --" and a prefix of every long option give exactly the options with that prefix
 #     (after a subcommand: its options and the program's, without --version);
 #   - an option with a CLI11 set gives its values, after "--opt " and in "--opt=<prefix>";
-#   - an option taking a number gives nothing; a path option gives the files of the folder;
+#   - an option taking a number gives nothing; a path option gives the files of the folder (dot
+#     files too, as compgen -f and readline's default match-hidden-files do);
 #   - "prog " gives the subcommands, "prog <prefix>" those with that prefix.
 # Prints one line per failed case and exits 1 when any failed.
 set -uo pipefail
@@ -130,7 +131,7 @@ check_options() {
     fi
     case $name in
       --db | --config | --out | --png | --svg | --chromium | --antpool-credentials | --*-file)
-        expect "$prefix$name " alpha.db beta.json "gamma folder"
+        expect "$prefix$name " .hidden alpha.db beta.json "gamma folder"
         expect "$prefix$name a" alpha.db
         ;;
     esac
@@ -165,7 +166,7 @@ expect "kzscrape --render=a" auto always
 expect "kzreport csv --what " $(kzreport csv --help | grep -o -- '--what TEXT:{[^}]*}' |
   sed 's/.*{\(.*\)}/\1/' | tr , ' ')
 expect "kzupload --batch-size "
-expect "kzscrape --db " alpha.db beta.json "gamma folder"
+expect "kzscrape --db " .hidden alpha.db beta.json "gamma folder"
 kzreport_subs=$(kzreport --help | awk '/^Subcommands:/ { on = 1; next } on && NF { print $1 }')
 [ "$(echo $kzreport_subs)" = "metrics html csv chart" ] ||
   fail "kzreport --help lists subcommands [$(echo $kzreport_subs)]"
