@@ -13,6 +13,9 @@
 # "--option=value" works whether or not "=" is in COMP_WORDBREAKS. bash-completion's helpers
 # (_init_completion, _filedir) are used when loaded; without them it still works.
 
+# compgen prints one word a line; the words (options, choices, file names with IFS=newline) are
+# split into COMPREPLY on purpose, as bash-completion does.
+# shellcheck disable=SC2207
 declare -gA _kzpool_help_cache=()
 
 # Sets _kzpool_help_text to "PROGRAM [SUBCOMMAND] --help" of the program file PROGRAM (a path),

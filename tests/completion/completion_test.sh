@@ -11,6 +11,8 @@
 #     files too, as compgen -f and readline's default match-hidden-files do);
 #   - "prog " gives the subcommands, "prog <prefix>" those with that prefix.
 # Prints one line per failed case and exits 1 when any failed.
+# Option names, choices and subcommands hold no blanks: $(...) lists are split on purpose.
+# shellcheck disable=SC2046,SC2086,SC2116
 set -uo pipefail
 script=$1
 with_bash_completion=false
