@@ -3,7 +3,7 @@
 # kzupload (each even when the stage before failed: a scrape_failed alert is
 # still sent, a backlog still drains), under a lock so that runs never overlap.
 #
-#   */10 * * * * /opt/kzpool/scripts/run_scraper_and_upload.sh --env-file /etc/kzpool.env
+#   */10 * * * * /usr/lib/kzpool/run_scraper_and_upload.sh --env-file /etc/kzpool/kzpool.env
 #
 # Settings (environment or --env-file): OBSERVER_URL or KZ_CONFIG, ACCOUNT_NAME,
 # CLIENT_NAME, COMPANY, COUNTRY, SITE, DB_PATH, SUPABASE_URL, SUPABASE_SERVICE_KEY;
@@ -19,6 +19,28 @@
 # file), within METRICS_TIME_LIMIT seconds (default 30). Its failure, or
 # kzreport missing, logs one line and leaves the exit code as it was.
 #
+# LOG_FORMAT (plain or json, default plain): json makes each of the script's
+# own lines one JSON object {"time","level","program":"run_scraper_and_upload",
+# "pool":null,"message"}, runs the stages with --log-format json and passes
+# their lines on unchanged (a stage line that is not JSON is wrapped).
+#
+# HEALTHCHECK_URL (optional, healthchecks.io convention: an http(s) link
+# without query, e.g. https://hc-ping.com/<uuid>): after taking the lock the
+# script requests $HEALTHCHECK_URL/start, and at its end it POSTs the run's
+# log (its last 10 KB) to $HEALTHCHECK_URL/<exit code>, both with ?rid=<run
+# id> so that they pair up; signals (130, 143) and bad settings (2, when the
+# link is known) included. A run that finds the lock held (75) pings nothing:
+# the run holding it pings for both. curl gets the link on its standard input
+# (never on a command line) within HEALTHCHECK_TIME_LIMIT seconds (default 10)
+# per ping, retries included, TLS verified; a failed ping logs one line
+# ("health ping failed: ...", the host at most) and never changes the code.
+#
+# Under systemd (LoadCredential=NAME:/etc/kzpool/NAME), every regular file in
+# $CREDENTIALS_DIRECTORY whose name is a variable name (SUPABASE_SERVICE_KEY,
+# KZPOOL_API_KEY, TELEGRAM_TOKEN, ...) sets that variable to its content (one
+# trailing newline removed), as if the env file had set it; a name also set by
+# the environment or the env file is bad settings (exit 2, naming it).
+#
 # Each stage starts with only the variables it needs: PATH, HOME, TZ, LANG,
 # LC_*, TMPDIR, the proxy and CA variables curl reads (http_proxy, https_proxy,
 # HTTPS_PROXY, all_proxy, ALL_PROXY, no_proxy, NO_PROXY, SSL_CERT_FILE,
@@ -28,18 +50,163 @@
 # a destination's token_env or url_env names) and UPLOAD_ENV_PASS name more
 # variables (space-separated) to pass to that stage.
 #
-# Exit codes: 0 both stages succeeded; 20 + kzscrape's code when only the
-# scrape failed; 40 + kzupload's code when only the upload failed; 60 +
-# kzupload's code when both failed; 80 + kznotify's code when only the notify
-# stage failed (with another failure, that one's code, and the log names
-# both); 20, 40, 60 or 80 alone when that stage did not
-# end with a code of its own from 1 to 19: it reached its time limit, or died
-# of a signal (the log says which: "killed by signal 9 (SIGKILL: out of
-# memory?)"), or exited with another code (logged); 2 bad settings; 75 another
-# run holds the lock; 130 or 143 when this script got SIGINT (Ctrl-C) or
-# SIGTERM: the running stage gets it too and records its run, and kzupload
-# does not start if it had not.
+# Exit codes (final; nothing in 64..78, the sysexits range other tools read,
+# but 75):
+#   0       every stage succeeded
+#   2       bad settings (nothing ran)
+#   20 + N  only kzscrape failed, with its code N (1..19)
+#   40 + N  only kzupload failed, with its code N
+#   80 + N  only kznotify failed, with its code N (with another failure, that
+#           one's code is the exit, and the log names both)
+#   100 + N kzscrape and kzupload both failed; N is kzupload's code
+#           (kzscrape's is in the log)
+#   20, 40, 80, 100 alone: that stage did not end with a code of its own from
+#           1 to 19: it reached its time limit, or died of a signal (the log
+#           says which: "killed by signal 9 (SIGKILL: out of memory?)"), or
+#           exited with another code (logged)
+#   75      another run holds the lock (EX_TEMPFAIL; nothing ran)
+#   130, 143 this script got SIGINT (Ctrl-C) or SIGTERM: the running stage
+#           gets it too and records its run, and the stages after it do not
+#           start
 set -uo pipefail
+
+# --- logging -------------------------------------------------------------------------------
+
+log_format=plain
+run_log=""  # every line logged, for the end ping's body
+# JSON string escapes for the C0 controls (quoted replacements: bash 5.2's patsub_replacement
+# reads & and \ in an unquoted one).
+json_controls=()
+json_escapes=()
+for ((i = 1; i < 32; i++)); do
+  printf -v code '%03o' "$i"
+  printf -v char '%b' "\\0$code"
+  json_controls+=("$char")
+  case $i in
+    8) json_escapes+=('\b') ;; 9) json_escapes+=('\t') ;; 10) json_escapes+=('\n') ;;
+    12) json_escapes+=('\f') ;; 13) json_escapes+=('\r') ;;
+    *) printf -v code '\\u%04x' "$i"; json_escapes+=("$code") ;;
+  esac
+done
+unset i code char
+
+# Prints $1 as a JSON string with its quotes. Bytes that are not UTF-8 are dropped.
+json_string() {
+  local s="$1" i LC_ALL=C
+  if [[ $s == *[$'\x80'-$'\xff']* ]]; then
+    s="$(printf '%s' "$s" | iconv -c -f UTF-8 -t UTF-8 2>/dev/null; printf .)"
+    s="${s%.}"
+  fi
+  # shellcheck disable=SC1003 # a backslash, quoted
+  s="${s//'\'/'\\'}"
+  s="${s//'"'/'\"'}"
+  if [[ $s == *[$'\x01'-$'\x1f']* ]]; then
+    for i in "${!json_controls[@]}"; do s="${s//"${json_controls[$i]}"/"${json_escapes[$i]}"}"; done
+  fi
+  printf '"%s"' "$s"
+}
+
+# Writes one line to LOG_FILE (else stderr) and keeps it for the end ping.
+write_log_line() {
+  if [ -n "${LOG_FILE:-}" ]; then echo "$1" >>"$LOG_FILE"; else echo "$1" >&2; fi
+  run_log+="$1"$'\n'
+}
+
+# One line of this script at level $1 (info, warn, error): plain "<time> run_scraper_and_upload:
+# <message>", or with LOG_FORMAT=json one JSON object.
+# The time is printf's (no fork per line); EPOCHREALTIME's separator follows the locale.
+log_at() {
+  local level="$1" now time; shift
+  now="${EPOCHREALTIME//[!0-9]/}"
+  if [ "$log_format" = json ]; then
+    TZ=UTC0 printf -v time '%(%Y-%m-%dT%H:%M:%S)T.%sZ' "${now:0:${#now}-6}" "${now: -6:3}"
+    write_log_line "{\"time\":\"$time\",\"level\":\"$level\",\"program\":\"run_scraper_and_upload\",\"pool\":null,\"message\":$(json_string "$*")}"
+  else
+    TZ=UTC0 printf -v time '%(%Y-%m-%dT%H:%M:%SZ)T' "${now:0:${#now}-6}"
+    write_log_line "$time run_scraper_and_upload: $*"
+  fi
+}
+log() { log_at info "$@"; }
+
+# A line a stage wrote: JSON lines as they are (LOG_FORMAT=json), others as one of ours.
+log_stage_line() {
+  if [ "$log_format" = json ] && [[ $1 == '{'*'}' ]]; then write_log_line "$1"; else log_at warn "$1"; fi
+}
+
+# --- health pings --------------------------------------------------------------------------
+
+# The variables every child may get (stage_environment), curl's among them.
+common_names=(PATH HOME TZ LANG TMPDIR http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+  no_proxy NO_PROXY SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE ASAN_OPTIONS UBSAN_OPTIONS
+  LSAN_OPTIONS)
+health_url=""  # set once HEALTHCHECK_URL is known to be usable
+health_limit=10
+run_id="$(cat /proc/sys/kernel/random/uuid 2>/dev/null)"
+
+# Requests $health_url/$1 (start, or an exit code: then a POST of the run's log, its last
+# 10 KB). curl reads the link from its standard input, so `ps` never shows it, and neither
+# does the log (it holds the check's secret): a failure names the host only.
+health_ping() {
+  [ -n "$health_url" ] || return 0
+  local what="$1" config body="" name error code environment=()
+  for name in "${common_names[@]}"; do
+    if [ -n "${!name+x}" ]; then environment+=("$name=${!name}"); fi
+  done
+  config="url = \"$health_url/$what${run_id:+?rid=$run_id}\""
+  if [ "$what" != start ]; then
+    body="$(mktemp)" || return 0
+    printf '%s' "$run_log" | tail -c 10240 >"$body"
+    config+=$'\n'"data-binary = \"@$body\""$'\n'"header = \"Content-Type: text/plain\""
+  fi
+  error="$(printf '%s\n' "$config" |
+    LC_ALL=C timeout --kill-after=1 "$health_limit" env -i "${environment[@]}" \
+      curl --disable --config - --silent --show-error --fail --output /dev/null \
+      --max-time "$health_limit" --retry 2 --retry-connrefused --retry-delay 1 \
+      --retry-max-time "$health_limit" 2>&1)"
+  code=$?
+  [ -n "$body" ] && rm -f "$body"
+  [ $code -eq 0 ] && return 0
+  if [ $code -eq 124 ] || [ $code -eq 137 ]; then error="time limit of ${health_limit}s reached"; fi
+  error="${error##*$'\n'}"
+  error="${error//"$health_url"/"$health_host"}"
+  [ -n "$health_path" ] && error="${error//"$health_path"/...}"
+  log_at warn "health ping failed: /$what to $health_host: ${error#curl: }"
+}
+
+# Pings the end with the exit code and exits with it.
+finish() {
+  health_ping "$1"
+  exit "$1"
+}
+
+# Bad settings: one line, the /2 ping when the link is known, exit 2.
+settings_error() {
+  log_at error "error: $*"
+  finish 2
+}
+
+# Takes HEALTHCHECK_URL and HEALTHCHECK_TIME_LIMIT once they are known: they must be an http(s)
+# link without query, space, quote or backslash (curl's config quoting) and whole seconds.
+take_health_settings() {
+  health_url=""
+  [ -n "${HEALTHCHECK_URL:-}" ] || return 0
+  local limit="${HEALTHCHECK_TIME_LIMIT:-10}" url="${HEALTHCHECK_URL%/}"
+  if ! [[ $url =~ ^https?://[^/?#[:space:][:cntrl:]\"\\]+(/[^?#[:space:][:cntrl:]\"\\]*)?$ ]]; then
+    settings_error "HEALTHCHECK_URL must be an http:// or https:// link without query or spaces (e.g. https://hc-ping.com/<uuid>)"
+  fi
+  health_host="${url#*://}"
+  health_host="${health_host%%/*}"
+  health_host="${health_host##*@}"
+  health_path="${url#*://*/}"
+  [ "$health_path" = "$url" ] && health_path=""
+  health_url="$url"
+  if ! [[ $limit =~ ^[1-9][0-9]*$ ]]; then
+    settings_error "HEALTHCHECK_TIME_LIMIT must be a whole number of seconds above 0, not '$limit'"
+  fi
+  health_limit="$limit"
+}
+
+# --- settings ------------------------------------------------------------------------------
 
 env_file=""
 while [ $# -gt 0 ]; do
@@ -56,23 +223,56 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-log() {
-  local line
-  line="$(date -u +%Y-%m-%dT%H:%M:%SZ) run_scraper_and_upload: $*"
-  if [ -n "${LOG_FILE:-}" ]; then echo "$line" >>"$LOG_FILE"; else echo "$line" >&2; fi
-}
+# systemd credentials: the names first, so that one the environment or the env file also sets
+# is found (it is named, its value never).
+credential_names=()
+declare -A in_environment=()
+setting_errors=()
+credentials_dir="${CREDENTIALS_DIRECTORY:-}"
+if [ -n "$credentials_dir" ] && { [ ! -d "$credentials_dir" ] || [ ! -x "$credentials_dir" ]; }; then
+  setting_errors+=("CREDENTIALS_DIRECTORY $credentials_dir is not a folder this user can read")
+elif [ -n "$credentials_dir" ]; then
+  for credential in "$credentials_dir"/*; do
+    name="${credential##*/}"
+    if [ ! -f "$credential" ] || ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then continue; fi
+    credential_names+=("$name")
+    if [ -n "${!name+x}" ]; then
+      in_environment[$name]=1
+      setting_errors+=("$name is set both by the environment and by the credential $name")
+    fi
+  done
+fi
 
 if [ -n "$env_file" ]; then
-  if [ ! -r "$env_file" ]; then
-    echo "run_scraper_and_upload: cannot read env file $env_file" >&2
-    exit 2
-  fi
+  [ -r "$env_file" ] || settings_error "cannot read env file $env_file"
   # `.` looks a name without a slash up on PATH first.
   case "$env_file" in */*) ;; *) env_file="./$env_file" ;; esac
   # Not exported: each stage gets the names it needs (stage_environment).
   # shellcheck disable=SC1090
   . "$env_file"
 fi
+
+for name in "${credential_names[@]}"; do
+  if [ -n "${!name+x}" ]; then
+    [ -n "${in_environment[$name]:-}" ] ||
+      setting_errors+=("$name is set both by $env_file and by the credential $name")
+    continue
+  fi
+  if ! value="$(cat -- "$credentials_dir/$name" 2>/dev/null && printf .)"; then
+    setting_errors+=("cannot read the credential $credentials_dir/$name")
+    continue
+  fi
+  value="${value%.}"
+  printf -v "$name" '%s' "${value%$'\n'}"
+done
+unset credential name value
+
+case "${LOG_FORMAT:-plain}" in
+  plain | json) log_format="${LOG_FORMAT:-plain}" ;;
+  *) setting_errors+=("LOG_FORMAT must be plain or json, not '$LOG_FORMAT'") ;;
+esac
+take_health_settings
+[ ${#setting_errors[@]} -eq 0 ] || settings_error "${setting_errors[0]}"
 
 DB_PATH="${DB_PATH:-btcpool_data.db}"
 LOCK_FILE="${LOCK_FILE:-$DB_PATH.lock}"
@@ -83,8 +283,7 @@ METRICS_TIME_LIMIT="${METRICS_TIME_LIMIT:-30}"
 for limit_name in SCRAPE_TIME_LIMIT UPLOAD_TIME_LIMIT NOTIFY_TIME_LIMIT METRICS_TIME_LIMIT; do
   # timeout(1) takes 0 as "no limit".
   if ! [[ ${!limit_name} =~ ^[1-9][0-9]*$ ]]; then
-    log "error: $limit_name must be a whole number of seconds above 0, not '${!limit_name}'"
-    exit 2
+    settings_error "$limit_name must be a whole number of seconds above 0, not '${!limit_name}'"
   fi
 done
 
@@ -104,40 +303,35 @@ find_binary() {
 kzscrape="$(find_binary kzscrape)"
 kzupload="$(find_binary kzupload)"
 if [ -z "$kzscrape" ] || [ -z "$kzupload" ]; then
-  log "error: kzscrape or kzupload not found (set KZ_BIN_DIR or run scripts/build.sh)"
-  exit 2
+  settings_error "kzscrape or kzupload not found (set KZ_BIN_DIR or run scripts/build.sh)"
 fi
 kznotify=""
 if [ -n "${NOTIFY_CONFIG:-}" ]; then
   kznotify="$(find_binary kznotify)"
   if [ -z "$kznotify" ]; then
-    log "error: NOTIFY_CONFIG is set but kznotify is not found (set KZ_BIN_DIR or run scripts/build.sh)"
-    exit 2
+    settings_error "NOTIFY_CONFIG is set but kznotify is not found (set KZ_BIN_DIR or run scripts/build.sh)"
   fi
   if [ ! -r "$NOTIFY_CONFIG" ]; then
-    log "error: cannot read NOTIFY_CONFIG $NOTIFY_CONFIG"
-    exit 2
+    settings_error "cannot read NOTIFY_CONFIG $NOTIFY_CONFIG"
   fi
 fi
 kzreport=""
 [ -n "${METRICS_FILE:-}" ] && kzreport="$(find_binary kzreport)"
 if [ -z "${OBSERVER_URL:-}" ] && [ -z "${KZ_CONFIG:-}" ]; then
-  log "error: set OBSERVER_URL (one pool) or KZ_CONFIG (a pools file)"
-  exit 2
+  settings_error "set OBSERVER_URL (one pool) or KZ_CONFIG (a pools file)"
 fi
 if [ -z "${KZ_CONFIG:-}" ] && [ -z "${ACCOUNT_NAME:-}" ]; then
-  log "error: set ACCOUNT_NAME, the pool's account name in Supabase (e.g. KZPool_001)"
-  exit 2
+  settings_error "set ACCOUNT_NAME, the pool's account name in Supabase (e.g. KZPool_001)"
 fi
 
 if ! { exec 9>>"$LOCK_FILE"; } 2>/dev/null; then
-  log "error: cannot open lock file $LOCK_FILE: does its folder exist, writable by $(id -un)? (LOCK_FILE sets another place)"
-  exit 2
+  settings_error "cannot open lock file $LOCK_FILE: does its folder exist, writable by $(id -un)? (LOCK_FILE sets another place)"
 fi
 if ! flock --nonblock 9; then
-  log "skipped: another run holds $LOCK_FILE"
+  log_at warn "skipped: another run holds $LOCK_FILE"
   exit 75
 fi
+health_ping start
 
 common=(--db "$DB_PATH")
 if [ -n "${KZ_CONFIG:-}" ]; then
@@ -157,9 +351,6 @@ else
 fi
 
 # The environment of a stage: `env -i` plus these names when they are set.
-common_names=(PATH HOME TZ LANG TMPDIR http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
-  no_proxy NO_PROXY SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE ASAN_OPTIONS UBSAN_OPTIONS
-  LSAN_OPTIONS)
 mapfile -t locale_names < <(compgen -v LC_)
 scrape_names=("${common_names[@]}" "${locale_names[@]}" KZPOOL_API_KEY)
 [ -z "${KZ_CONFIG:-}" ] && scrape_names+=(OBSERVER_URL)
@@ -168,21 +359,18 @@ notify_names=("${common_names[@]}" "${locale_names[@]}")
 metrics_names=("${common_names[@]}" "${locale_names[@]}")
 for name in ${SCRAPE_ENV_PASS:-} ${UPLOAD_ENV_PASS:-} ${NOTIFY_ENV_PASS:-}; do
   if ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
-    log "error: '$name' in SCRAPE_ENV_PASS, NOTIFY_ENV_PASS or UPLOAD_ENV_PASS is not a variable name"
-    exit 2
+    settings_error "'$name' in SCRAPE_ENV_PASS, NOTIFY_ENV_PASS or UPLOAD_ENV_PASS is not a variable name"
   fi
 done
 for name in ${NOTIFY_ENV_PASS:-}; do
   if [ "$name" = SUPABASE_SERVICE_KEY ] || [ "$name" = KZPOOL_API_KEY ]; then
-    log "error: NOTIFY_ENV_PASS names $name; kznotify never needs it"
-    exit 2
+    settings_error "NOTIFY_ENV_PASS names $name; kznotify never needs it"
   fi
   notify_names+=("$name")
 done
 for name in ${SCRAPE_ENV_PASS:-}; do
   if [ "$name" = SUPABASE_SERVICE_KEY ]; then
-    log "error: SCRAPE_ENV_PASS names SUPABASE_SERVICE_KEY; only kzupload gets it"
-    exit 2
+    settings_error "SCRAPE_ENV_PASS names SUPABASE_SERVICE_KEY; only kzupload gets it"
   fi
   scrape_names+=("$name")
 done
@@ -211,12 +399,21 @@ trap 'rm -f "$stage_errors"' EXIT
 # passes them on), which records its run; then the script stops.
 stage_pid=""
 interrupted=""
+# shellcheck disable=SC2317 # called by the traps
 on_signal() {
   interrupted="$1"
   if [ -n "$stage_pid" ]; then kill -s "$1" "$stage_pid" 2>/dev/null; fi
 }
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM
+# A signal that came between two stages: the next one does not start.
+stop_if_interrupted() {
+  [ -n "$interrupted" ] || return 0
+  log_at error "$1: not started: interrupted by SIG$interrupted; stopping"
+  finish $((128 + $(kill -l "$interrupted")))
+}
+log_format_args=()
+[ "$log_format" = json ] && log_format_args=(--log-format json)
 
 # Runs one stage under its time limit with its own environment. Its own
 # warnings and errors (already one line each, never a key) are passed on with a
@@ -227,13 +424,14 @@ run_stage() {
   local name="$1" limit="$2" env_name="$3"; shift 3
   local -n stage_env="$env_name"
   local started code line timed_out=0
-  started=$(date +%s)
+  stop_if_interrupted "$name"
+  started=$EPOCHSECONDS
   # timeout runs in C locale so that its "sending signal" line can be
   # recognised. It runs in the background so that a trapped signal reaches it;
   # `wait 2>/dev/null` keeps bash's "Killed" notice for a stage that died of a
   # signal out of the log.
   LC_ALL=C timeout --verbose --kill-after=10 "$limit" \
-    env -i "${stage_env[@]}" "$@" --quiet >/dev/null 2>"$stage_errors" &
+    env -i "${stage_env[@]}" "$@" --quiet "${log_format_args[@]}" >/dev/null 2>"$stage_errors" &
   stage_pid=$!
   # A trapped signal ends `wait` early: wait again until the stage is gone.
   while :; do
@@ -246,16 +444,16 @@ run_stage() {
     if [[ $line == "timeout: sending signal "* ]]; then
       timed_out=1
     else
-      log "$line"
+      log_stage_line "$line"
     fi
   done <"$stage_errors"
-  local took=$(( $(date +%s) - started ))
+  local took=$((EPOCHSECONDS - started))
   if [ -n "$interrupted" ]; then
-    log "$name: interrupted by SIG$interrupted after ${took}s; stopping"
-    exit $((128 + $(kill -l "$interrupted")))
+    log_at error "$name: interrupted by SIG$interrupted after ${took}s; stopping"
+    finish $((128 + $(kill -l "$interrupted")))
   fi
   if [ $timed_out -eq 1 ]; then
-    log "$name: failed: time limit of ${limit}s reached"
+    log_at error "$name: failed: time limit of ${limit}s reached"
     return 100
   fi
   if [ "$code" -eq 0 ]; then
@@ -266,10 +464,10 @@ run_stage() {
     local signal=$((code - 128)) signal_name
     signal_name="SIG$(kill -l "$signal" 2>/dev/null || echo "$signal")"
     [ "$signal" -eq 9 ] && signal_name="$signal_name: out of memory?"
-    log "$name: failed: killed by signal $signal ($signal_name) after ${took}s"
+    log_at error "$name: failed: killed by signal $signal ($signal_name) after ${took}s"
     return 100
   fi
-  log "$name: failed with exit code $code (${took}s)"
+  log_at error "$name: failed with exit code $code (${took}s)"
   [ "$code" -lt 20 ] && return "$code"
   return 100
 }
@@ -289,13 +487,13 @@ upload_code=$?
 write_metrics() {
   [ -n "${METRICS_FILE:-}" ] || return 0
   if [ -z "$kzreport" ]; then
-    log "kzreport metrics: failed: kzreport not found (set KZ_BIN_DIR or run scripts/build.sh); $METRICS_FILE not written"
+    log_at warn "kzreport metrics: failed: kzreport not found (set KZ_BIN_DIR or run scripts/build.sh); $METRICS_FILE not written"
     return 0
   fi
   local code error
   LC_ALL=C timeout --kill-after=10 "$METRICS_TIME_LIMIT" \
     env -i "${metrics_env[@]}" "$kzreport" metrics --db "$DB_PATH" --out "$METRICS_FILE" \
-    >/dev/null 2>"$stage_errors" &
+    "${log_format_args[@]}" >/dev/null 2>"$stage_errors" &
   stage_pid=$!
   while :; do
     wait "$stage_pid" 2>/dev/null
@@ -304,28 +502,30 @@ write_metrics() {
   done
   stage_pid=""
   if [ -n "$interrupted" ]; then
-    log "kzreport metrics: interrupted by SIG$interrupted; stopping"
-    exit $((128 + $(kill -l "$interrupted")))
+    log_at error "kzreport metrics: interrupted by SIG$interrupted; stopping"
+    finish $((128 + $(kill -l "$interrupted")))
   fi
   [ "$code" -eq 0 ] && return 0
   error="$(grep -v '^timeout: ' "$stage_errors" | tail -n 1)"
+  # A JSON line's message, as text (LOG_FORMAT=json).
+  if [[ $error =~ \"message\":\"(([^\"\\]|\\.)*)\" ]]; then error="${BASH_REMATCH[1]}"; fi
   if [ "$code" -eq 124 ] || [ "$code" -eq 137 ]; then
     error="time limit of ${METRICS_TIME_LIMIT}s reached"
   fi
-  log "kzreport metrics: failed with exit code $code${error:+: $error}; $METRICS_FILE not updated"
+  log_at warn "kzreport metrics: failed with exit code $code${error:+: $error}; $METRICS_FILE not updated"
 }
 write_metrics
 
 # A stage that did not finish (100) counts as failed and adds nothing to the band.
 stage_code() { [ "$1" -eq 100 ] && echo 0 || echo "$1"; }
 if [ $scrape_code -eq 0 ] && [ $upload_code -eq 0 ] && [ $notify_code -eq 0 ]; then
-  exit 0
+  finish 0
 elif [ $scrape_code -eq 0 ] && [ $upload_code -eq 0 ]; then
-  exit $((80 + $(stage_code $notify_code)))
+  finish $((80 + $(stage_code $notify_code)))
 elif [ $upload_code -eq 0 ]; then
-  exit $((20 + $(stage_code $scrape_code)))
+  finish $((20 + $(stage_code $scrape_code)))
 elif [ $scrape_code -eq 0 ]; then
-  exit $((40 + $(stage_code $upload_code)))
+  finish $((40 + $(stage_code $upload_code)))
 else
-  exit $((60 + $(stage_code $upload_code)))
+  finish $((100 + $(stage_code $upload_code)))
 fi

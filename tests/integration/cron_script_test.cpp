@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <sys/file.h>
 
+#include <nlohmann/json.hpp>
+
 #include "integration/cron_fixture.hpp"
+#include "integration/cron_health_server.hpp"
 
 namespace kz::test {
 namespace {
@@ -34,7 +37,7 @@ TEST_F(CronScript, AFailedScrapeStillUploadsTheBacklog) {
 TEST_F(CronScript, BothStagesFailing) {
   ASSERT_EQ(cron("wrong-key").exit_code, 46) << log();  // leaves a snapshot pending
   server_.set("/observer", {Step::respond(404)});
-  EXPECT_EQ(cron("wrong-key").exit_code, 66) << log();  // 60 + kzupload's rejected
+  EXPECT_EQ(cron("wrong-key").exit_code, 106) << log();  // 100 + kzupload's rejected
 }
 
 TEST_F(CronScript, AnOverlappingRunExitsQuietlyWithItsOwnCode) {
@@ -71,6 +74,48 @@ TEST_F(CronScript, AStageOverItsTimeLimitIsStopped) {
   EXPECT_EQ(run.exit_code, 20) << log();
   EXPECT_NE(log().find("kzscrape: failed: time limit of 1s reached"), std::string::npos) << log();
   EXPECT_LT(run.elapsed, std::chrono::seconds(15));
+}
+
+// The real stages with the key as a systemd credential (not in the environment) and a health
+// check: start, then 0 with the run's log.
+TEST_F(CronScript, TheKeyAsACredentialAndTheHealthPings) {
+  HealthServer health;
+  const auto credentials = dir_ / "credentials";
+  std::filesystem::create_directories(credentials);
+  std::ofstream(credentials / "SUPABASE_SERVICE_KEY") << supabase().service_key() << "\n";
+  auto settings = env("");
+  std::erase_if(settings, [](const auto& s) { return s.first == "SUPABASE_SERVICE_KEY"; });
+  set(settings, "CREDENTIALS_DIRECTORY", credentials.string());
+  set(settings, "HEALTHCHECK_URL", health.url("real-run-secret"));
+  ASSERT_EQ(cron_with(settings).exit_code, 0) << log();
+  EXPECT_EQ(pg("SELECT count(*) FROM hashrates WHERE account_name = 'KZPool_001'"), "1");
+  EXPECT_EQ(health.what(), (std::vector<std::string>{"start", "0"}));
+  ASSERT_EQ(health.pings().size(), 2u);
+  EXPECT_NE(health.pings()[1].body.find("kzupload: ok"), std::string::npos);
+  EXPECT_EQ(log().find(supabase().service_key()), std::string::npos);
+  EXPECT_EQ(log().find("real-run-secret"), std::string::npos);
+}
+
+// LOG_FORMAT=json with the real stages: every line of the log is one JSON object. Needs the
+// binaries' --log-format (issue 15, the logs part).
+TEST_F(CronScript, JsonLogsWithTheRealStages) {
+  const auto help = run_process({KZSCRAPE_PATH, "--help"});
+  if (help.out.find("--log-format") == std::string::npos) {
+    GTEST_SKIP() << "kzscrape has no --log-format yet";
+  }
+  server_.set("/observer", {Step::respond(404)});
+  auto settings = env(supabase().service_key());
+  set(settings, "LOG_FORMAT", "json");
+  EXPECT_EQ(cron_with(settings).exit_code, 23) << log();
+  std::istringstream lines(log());
+  int count = 0;
+  bool stage_line = false;
+  for (std::string line; std::getline(lines, line); ++count) {
+    const auto object = nlohmann::json::parse(line);  // throws on anything but JSON
+    if (object.value("program", "") == "kzscrape") stage_line = true;
+  }
+  EXPECT_GE(count, 3);
+  EXPECT_TRUE(stage_line) << "kzscrape's own line, passed through:\n" << log();
 }
 
 }  // namespace
