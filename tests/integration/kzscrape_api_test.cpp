@@ -230,8 +230,7 @@ TEST_F(KzscrapeApi, MissingKeyOrPoolIsAUsageError) {
   const auto no_file = kzscrape({"--source", "api", "--account", "A", "--db", db_, "--api-key-file",
                                  (dir_ / "missing.key").string()});
   EXPECT_EQ(no_file.exit_code, 2);
-  EXPECT_NE(no_file.err.find("cannot read the file given to --api-key-file"), std::string::npos)
-      << no_file.err;
+  EXPECT_NE(no_file.err.find("cannot read the file given to --api-key-file"), std::string::npos) << no_file.err;
   const auto config = kzscrape({"--source", "api", "--config", (dir_ / "pools.json").string()},
                                {{"KZPOOL_API_KEY", kKey}});
   EXPECT_EQ(config.exit_code, 2);
