@@ -139,10 +139,10 @@ bool use_colour(bool stderr_is_tty, const char* no_color) {
 std::string format_json_log_line(const LogLine& line) {
   nlohmann::ordered_json object;
   object["time"] = utc_millis(line.time);
-  object["level"] = line.level;
-  object["program"] = line.program;
+  object["level"] = std::string(line.level);
+  object["program"] = std::string(line.program);
   object["pool"] = line.pool ? nlohmann::ordered_json(*line.pool) : nlohmann::ordered_json();
-  object["message"] = line.message;
+  object["message"] = std::string(line.message);
   return object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + '\n';
 }
 
