@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/logging.hpp"
+
 namespace kz {
 namespace {
 
