@@ -197,6 +197,7 @@ TEST_F(LogFormat, CommandLineErrorsAreJsonTooEvenBeforeParsing) {
                                                             {"--log-level", "loud"}};
     for (const auto& args : bad_args) {
       std::vector<std::string> argv = {binary, "--log-format=json"};
+      if (binary == KZREPORT_PATH) argv.push_back("metrics");  // it needs a subcommand first
       argv.insert(argv.end(), args.begin(), args.end());
       const int64_t from = now_ms();
       const auto run = run_process(argv);
