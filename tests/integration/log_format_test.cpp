@@ -118,8 +118,12 @@ TEST_F(LogFormat, KzscrapeFleetLinesCarryTheirPoolAndTheSummaryNone) {
       << runs.json.err;
   // The fleet runs pools on threads: each thread's lines name its own pool.
   for (const auto& line : lines) {
-    if (line.message.find("/pool/1") != std::string::npos) EXPECT_EQ(line.pool, "KZPool_1");
-    if (line.message.find("/pool/0") != std::string::npos) EXPECT_EQ(line.pool, "KZPool_0");
+    if (line.message.find("/pool/1") != std::string::npos) {
+      EXPECT_EQ(line.pool, "KZPool_1");
+    }
+    if (line.message.find("/pool/0") != std::string::npos) {
+      EXPECT_EQ(line.pool, "KZPool_0");
+    }
   }
   EXPECT_NE(runs.plain.err.find("kzscrape: error: KZPool_1: fetching"), std::string::npos)
       << runs.plain.err;
@@ -192,7 +196,7 @@ TEST_F(LogFormat, KznotifyBadConfigAndAMuteWarning) {
 }
 
 TEST_F(LogFormat, CommandLineErrorsAreJsonTooEvenBeforeParsing) {
-  for (const std::string& binary : {KZSCRAPE_PATH, KZUPLOAD_PATH, KZNOTIFY_PATH, KZREPORT_PATH}) {
+  for (const std::string binary : {KZSCRAPE_PATH, KZUPLOAD_PATH, KZNOTIFY_PATH, KZREPORT_PATH}) {
     const std::vector<std::vector<std::string>> bad_args = {{"--no-such-option", "x"},
                                                             {"--log-level", "loud"}};
     for (const auto& args : bad_args) {

@@ -79,10 +79,9 @@ std::string build_info_revision(const std::filesystem::path& source,
   const std::string s = text.str();
   std::smatch m;
   EXPECT_NE(s.find("return \"9.8.7\";"), std::string::npos) << s;
-  if (!std::regex_search(s, m, std::regex(R"(build_git_revision\(\) \{ return "([^"]*)"; \
-})")))
-    return "(none)";
-return m[1];
+  const std::regex written(R"re(build_git_revision\(\) \{ return "([^"]*)"; \})re");
+  if (!std::regex_search(s, m, written)) return "(none)";
+  return m[1];
 }
 
 TEST(BuildInfo, ReadsTheRevisionAtEachRunAndRewritesOnlyOnChange) {
