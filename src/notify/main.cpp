@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "common/cache.hpp"
 #include "common/cache_lock.hpp"
@@ -26,8 +27,7 @@ struct CliValues {
   std::string db = "btcpool_data.db";
   bool test = false;
   bool dry_run = false;
-  std::string log_level = "info";
-  bool quiet = false;
+  kz::LogOptions log;
 };
 
 void add_options(CLI::App& app, CliValues& cli) {
@@ -41,9 +41,7 @@ void add_options(CLI::App& app, CliValues& cli) {
                "no cache");
   app.add_flag("--dry-run", cli.dry_run,
                "Print the messages this run would send; send and change nothing");
-  app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
-  app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+  kz::add_common_options(app, "kznotify", cli.log);
 }
 
 std::string config_path(const CliValues& cli) {
@@ -78,6 +76,15 @@ void end_refusals(const std::vector<kz::DestinationOutcome>& outcomes, const std
   });
 }
 
+// The mute commands' "kznotify: warning: ..." lines, as log lines in the --log-format.
+void relay_warnings(const std::string& text) {
+  std::istringstream lines(text);
+  const std::string prefix = "kznotify: warning: ";
+  for (std::string line; std::getline(lines, line);) {
+    kz::write_log_line("warn", line.starts_with(prefix) ? line.substr(prefix.size()) : line);
+  }
+}
+
 // --test: one line per destination on stdout, and one error line naming those that failed.
 int report_test(const std::vector<kz::DestinationOutcome>& outcomes) {
   std::string failed;
@@ -91,7 +98,7 @@ int report_test(const std::vector<kz::DestinationOutcome>& outcomes) {
   }
   const kz::ExitCode code = kz::notify_exit_code(outcomes);
   if (code != kz::ExitCode::ok) {
-    std::cerr << "kznotify: error: the test message failed for " << failed << '\n';
+    kz::write_log_line("error", "the test message failed for " + failed);
   }
   return kz::to_int(code);
 }
@@ -118,18 +125,26 @@ int main(int argc, char** argv) {
   CLI::App app{
       "kznotify: send the alerts of the SQLite cache to Telegram, Slack, Discord, "
       "webhooks, ntfy and e-mail, once per transition"};
-  app.set_version_flag("--version", "kznotify 0.1.0");
   CliValues cli;
   add_options(app, cli);
   kz::MuteCommandOptions mutes;
   kz::add_mute_commands(app, mutes);
   const int code = kz::run_cli(app, argc, argv, "kznotify", "", [&] {
-    kz::init_logging("kznotify", cli.log_level, cli.quiet);
+    kz::init_logging("kznotify", cli.log);
     kz::SystemClock clock;
     if (mutes.command != kz::MuteCommand::none) {
       require_cache(cli.db);
       kz::Cache cache(cli.db);
-      return kz::run_mute_command(mutes, cache, clock, std::cout, std::cerr);
+      std::ostringstream warnings;
+      const auto relay = [&warnings] { relay_warnings(warnings.str()); };
+      try {
+        const int result = kz::run_mute_command(mutes, cache, clock, std::cout, warnings);
+        relay();
+        return result;
+      } catch (...) {
+        relay();
+        throw;
+      }
     }
     const kz::NotifySettings settings = kz::load_notify_config(config_path(cli));
     kz::ChannelSet channels(settings);

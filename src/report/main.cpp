@@ -30,8 +30,6 @@ struct CliValues {
   std::string kind = "hashrate";
   std::string png;
   std::string svg;
-  std::string log_level = "warn";
-  bool quiet = false;
 };
 
 void add_db_option(CLI::App& command, CliValues& cli) {
@@ -130,14 +128,13 @@ int main(int argc, char** argv) {
   CLI::App app{
       "kzreport: Prometheus metrics, charts, an HTML report and CSV from the SQLite cache, "
       "read only (it never writes the cache)"};
-  app.set_version_flag("--version", "kzreport 0.1.0");
   app.require_subcommand(1);
   app.fallthrough();
   CliValues cli;
+  kz::LogOptions log;
+  log.level = "warn";
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
-  app.add_flag("-q,--quiet", cli.quiet, "Only errors");
+  kz::add_common_options(app, "kzreport", log, "Only errors");
 
   auto* metrics = app.add_subcommand(
       "metrics", "Prometheus metrics in the node_exporter textfile format (per pool)");
@@ -175,7 +172,7 @@ int main(int argc, char** argv) {
   chart->add_option("--svg", cli.svg, "SVG file to write");
 
   return kz::run_cli(app, argc, argv, "kzreport", "", [&] {
-    kz::init_logging("kzreport", cli.log_level, cli.quiet);
+    kz::init_logging("kzreport", log);
     if (*metrics) return run_metrics(cli);
     if (*html) return run_html(cli);
     if (*csv) return run_csv(cli);

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/logging.hpp"
 #include "common/url_text.hpp"
 
 namespace kz {
@@ -61,6 +62,7 @@ std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, i
       const ScrapeOptions& options = pools[i];
       PoolOutcome& outcome = outcomes[i];
       outcome.account_name = options.account_name.value_or(redacted_url(options.observer_url));
+      const LogPoolScope scope(outcome.account_name);
       try {
         auto transport = make_transport(options.http);
         ScrapeJob job(options, *transport, clock, sleeper,
@@ -72,11 +74,11 @@ std::vector<PoolOutcome> scrape_fleet(const std::vector<ScrapeOptions>& pools, i
       } catch (const Error& e) {
         outcome.code = e.code();
         outcome.error = e.what();
-        spdlog::error("{}: {}", outcome.account_name, outcome.error);
+        spdlog::error("{}", outcome.error);
       } catch (const std::exception& e) {
         outcome.code = ExitCode::internal;
         outcome.error = std::string("internal: ") + e.what();
-        spdlog::error("{}: {}", outcome.account_name, outcome.error);
+        spdlog::error("{}", outcome.error);
       }
     }
   };

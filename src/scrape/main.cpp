@@ -27,8 +27,7 @@ struct CliValues {
   double timeout_s = 30;
   int max_page_mb = 8;
   std::string page_tz = "+05:00";
-  std::string log_level = "info";
-  bool quiet = false;
+  kz::LogOptions log;
   bool insecure = false;
   std::string account;
   std::string chromium = "/usr/bin/chromium";
@@ -93,9 +92,7 @@ void add_options(CLI::App& app, kz::ScrapeOptions& options, CliValues& cli) {
   app.add_flag("--dry-run", options.dry_run,
                "Fetch and parse, print the page as JSON, write nothing");
   app.add_flag("--insecure", cli.insecure, "Do not verify TLS certificates (not recommended)");
-  app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
-  app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+  kz::add_common_options(app, "kzscrape", cli.log);
 
   kz::add_antpool_options(app, cli.antpool);
 
@@ -221,8 +218,8 @@ void report_fleet(const std::vector<kz::PoolOutcome>& outcomes) {
   const auto failed = std::count_if(outcomes.begin(), outcomes.end(),
                                     [](const auto& o) { return o.code != kz::ExitCode::ok; });
   if (failed > 0) {
-    std::cerr << "kzscrape: error: " << failed << " of " << outcomes.size()
-              << " pools failed (see the lines above)\n";
+    kz::write_log_line("error", std::to_string(failed) + " of " + std::to_string(outcomes.size()) +
+                                    " pools failed (see the lines above)");
   } else {
     if (outcomes.size() == 1) {
       spdlog::info("the 1 pool scraped");
@@ -284,12 +281,11 @@ int main(int argc, char** argv) {
   CLI::App app{
       "kzscrape: fetch btcpool.kz observer pages and Antpool accounts into the local SQLite "
       "cache"};
-  app.set_version_flag("--version", "kzscrape 0.1.0");
   kz::ScrapeOptions options;
   CliValues cli;
   add_options(app, options, cli);
   const int code = kz::run_cli(app, argc, argv, "kzscrape", options.api.key, [&] {
-    kz::init_logging("kzscrape", cli.log_level, cli.quiet);
+    kz::init_logging("kzscrape", cli.log);
     finish_options(options, cli);
     kz::SystemClock clock;
     kz::ChromiumOptions chromium;

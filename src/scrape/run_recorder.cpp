@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/logging.hpp"
 #include "common/url_text.hpp"
 #include "scrape/alerts/alert_store.hpp"
 #include "scrape/snapshot_store.hpp"
@@ -53,30 +54,30 @@ int64_t RunRecorder::record(const RunResult& run, TimePointMs now_ms, TimePoint 
 
 void RunRecorder::log_committed(const RunResult& run,
                                 const std::vector<UnrecordedFailure>& earlier) const {
-  for (const auto& noted : earlier) spdlog::warn("{}: {}", label(), unrecorded_run_error(noted));
+  const LogPoolScope scope(label());
+  for (const auto& noted : earlier) spdlog::warn("{}", unrecorded_run_error(noted));
   for (const AlertChange& change : changes_) {
     if (change.action == AlertAction::update) continue;
-    spdlog::warn("{}: alert {} {}{}{}: {}", label(),
-                 change.action == AlertAction::open ? "opened" : "resolved", change.key.type,
-                 change.key.subject.empty() ? "" : " ", change.key.subject, change.message);
+    spdlog::warn("alert {} {}{}{}: {}", change.action == AlertAction::open ? "opened" : "resolved",
+                 change.key.type, change.key.subject.empty() ? "" : " ", change.key.subject,
+                 change.message);
   }
   if (!run.page) return;
   const ObserverPage& page = *run.page;
   if (page.skipped_rows > 0) {
     spdlog::warn(
-        "{}: skipped {} table rows that were cut off, did not parse, or repeated a worker "
+        "skipped {} table rows that were cut off, did not parse, or repeated a worker "
         "or a day",
-        label(), page.skipped_rows);
+        page.skipped_rows);
   }
   if (page.worker_list == WorkerList::all && !page.workers_complete()) {
     spdlog::warn(
-        "{}: the workers table lists {} workers, the cards count {}; the snapshot is "
+        "the workers table lists {} workers, the cards count {}; the snapshot is "
         "marked incomplete",
-        label(), page.workers.size(), page.online_workers + page.offline_workers);
+        page.workers.size(), page.online_workers + page.offline_workers);
   }
-  spdlog::info("{}: stored snapshot: {} online, {} offline, {} workers listed, {} income days",
-               label(), page.online_workers, page.offline_workers, page.workers.size(),
-               page.income.size());
+  spdlog::info("stored snapshot: {} online, {} offline, {} workers listed, {} income days",
+               page.online_workers, page.offline_workers, page.workers.size(), page.income.size());
 }
 
 }  // namespace kz

@@ -6,6 +6,7 @@
 
 #include "common/cache.hpp"
 #include "common/error.hpp"
+#include "common/logging.hpp"
 #include "common/sha256.hpp"
 #include "common/termination.hpp"
 #include "common/url_text.hpp"
@@ -62,7 +63,7 @@ std::string ScrapeJob::fetch_page() {
     decoding_note_ = std::to_string(page.replaced) + " byte sequences are not valid " +
                      page.charset + " (chosen by: " + page.source +
                      "); is the page's charset declared right?";
-    spdlog::warn("{}: {}", label(), decoding_note_);
+    spdlog::warn("{}", decoding_note_);
   }
   return std::move(page.text);
 }
@@ -111,6 +112,7 @@ ObserverPage ScrapeJob::load_page() {
 }
 
 void ScrapeJob::run(std::ostream& out) {
+  const LogPoolScope scope(label());
   if (options_.dry_run) {
     try {
       const ObserverPage page = load_page();

@@ -21,8 +21,7 @@ struct CliValues {
   double timeout_s = 180;
   double lock_wait_s = 60;
   std::size_t max_request_kb = 256;
-  std::string log_level = "info";
-  bool quiet = false;
+  kz::LogOptions log;
   bool check = false;
 };
 
@@ -64,9 +63,7 @@ void add_options(CLI::App& app, kz::UploadOptions& options, CliValues& cli) {
       ->check(CLI::Range(1.0, 3600.0));
   app.add_flag("--dry-run", options.dry_run,
                "Print the requests it would send (key redacted); send and change nothing");
-  app.add_option("--log-level", cli.log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
-  app.add_flag("-q,--quiet", cli.quiet, "Only warnings and errors");
+  kz::add_common_options(app, "kzupload", cli.log);
   app.add_flag("--check", cli.check,
                "Test SUPABASE_URL, the key, the tables and their unique keys, then exit; needs no "
                "cache");
@@ -130,12 +127,11 @@ void finish_options(kz::UploadOptions& options, CliValues& cli) {
 
 int main(int argc, char** argv) {
   CLI::App app{"kzupload: upsert the SQLite cache written by kzscrape into Supabase"};
-  app.set_version_flag("--version", "kzupload 0.1.0");
   kz::UploadOptions options;
   CliValues cli;
   add_options(app, options, cli);
   return kz::run_cli(app, argc, argv, "kzupload", options.service_key, [&] {
-    kz::init_logging("kzupload", cli.log_level, cli.quiet);
+    kz::init_logging("kzupload", cli.log);
     if (cli.check)
       return kz::to_int(kz::run_connection_check(cli.key_file, options.http, std::cout));
     finish_options(options, cli);

@@ -5,12 +5,13 @@
 #include <filesystem>
 
 #include "common/cache.hpp"
+#include "common/cache_lock.hpp"
+#include "common/logging.hpp"
 #include "upload/pending_pool_stats.hpp"
 #include "upload/pool_selection.hpp"
 #include "upload/rejected_rows.hpp"
 #include "upload/shared_batch.hpp"
 #include "upload/upload_job.hpp"
-#include "common/cache_lock.hpp"
 
 namespace kz {
 namespace {
@@ -28,7 +29,8 @@ struct Outcome {
   void fail(const std::string& account, const Error& e) {
     ++failed;
     last = e.code();
-    spdlog::error("{}: {}", account, e.what());
+    const LogPoolScope scope(account);
+    spdlog::error("{}", e.what());
   }
 };
 
@@ -111,17 +113,16 @@ void upload_all(const UploadOptions& base, const std::vector<PoolConfig>& pools,
 
 PoolUpload open_pool_upload(Cache& cache, const UploadOptions& options, int64_t pool_id) {
   RejectedRows rejected(cache);
-  const std::string& account = options.labels.account;
+  const LogPoolScope scope(options.labels.account);
   if (const std::size_t earlier = rejected.count(pool_id); earlier > 0) {
     if (options.retry_rejected && !options.dry_run) {
       rejected.clear(pool_id);
-      spdlog::info("{}: {} row(s) set aside earlier are pending again (--retry-rejected)", account,
-                   earlier);
+      spdlog::info("{} row(s) set aside earlier are pending again (--retry-rejected)", earlier);
     } else {
       spdlog::warn(
-          "{}: {} row(s) set aside by earlier runs wait (see v_upload_rejected); after a "
+          "{} row(s) set aside by earlier runs wait (see v_upload_rejected); after a "
           "fix, run kzupload --retry-rejected",
-          account, earlier);
+          earlier);
     }
   }
   return PoolUpload{options.labels, pool_id, PendingRows(cache, pool_id), {}, {}, {}};

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/logging.hpp"
+
 namespace kz {
 namespace {
 
@@ -168,8 +170,8 @@ void Sender::set_aside(PoolUpload& pool, const RowRef& row, const std::string& r
   set_aside_.insert(set_aside_key(pool, row));
   const std::string line = row.table + " " + row.description + ": " + reason;
   // A warning: the run's one error line per pool is the summary (set_aside_error).
-  spdlog::warn("{}: {} {}", pool.labels.account,
-               rejected_ != nullptr ? "set aside" : "dry run, would set aside", line);
+  const LogPoolScope scope(pool.labels.account);
+  spdlog::warn("{} {}", rejected_ != nullptr ? "set aside" : "dry run, would set aside", line);
   pool.set_aside.push_back(line);
 }
 

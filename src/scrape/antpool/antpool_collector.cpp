@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/cache.hpp"
+#include "common/logging.hpp"
 #include "common/sha256.hpp"
 #include "common/termination.hpp"
 #include "scrape/alerts/alert_store.hpp"
@@ -283,7 +284,8 @@ class Collector {
     if (run.failure) {
       outcome.code = run.failure->code();
       outcome.error = run.failure->what();
-      spdlog::error("{}: {}", outcome.account_name, outcome.error);
+      const LogPoolScope scope(outcome.account_name);
+      spdlog::error("{}", outcome.error);
     }
     return outcome;
   }

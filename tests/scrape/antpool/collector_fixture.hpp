@@ -17,6 +17,7 @@
 
 #include "common/clock.hpp"
 #include "common/http.hpp"
+#include "common/logging.hpp"
 #include "scrape/antpool/antpool_collector.hpp"
 #include "support/antpool_server.hpp"
 
@@ -26,7 +27,7 @@ namespace kz::test {
 class CapturedLog {
  public:
   CapturedLog() : previous_(spdlog::default_logger()) {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text_);
+    auto sink = kz::plain_log_sink(text_);  // with the pool of each line
     auto logger = std::make_shared<spdlog::logger>("captured", sink);
     logger->set_level(spdlog::level::trace);
     spdlog::set_default_logger(logger);
