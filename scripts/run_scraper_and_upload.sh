@@ -5,9 +5,11 @@
 #
 #   */10 * * * * /usr/lib/kzpool/run_scraper_and_upload.sh --env-file /etc/kzpool/kzpool.env
 #
-# Settings (environment or --env-file): OBSERVER_URL or KZ_CONFIG, ACCOUNT_NAME,
+# Settings (environment or --env-file; a setting in the env file wins over the
+# same name in the environment): OBSERVER_URL or KZ_CONFIG, ACCOUNT_NAME,
 # CLIENT_NAME, COMPANY, COUNTRY, SITE, DB_PATH, SUPABASE_URL, SUPABASE_SERVICE_KEY;
-# optional LOG_FILE (default: stderr), LOCK_FILE (default: $DB_PATH.lock),
+# optional LOG_FILE (default: stderr; lines to the systemd journal carry no time
+# of their own, the journal has it), LOCK_FILE (default: $DB_PATH.lock),
 # KZ_BIN_DIR (where kzscrape and kzupload are), SCRAPE_TIME_LIMIT and
 # UPLOAD_TIME_LIMIT in seconds (default 240 each), NOTIFY_CONFIG (a file with
 # the "notify" object: the pools file or one of its own) and NOTIFY_TIME_LIMIT
@@ -121,6 +123,9 @@ log_at() {
   if [ "$log_format" = json ]; then
     TZ=UTC0 printf -v time '%(%Y-%m-%dT%H:%M:%S)T.%sZ' "${now:0:${#now}-6}" "${now: -6:3}"
     write_log_line "{\"time\":\"$time\",\"level\":\"$level\",\"program\":\"run_scraper_and_upload\",\"pool\":null,\"message\":$(json_string "$*")}"
+  elif [ -n "${JOURNAL_STREAM:-}" ] && [ -z "${LOG_FILE:-}" ]; then
+    # Under systemd the journal stamps every line itself.
+    write_log_line "run_scraper_and_upload: $*"
   else
     TZ=UTC0 printf -v time '%(%Y-%m-%dT%H:%M:%SZ)T' "${now:0:${#now}-6}"
     write_log_line "$time run_scraper_and_upload: $*"
@@ -303,13 +308,13 @@ find_binary() {
 kzscrape="$(find_binary kzscrape)"
 kzupload="$(find_binary kzupload)"
 if [ -z "$kzscrape" ] || [ -z "$kzupload" ]; then
-  settings_error "kzscrape or kzupload not found (set KZ_BIN_DIR or run scripts/build.sh)"
+  settings_error "kzscrape or kzupload not found (install the package, set KZ_BIN_DIR, or run scripts/build.sh in a checkout)"
 fi
 kznotify=""
 if [ -n "${NOTIFY_CONFIG:-}" ]; then
   kznotify="$(find_binary kznotify)"
   if [ -z "$kznotify" ]; then
-    settings_error "NOTIFY_CONFIG is set but kznotify is not found (set KZ_BIN_DIR or run scripts/build.sh)"
+    settings_error "NOTIFY_CONFIG is set but kznotify is not found (install the package, set KZ_BIN_DIR, or run scripts/build.sh in a checkout)"
   fi
   if [ ! -r "$NOTIFY_CONFIG" ]; then
     settings_error "cannot read NOTIFY_CONFIG $NOTIFY_CONFIG"
@@ -319,6 +324,9 @@ kzreport=""
 [ -n "${METRICS_FILE:-}" ] && kzreport="$(find_binary kzreport)"
 if [ -z "${OBSERVER_URL:-}" ] && [ -z "${KZ_CONFIG:-}" ]; then
   settings_error "set OBSERVER_URL (one pool) or KZ_CONFIG (a pools file)"
+fi
+if [ -n "${KZ_CONFIG:-}" ] && [ ! -r "$KZ_CONFIG" ]; then
+  settings_error "cannot read KZ_CONFIG $KZ_CONFIG (copy /usr/share/doc/kzpool/examples/pools.json there, or set OBSERVER_URL for one pool)"
 fi
 if [ -z "${KZ_CONFIG:-}" ] && [ -z "${ACCOUNT_NAME:-}" ]; then
   settings_error "set ACCOUNT_NAME, the pool's account name in Supabase (e.g. KZPool_001)"

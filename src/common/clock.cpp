@@ -16,7 +16,7 @@ TimePointMs SystemClock::now_ms() const {
 std::string format_utc_ms(TimePointMs t) {
   const TimePoint seconds = std::chrono::floor<std::chrono::seconds>(t);
   std::string text = format_utc(seconds);
-  char fraction[8];
+  char fraction[32];
   std::snprintf(fraction, sizeof fraction, ".%03ldZ", long((t - seconds).count()));
   text.pop_back();  // the 'Z'
   return text + fraction;
@@ -26,7 +26,7 @@ std::string format_utc(TimePoint t) {
   const auto day = std::chrono::floor<std::chrono::days>(t);
   const std::chrono::year_month_day ymd{day};
   const std::chrono::hh_mm_ss hms{t - day};
-  char text[32];
+  char text[128];  // room for any int and long, so no truncation is possible
   std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", int(ymd.year()),
                 unsigned(ymd.month()), unsigned(ymd.day()), long(hms.hours().count()),
                 long(hms.minutes().count()), long(hms.seconds().count()));

@@ -110,6 +110,8 @@ expected_paths() {
   echo ./lib/systemd/system/kzpool.service
   echo ./lib/systemd/system/kzpool.timer
   echo ./usr/lib/sysusers.d/kzpool.conf
+  echo ./usr/lib/tmpfiles.d/kzpool.conf
+  echo ./usr/share/doc/kzpool/README.md
   echo ./usr/share/man/man5/kzpool-pools.json.5.gz
   echo ./usr/share/man/man7/kzpool.7.gz
   echo ./usr/share/doc/kzpool/copyright

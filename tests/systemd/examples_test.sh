@@ -105,7 +105,7 @@ env -i bash -c 'set -euo pipefail; . "$1"' _ "$env_file" || fail "bash cannot re
 mapfile -t settings < <({
   grep -oE '\$\{[A-Z][A-Z0-9_]*(:-|\})' "$wrapper" | sed -E 's/^\$\{([A-Z0-9_]+).*/\1/'
   printf '%s\n' SUPABASE_URL SUPABASE_SERVICE_KEY KZPOOL_API_KEY HEALTHCHECK_URL LOG_FORMAT
-} | grep -vxE 'CREDENTIALS_DIRECTORY|PATH|HOME|TMPDIR|TERM|NO_COLOR' | sort -u)
+} | grep -vxE 'CREDENTIALS_DIRECTORY|JOURNAL_STREAM|PATH|HOME|TMPDIR|TERM|NO_COLOR' | sort -u)
 for name in "${settings[@]}"; do
   grep -qE "^#?$name=" "$env_file" || fail "kzpool.env does not mention $name"
 done

@@ -6,6 +6,7 @@
 #     every hardening line of the unit counts: a copy without it passes fewer of its checks;
 #  3. the timer fires every 10 minutes;
 #  4. systemd-sysusers creates the kzpool system user and group from kzpool.conf.
+#  5. systemd-tmpfiles creates /var/lib/kzpool for that user from packaging/tmpfiles/kzpool.conf.
 #
 #   verify_units_test.sh SOURCE_DIR SCRATCH_DIR
 #
@@ -117,4 +118,12 @@ group_gid="$(awk -F: '$1 == "kzpool" { print $3 }' "$sysroot/etc/group")"
 [ "$home" = /var/lib/kzpool ] || fail "kzpool's home is $home"
 [ "$shell" = /usr/sbin/nologin ] || fail "kzpool's shell is $shell"
 echo "sysusers: $name uid $uid gid $gid \"$gecos\" $home $shell"
+
+# 5. tmpfiles: the state folder exists without systemd running the service (cron, by hand),
+# owned by that user, mode 0750.
+timeout 30 systemd-tmpfiles --root="$sysroot" --create "$source_dir/packaging/tmpfiles/kzpool.conf"
+state="$(stat -c '%a %u %g' "$sysroot/var/lib/kzpool" 2>/dev/null)" ||
+  fail "systemd-tmpfiles made no /var/lib/kzpool"
+[ "$state" = "750 $uid $gid" ] || fail "/var/lib/kzpool is '$state' (mode uid gid), not '750 $uid $gid'"
+echo "tmpfiles: /var/lib/kzpool $state"
 echo "PASS"
