@@ -87,7 +87,11 @@ TEST_F(CronScript, TheKeyAsACredentialAndTheHealthPings) {
   std::erase_if(settings, [](const auto& s) { return s.first == "SUPABASE_SERVICE_KEY"; });
   set(settings, "CREDENTIALS_DIRECTORY", credentials.string());
   set(settings, "HEALTHCHECK_URL", health.url("real-run-secret"));
-  ASSERT_EQ(cron_with(settings).exit_code, 0) << log();
+  // Bounded well under ctest's 120 s, so that a stage that hangs fails with the log to read.
+  set(settings, "SCRAPE_TIME_LIMIT", "30");
+  set(settings, "UPLOAD_TIME_LIMIT", "30");
+  set(settings, "HEALTHCHECK_TIME_LIMIT", "5");
+  ASSERT_EQ(cron_with(settings, std::chrono::seconds(100)).exit_code, 0) << log();
   EXPECT_EQ(pg("SELECT count(*) FROM hashrates WHERE account_name = 'KZPool_001'"), "1");
   EXPECT_EQ(health.what(), (std::vector<std::string>{"start", "0"}));
   ASSERT_EQ(health.pings().size(), 2u);

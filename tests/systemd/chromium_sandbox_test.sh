@@ -49,6 +49,8 @@ cleanup() {
 }
 trap cleanup EXIT
 state="$scratch/state"
+# A checkout or build in /tmp (a CI clone) stays reachable under the unit's PrivateTmp=.
+export KZ_UNIT_SANDBOX_KEEP="$source_dir:$scratch:$(dirname "$kzscrape")${kzupload:+:$(dirname "$kzupload")}"
 mkdir -m 0750 "$state"
 chown "$sandbox_uid:$sandbox_gid" "$state"
 chmod 0711 "$scratch" # the sandboxed user reaches nothing here but what the mounts give it

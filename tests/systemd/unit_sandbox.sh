@@ -14,6 +14,9 @@
 #   StateDirectory= bind mount; it must be owned by UID.
 # UID, GID: who runs COMMAND (the unit's User=/Group=, which need not exist on this host).
 # COMMAND runs with only PATH and the unit's Environment= set.
+# KZ_UNIT_SANDBOX_KEEP: colon-separated host paths under /tmp that stay visible under
+#   PrivateTmp= (the checkout, build and scratch folders when they live in /tmp, as in a CI
+#   clone); the checkout holding this script and the unit file's folder are always kept.
 # Must run as root. Exit: COMMAND's code; 125 when the sandbox cannot be set up (message on
 # stderr, "unshare refused" when the kernel or container forbids mount namespaces).
 set -euo pipefail
@@ -47,12 +50,12 @@ if [ -z "${KZ_UNIT_SANDBOX_INSIDE:-}" ]; then
   fi
   # Mount points for the namespace's own use, empty on the host and removed after.
   staging="$(mktemp -d /run/kz_unit_sandbox.XXXXXX)"
-  mkdir "$staging/var_lib" "$staging/dev"
+  mkdir "$staging/var_lib" "$staging/dev" "$staging/host_tmp"
   code=0
   env KZ_UNIT_SANDBOX_INSIDE="$staging" unshare --mount --fork "$0" "$unit" "$state_source" \
     "$uid" "$gid" -- "$@" || code=$?
   # rmdir, not rm -rf: never recurse into what might be a mount.
-  rmdir "$staging/var_lib" "$staging/dev" "$staging"
+  rmdir "$staging/var_lib" "$staging/dev" "$staging/host_tmp" "$staging"
   exit "$code"
 fi
 staging="$KZ_UNIT_SANDBOX_INSIDE"
@@ -83,7 +86,20 @@ if [ "$(setting ProtectHome)" = yes ]; then
   done
 fi
 if [ "$(setting PrivateTmp)" = yes ]; then
+  # What the test itself runs from must survive the private /tmp: bound back from the host's.
+  keep=("$(readlink -f "$(dirname "$0")/../..")" "$(readlink -f "$(dirname "$unit")")")
+  IFS=: read -r -a extra <<<"${KZ_UNIT_SANDBOX_KEEP:-}"
+  for path in "${extra[@]}"; do [ -n "$path" ] && keep+=("$(readlink -f "$path")"); done
+  mount --bind /tmp "$staging/host_tmp"
   mount -t tmpfs -o mode=1777 tmpfs /tmp
+  for path in "${keep[@]}"; do
+    case "$path" in
+      /tmp/?*)
+        mkdir -p "$path"
+        mount --bind "$staging/host_tmp/${path#/tmp/}" "$path"
+        ;;
+    esac
+  done
   mount -t tmpfs -o mode=1777 tmpfs /var/tmp
   writable+=(/tmp /var/tmp)
 fi
