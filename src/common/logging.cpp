@@ -6,10 +6,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 
 namespace kz {
@@ -90,25 +90,6 @@ class OstreamPlainSink final : public spdlog::sinks::base_sink<std::mutex> {
   std::ostream& out_;
 };
 
-std::string utc_millis(std::chrono::system_clock::time_point time) {
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-  auto seconds = static_cast<std::time_t>(millis / 1000);
-  auto rest = millis % 1000;
-  if (rest < 0) {
-    rest += 1000;
-    --seconds;
-  }
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[40];
-  const size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-  char result[64];
-  std::snprintf(result, sizeof result, "%.*s.%03dZ", static_cast<int>(length), text,
-                static_cast<int>(rest));
-  return result;
-}
-
 }  // namespace
 
 std::optional<LogFormat> parse_log_format(std::string_view text) {
@@ -138,7 +119,7 @@ bool use_colour(bool stderr_is_tty, const char* no_color) {
 
 std::string format_json_log_line(const LogLine& line) {
   nlohmann::ordered_json object;
-  object["time"] = utc_millis(line.time);
+  object["time"] = format_utc_ms(std::chrono::floor<std::chrono::milliseconds>(line.time));
   object["level"] = std::string(line.level);
   object["program"] = std::string(line.program);
   object["pool"] = line.pool ? nlohmann::ordered_json(*line.pool) : nlohmann::ordered_json();
